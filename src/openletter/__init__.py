@@ -1,0 +1,67 @@
+"""openletter: open letters as typed data, published in every format a campaign needs.
+
+>>> import openletter
+>>> letter = openletter.load("examples/aphr_cambodia/letter.md")  # doctest: +SKIP
+>>> openletter.export(letter, "json")  # doctest: +SKIP
+"""
+
+from ._api import dumps, export, load, loads
+from ._version import __version__
+from .convert import structure, unstructure
+from .errors import (
+    LetterError,
+    OpenLetterError,
+    OptionError,
+    OutputError,
+    PluginError,
+    PluginLoadError,
+    Problem,
+    RenderError,
+    UnknownFormatError,
+)
+from .exporter import Exporter, Options
+from .hookspecs import hookimpl
+from .model import (
+    Addressee,
+    Demand,
+    Letter,
+    Organisation,
+    OrganisationGroup,
+    Person,
+    PersonGroup,
+    Reference,
+    Section,
+    SignatoryGroup,
+)
+
+__all__ = [
+    "Addressee",
+    "Demand",
+    "Exporter",
+    "Letter",
+    "LetterError",
+    "OpenLetterError",
+    "OptionError",
+    "Options",
+    "Organisation",
+    "OrganisationGroup",
+    "OutputError",
+    "Person",
+    "PersonGroup",
+    "PluginError",
+    "PluginLoadError",
+    "Problem",
+    "Reference",
+    "RenderError",
+    "Section",
+    "SignatoryGroup",
+    "UnknownFormatError",
+    "__version__",
+    "dumps",
+    "export",
+    "hookimpl",
+    "load",
+    "loads",
+    "structure",
+    "unstructure",
+]

@@ -1,0 +1,5 @@
+"""``python -m openletter``."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,272 @@
+"""The ``openletter`` command line (also ``python -m openletter``).
+
+Exit status:
+
+* 0: success;
+* 1: the letter has problems (each printed as ``FILE:LINE: field.path: message (expected ...)``);
+* 2: the command line is wrong (unknown format or option, bad arguments);
+* 3: a plugin failed to load or to render; every other format was still written;
+* 4: an output could not be written (or would have overwritten a source);
+* 70: an internal error in openletter itself (please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from ._version import __version__
+from .errors import LetterError, OpenLetterError, OptionError, OutputError, PluginError, Problem, UnknownFormatError
+
+if TYPE_CHECKING:
+    from .plugins import Registry
+    from .sources import Loaded
+
+EXIT_OK = 0
+EXIT_LETTER = 1
+EXIT_USAGE = 2
+EXIT_PLUGIN = 3
+EXIT_OUTPUT = 4
+EXIT_INTERNAL = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"openletter: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="openletter", description="Turn open letters into typed data and publish them.")
+    parser.add_argument("--version", action="version", version=f"openletter {__version__}")
+    parser.add_argument(
+        "--disable-plugin",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="block a plugin by name (repeatable; see 'openletter formats' for names)",
+    )
+    parser.add_argument("--no-plugin-autoload", action="store_true", help="do not load plugins from installed packages")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    build = commands.add_parser("build", help="export a letter to one or more formats")
+    build.add_argument("source", metavar="SOURCE", help="the letter: letter.md, .yaml, .toml or .json")
+    build.add_argument(
+        "-t", "--to", metavar="FORMAT", action="append", default=[], help="format to build (repeatable; default: all)"
+    )
+    build.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        default="build",
+        help="output folder, or - for standard output (default: build)",
+    )
+    build.add_argument(
+        "-O",
+        "--option",
+        metavar="FORMAT.NAME=VALUE",
+        action="append",
+        default=[],
+        help="an option for one format (repeatable)",
+    )
+
+    check = commands.add_parser("check", help="validate letters and report every problem")
+    check.add_argument("sources", metavar="SOURCE", nargs="+", help="letter files to check")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    commands.add_parser("formats", help="list the available formats and the plugins providing them")
+
+    new = commands.add_parser("new", help="start a new letter folder from a worked example")
+    new.add_argument("folder", metavar="DIR", help="the folder to create")
+    new.add_argument("--from", dest="example", default="aphr_cambodia", help="the example to start from")
+    return parser
+
+
+def _err(message: str) -> None:
+    print(f"openletter: {message}", file=sys.stderr)
+
+
+def _registry(args: argparse.Namespace) -> Registry:
+    from .plugins import NO_AUTOLOAD_ENV, Registry, blocked_from_environment
+
+    return Registry(
+        blocked=[*blocked_from_environment(), *args.disable_plugin],
+        entry_points=not (args.no_plugin_autoload or os.environ.get(NO_AUTOLOAD_ENV)),
+    )
+
+
+def _print_problems(problems: Sequence[Problem], stream: TextIO | None = None) -> None:
+    for problem in problems:
+        print(problem, file=stream or sys.stdout)
+
+
+def _load(source: str, registry: Registry) -> tuple[Loaded, list[Problem]]:
+    """Load and lint a letter; raise LetterError for errors, return warnings."""
+    from .sources import load_file
+
+    loaded = load_file(source)
+    findings = loaded.source.locate_all(registry.lint(loaded.letter))
+    errors = [p for p in findings if p.severity == "error"]
+    if errors:
+        raise LetterError(errors + [p for p in findings if p.severity != "error"])
+    return loaded, findings
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    for error in registry.errors:
+        _err(f"warning: {error}")
+    status = EXIT_OK
+    for source in args.sources:
+        try:
+            _, warnings = _load(source, registry)
+        except LetterError as error:
+            _print_problems(error.problems)
+            count = sum(p.severity == "error" for p in error.problems)
+            print(f"{source}: {count} problem{'s' * (count != 1)} found")
+            status = EXIT_LETTER
+            continue
+        _print_problems(warnings)
+        if warnings and args.strict:
+            status = EXIT_LETTER
+        note = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
+        print(f"{source}: ok{note}")
+    return status
+
+
+def _parse_options(raw: Sequence[str], formats: Sequence[str]) -> dict[str, dict[str, str]]:
+    options: dict[str, dict[str, str]] = {}
+    for item in raw:
+        key, equals, value = item.partition("=")
+        fmt, dot, name = key.partition(".")
+        if not equals or not dot or not fmt or not name:
+            raise OptionError(f"option {item!r} is not written FORMAT.NAME=VALUE")
+        if fmt not in formats:
+            raise OptionError(f"option {item!r} is for format {fmt!r}, which is not being built")
+        options.setdefault(fmt, {})[name] = value
+    return options
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .output import output_path, write_atomic
+
+    registry = _registry(args)
+    formats = list(dict.fromkeys(args.to)) or list(registry.formats)
+    for name in formats:
+        registry.format(name)  # UnknownFormatError (exit 2) before any work
+    options = _parse_options(args.option, formats)
+    status = EXIT_OK
+    for load_error in registry.errors:
+        _err(f"error: {load_error}")
+        if not args.to:
+            status = EXIT_PLUGIN  # "every format" is incomplete
+    loaded, warnings = _load(args.source, registry)
+    _print_problems(warnings, sys.stderr)
+    source = Path(args.source)
+    if args.output == "-":
+        if len(formats) != 1:
+            raise OptionError("'-o -' writes one format to standard output: choose it with -t FORMAT")
+        data = registry.render(loaded.letter, formats[0], options.get(formats[0]))
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return status
+    folder = Path(args.output)
+    protect = [source, *(Path(f) for f in loaded.source.also_read)]
+    written: dict[Path, str] = {}
+    for name in formats:
+        info = registry.format(name)
+        try:
+            data = registry.render(loaded.letter, name, options.get(name))
+            path = output_path(folder, source.stem + info.exporter.suffix)
+            if path in written:
+                raise OutputError(f"format {name!r} would write {path}, already written by format {written[path]!r}")
+            write_atomic(path, data, protect=protect)
+        except PluginError as error:
+            _err(f"error: {error}")
+            status = max(status, EXIT_PLUGIN)
+            continue
+        except OutputError as error:
+            _err(f"error: {error}")
+            status = max(status, EXIT_OUTPUT)
+            continue
+        written[path] = name
+        print(f"wrote {path}")
+    return status
+
+
+def _cmd_formats(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    rows = [("FORMAT", "SUFFIX", "MEDIA TYPE", "PLUGIN", "VERSION", "TITLE")]
+    for name, info in registry.formats.items():
+        plugin = info.plugin
+        rows.append(
+            (
+                name,
+                info.exporter.suffix,
+                info.exporter.media_type,
+                plugin.name,
+                f"{plugin.distribution} {plugin.version}".strip(),
+                info.exporter.title,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
+    for error in registry.errors:
+        _err(f"error: {error}")
+    return EXIT_PLUGIN if registry.errors else EXIT_OK
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_letter
+
+    folder = Path(args.folder)
+    for path in new_letter(folder, args.example):
+        print(f"created {path}")
+    print(f"\nNext: edit {folder / 'letter.md'}, then run:\n  openletter check {folder / 'letter.md'}")
+    return EXIT_OK
+
+
+_COMMANDS = {"build": _cmd_build, "check": _cmd_check, "formats": _cmd_formats, "new": _cmd_new}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except LetterError as error:
+        _print_problems(error.problems, sys.stderr)
+        return EXIT_LETTER
+    except (UnknownFormatError, OptionError) as error:
+        _err(f"error: {error}")
+        return EXIT_USAGE
+    except PluginError as error:
+        _err(f"error: {error}")
+        return EXIT_PLUGIN
+    except OutputError as error:
+        _err(f"error: {error}")
+        return EXIT_OUTPUT
+    except OpenLetterError as error:
+        _err(f"error: {error}")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if os.environ.get("OPENLETTER_DEBUG"):
+            raise
+        _err(f"internal error: {type(error).__name__}: {error} (set OPENLETTER_DEBUG=1 for details; please report it)")
+        return EXIT_INTERNAL
+
+
+def run() -> NoReturn:
+    """Console-script entry point."""
+    sys.exit(main())

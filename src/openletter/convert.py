@@ -1,0 +1,222 @@
+"""The one cattrs converter: `Letter` to plain Python data and back.
+
+"Plain data" is what JSON, TOML and YAML hold: dicts with string keys, lists, strings, and
+`datetime.date` for dates (JSON carries them as ISO strings, which `structure` accepts too).
+`unstructure` leaves out fields that hold their default, so documents stay short.
+
+Structuring is strict, because silently accepting the wrong thing loses data: a number or a
+boolean is not text (YAML's ``country: NO`` is the boolean false, not Norway), a string is not a
+list, unknown fields are refused with a "did you mean" hint. Every problem in a document is
+reported at once, each with its field path (`LetterError.problems`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from typing import Any, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from .errors import FieldError, FieldPath, LetterError, Problem
+from .model import (
+    MARKDOWN,
+    Addressee,
+    Demand,
+    Letter,
+    Organisation,
+    OrganisationGroup,
+    Person,
+    PersonGroup,
+    Reference,
+    Section,
+    SignatoryGroup,
+    _describe,
+)
+
+__all__ = ["converter", "structure", "unstructure"]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+class StructureProblem(ValueError):
+    """A value of the wrong shape; `expected` says what would have been right."""
+
+    def __init__(self, message: str, expected: str) -> None:
+        self.message = message
+        self.expected = expected
+        super().__init__(f"{message} (expected {expected})")
+
+
+def _structure_str(value: object, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    raise StructureProblem(f"got {_describe(value)}", 'text (put it in quotes: "...")')
+
+
+def _structure_date(value: object, _: type) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise StructureProblem("got a date with a time of day", "a date only, like 2023-06-08")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as error:
+            raise StructureProblem(f"{value!r} is not a real date ({error})", "a date like 2023-06-08") from None
+    shown = repr(value) if isinstance(value, str) else _describe(value)
+    raise StructureProblem(f"{shown} is not an ISO date", "a date written YYYY-MM-DD, like 2023-06-08")
+
+
+def _structure_signatory_group(value: object, _: type) -> SignatoryGroup:
+    if not isinstance(value, dict):
+        raise StructureProblem(f"got {_describe(value)}", "a group with 'organisations' or 'people'")
+    has_orgs, has_people = "organisations" in value, "people" in value
+    if has_orgs == has_people:
+        found = "both" if has_orgs else "neither"
+        raise StructureProblem(
+            f"has {found} of 'organisations' and 'people'",
+            "a group with either an 'organisations' list or a 'people' list",
+        )
+    group: SignatoryGroup = converter.structure(value, OrganisationGroup if has_orgs else PersonGroup)
+    return group
+
+
+def _structure_markdown(value: object, _: type) -> str:
+    """Markdown text, with blank lines at its start and whitespace at its end trimmed.
+
+    Those carry no meaning in Markdown, and YAML block scalars (``|``) and TOML multi-line strings
+    end in a newline, so trimming here keeps authors from tripping over invisible whitespace.
+    """
+    text = _structure_str(value, str)
+    lines = text.rstrip().split("\n")
+    while lines and not lines[0].strip():
+        del lines[0]
+    return "\n".join(lines)
+
+
+def _structure_optional_markdown(value: object, _: type) -> str | None:
+    return None if value is None else _structure_markdown(value, str)
+
+
+def _is_tuple(type_: Any) -> bool:
+    return get_origin(type_) is tuple
+
+
+def _make_tuple_hook(type_: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+    (item_type, _ellipsis) = get_args(type_)
+    inner = converter.get_structure_hook(item_type)
+
+    def hook(value: Any, _: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise StructureProblem(f"got {_describe(value)}", "a list")
+        items: list[Any] = []
+        errors: list[Exception] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(inner(item, item_type))
+            except Exception as error:  # noqa: BLE001 -- collected and reported per index
+                error.add_note(IterableValidationNote(f"@ index {index}", index, item_type))
+                errors.append(error)
+        if errors:
+            raise cattrs.IterableValidationError(f"While structuring {type_!r}", errors, type_)
+        return tuple(items)
+
+    return hook
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(dt.date, lambda d: d)
+    conv.register_structure_hook_func(
+        lambda t: get_origin(t) is not None and str(get_origin(t)) == "typing.Literal", _structure_str
+    )
+    conv.register_unstructure_hook_func(_is_tuple, lambda t: [conv.unstructure(x) for x in t])
+    return conv
+
+
+converter: cattrs.Converter = _make_converter()
+
+
+def _model_unstructure_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """Unstructure with defaults left out, keys in the model's field order (cattrs puts required first)."""
+    unstructure_fn: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
+        cls, converter, _cattrs_omit_if_default=True
+    )
+    names = tuple(a.name for a in attrs.fields(cls))
+
+    def hook(value: Any) -> dict[str, Any]:
+        data = unstructure_fn(value)
+        return {name: data[name] for name in names if name in data}
+
+    return hook
+
+
+def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
+    overrides = {
+        a.name: override(struct_hook=_structure_optional_markdown if a.default is None else _structure_markdown)
+        for a in attrs.fields(cls)
+        if a.metadata.get(MARKDOWN)
+    }
+    return make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+
+
+for _cls in (Addressee, Organisation, Person, OrganisationGroup, PersonGroup, Section, Demand, Reference, Letter):
+    converter.register_structure_hook(_cls, _model_hook(_cls))
+    converter.register_unstructure_hook(_cls, _model_unstructure_hook(_cls))
+converter.register_structure_hook_factory(_is_tuple, _make_tuple_hook)
+converter.register_structure_hook(SignatoryGroup, _structure_signatory_group)
+
+
+def unstructure(letter: Letter) -> dict[str, Any]:
+    """Return the letter as plain data (dicts, lists, str, `datetime.date`), defaults left out."""
+    data: dict[str, Any] = converter.unstructure(letter)
+    return data
+
+
+def structure(data: object) -> Letter:
+    """Build a `Letter` from plain data, or raise `LetterError` listing every problem found."""
+    if not isinstance(data, dict):
+        raise LetterError([Problem(message=f"got {_describe(data)}", expected="a mapping of letter fields")])
+    try:
+        return converter.structure(data, Letter)
+    except Exception as error:  # noqa: BLE001 -- every failure becomes a located Problem
+        raise LetterError(problems_from(error)) from None
+
+
+def problems_from(error: BaseException, path: FieldPath = ()) -> list[Problem]:
+    """Flatten a cattrs exception tree into `Problem`s with field paths."""
+    for note in getattr(error, "__notes__", ()):
+        if isinstance(note, AttributeValidationNote):
+            path = (*path, note.name)
+        elif isinstance(note, IterableValidationNote):
+            path = (*path, note.index)
+    if isinstance(error, ClassValidationError | cattrs.IterableValidationError):
+        return [p for sub in error.exceptions for p in problems_from(sub, path)]
+    if isinstance(error, ForbiddenExtraKeysError):
+        fields = [a.name for a in attrs.fields(error.cl)]
+        problems = []
+        for key in sorted(error.extra_fields):
+            hint = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+            message = f"unknown field {key!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+            problems.append(Problem(path=(*path, key), message=message, expected="one of: " + ", ".join(fields)))
+        return problems
+    if isinstance(error, FieldError):
+        return [Problem(path=(*path, *error.path), message=error.message, expected=error.expected)]
+    if isinstance(error, StructureProblem):
+        return [Problem(path=path, message=error.message, expected=error.expected)]
+    if isinstance(error, KeyError):
+        return [Problem(path=path, message="required field is missing", expected="a value for this field")]
+    return [Problem(path=path, message=str(error) or type(error).__name__)]

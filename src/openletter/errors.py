@@ -1,0 +1,129 @@
+"""Errors raised by openletter, and the `Problem` record that describes one fault in a letter.
+
+The exception tree::
+
+    OpenLetterError                 every error openletter raises on purpose
+     ├── LetterError                the letter (or its source file) has problems; see ``.problems``
+     ├── UnknownFormatError         no installed plugin provides the requested export format
+ ├── OptionError                an exporter option that the format does not accept, or malformed
+     ├── PluginError                a plugin misbehaved; names the plugin (and format)
+     │    ├── PluginLoadError       importing the plugin, or asking it for its exporters, failed
+     │    └── RenderError           an exporter raised, or returned something that is not str/bytes
+     └── OutputError                an output could not be written safely (path escapes, source
+                                    would be overwritten, disk error)
+
+Model validators raise `FieldError` (a `ValueError`), which the converter turns into a `Problem`
+at the right field path; it is not part of the public tree because users only ever see it inside
+a `LetterError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import attrs
+
+Severity = Literal["error", "warning"]
+PathPart = str | int
+FieldPath = tuple[PathPart, ...]
+
+
+def format_path(path: FieldPath) -> str:
+    """Render ``("signatories", 0, "people", 3, "name")`` as ``signatories[0].people[3].name``.
+
+    The empty path (the document as a whole) renders as ``(document)``.
+    """
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out or "(document)"
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with a letter, located as precisely as the source format allows.
+
+    ``str(problem)`` is the line that ``openletter check`` prints:
+    ``FILE:LINE: field.path: what is wrong (expected what)``.
+    """
+
+    message: str
+    path: FieldPath = ()
+    expected: str | None = None
+    severity: Severity = "error"
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file or '<letter>'}:{self.line or 1}: "
+        text = f"{where}{format_path(self.path)}: "
+        if self.severity == "warning":
+            text += "warning: "
+        text += self.message
+        if self.expected:
+            text += f" (expected {self.expected})"
+        return text
+
+
+class OpenLetterError(Exception):
+    """Base class of every error openletter raises on purpose."""
+
+
+class LetterError(OpenLetterError):
+    """The letter or its source has one or more problems, all listed in `problems`."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UnknownFormatError(OpenLetterError):
+    """No installed (and unblocked) plugin provides the requested format."""
+
+    def __init__(self, name: str, available: Sequence[str]) -> None:
+        self.name = name
+        self.available = tuple(available)
+        listing = ", ".join(self.available) or "none"
+        super().__init__(f"unknown format {name!r} (available: {listing})")
+
+
+class OptionError(OpenLetterError):
+    """An exporter option the format does not accept, or one written wrongly."""
+
+
+class PluginError(OpenLetterError):
+    """A plugin failed; the message names the plugin and, when known, the format."""
+
+    def __init__(self, plugin: str, message: str, *, format: str | None = None) -> None:
+        self.plugin = plugin
+        self.format = format
+        where = f"plugin {plugin!r}"
+        if format is not None:
+            where += f" (format {format!r})"
+        super().__init__(f"{where}: {message}")
+
+
+class PluginLoadError(PluginError):
+    """Importing a plugin, or calling its registration hook, failed."""
+
+
+class RenderError(PluginError):
+    """An exporter raised while rendering, or returned a value of the wrong type."""
+
+
+class OutputError(OpenLetterError):
+    """An output file could not be written safely; nothing was left half-written."""
+
+
+class FieldError(ValueError):
+    """Raised by model validators: `path` is relative to the object being validated."""
+
+    def __init__(self, path: FieldPath, message: str, expected: str | None = None) -> None:
+        self.path = path
+        self.message = message
+        self.expected = expected
+        super().__init__(message if expected is None else f"{message} (expected {expected})")

@@ -1,0 +1,64 @@
+"""`Exporter`: the typed descriptor a plugin returns to declare one output format."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from .model import Letter
+
+__all__ = ["Exporter", "Options", "RenderFunction"]
+
+Options = Mapping[str, str]
+"""Options given to an exporter (from ``openletter build -O FORMAT.NAME=VALUE``), as text."""
+
+RenderFunction = Callable[[Letter, Options], "str | bytes"]
+"""``render(letter, options) -> str | bytes``: a pure function; str is written as UTF-8."""
+
+_NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")
+_SUFFIX = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*(;.*)?\Z")
+
+
+def _matches(pattern: re.Pattern[str], expected: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not pattern.match(value) or ".." in value:
+            raise ValueError(f"Exporter.{attribute.name} {value!r} is not {expected}")
+
+    return check
+
+
+def _callable(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not callable(value):
+        raise ValueError(f"Exporter.{attribute.name} must be callable, got {type(value).__name__}")
+
+
+def _frozen_options(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen(kw_only=True)
+class Exporter:
+    """One output format.
+
+    :param name: the format's name on the command line (``openletter build -t NAME``): lower-case
+        letters, digits, ``-`` and ``_``.
+    :param title: a human title, shown by ``openletter formats``.
+    :param suffix: the output file's suffix, such as ``.json`` (the file is ``<letter stem><suffix>``).
+    :param media_type: the IANA media type of the output, such as ``application/json``.
+    :param render: ``render(letter, options) -> str | bytes``, a pure function: no I/O, no network,
+        same output for the same input.
+    :param options: the options `render` understands, name -> one-line description. Options not
+        listed here are refused before `render` is called.
+    """
+
+    name: str = attrs.field(validator=_matches(_NAME, "a lower-case format name such as 'json'"))
+    title: str = attrs.field(validator=attrs.validators.instance_of(str))
+    suffix: str = attrs.field(validator=_matches(_SUFFIX, "a file suffix such as '.json'"))
+    media_type: str = attrs.field(validator=_matches(_MEDIA_TYPE, "a media type such as 'application/json'"))
+    render: RenderFunction = attrs.field(validator=_callable)
+    options: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_options)

@@ -1,0 +1,1 @@
+"""Built-in exporters: each module is a plugin listed in ``openletter.plugins.DEFAULT_PLUGINS``."""

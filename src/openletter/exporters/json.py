@@ -1,0 +1,30 @@
+"""The ``json`` format: the letter's canonical data, which ``openletter`` loads back unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..convert import unstructure
+from ..exporter import Exporter, Options
+from ..hookspecs import hookimpl
+from ..model import Letter
+from ..sources.json_source import dump
+
+
+def render(letter: Letter, options: Options) -> str:
+    """The letter as indented UTF-8 JSON; defaults are left out, dates are ISO strings."""
+    return dump(unstructure(letter))
+
+
+@hookimpl
+def openletter_exporters() -> Sequence[Exporter]:
+    """Provide the ``json`` format."""
+    return [
+        Exporter(
+            name="json",
+            title="JSON (canonical letter data)",
+            suffix=".json",
+            media_type="application/json",
+            render=render,
+        )
+    ]

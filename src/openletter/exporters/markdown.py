@@ -1,0 +1,42 @@
+"""The ``markdown`` format: a CommonMark ``letter.md`` in the authoring format.
+
+Loading the output gives back an equal letter: the front matter holds every field except the
+sections (written as the body, split by ``##`` headings) and the references (written as footnote
+definitions at the end). Signatories that came from a CSV file are written inline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..convert import unstructure
+from ..exporter import Exporter, Options
+from ..hookspecs import hookimpl
+from ..model import Letter
+from ..sources.markdown_source import dump
+
+
+def render(letter: Letter, options: Options) -> str:
+    """The letter as ``letter.md`` text."""
+    front = unstructure(letter)
+    del front["sections"]
+    front.pop("references", None)
+    return dump(
+        front,
+        [(section.heading, section.text) for section in letter.sections],
+        [(reference.id, reference.text) for reference in letter.references],
+    )
+
+
+@hookimpl
+def openletter_exporters() -> Sequence[Exporter]:
+    """Provide the ``markdown`` format."""
+    return [
+        Exporter(
+            name="markdown",
+            title="Markdown (letter.md authoring format, CommonMark)",
+            suffix=".md",
+            media_type="text/markdown; charset=utf-8",
+            render=render,
+        )
+    ]

@@ -1,0 +1,120 @@
+"""The one configured Markdown parser, and the structural rules a letter's Markdown must follow.
+
+Letter text is untrusted, so the parser starts from markdown-it-py's CommonMark preset with raw
+HTML switched off (``<script>`` stays text) and markdown-it's link validation on (``javascript:``,
+``vbscript:``, ``file:`` and non-image ``data:`` links are not turned into links). Footnotes
+(``[^1]``) come from mdit-py-plugins.
+
+The authoring format (``letter.md``) splits the body into sections at level-2 headings and takes
+footnote definitions out as references. For that to be lossless, a section's text must not itself
+contain a level-1/level-2 heading or a footnote definition, and must not leave a block open
+(an unclosed code fence would swallow the next heading). `section_text_problems` and
+`reference_text_problems` check exactly that, with the same parser the reader uses.
+
+markdown-it-py is imported on first use, not when ``openletter`` is imported.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+_SENTINEL = "openletter-end-of-text-sentinel"
+
+
+@cache
+def parser() -> MarkdownIt:
+    """Return the shared parser: CommonMark, raw HTML off, footnotes on, tail rule off.
+
+    The footnote tail rule is disabled so that footnote definitions stay where they were written,
+    with their source line numbers; use `renderer` to render HTML.
+    """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
+    md.disable("footnote_tail")
+    return md
+
+
+@cache
+def renderer() -> MarkdownIt:
+    """Return the parser used to render HTML: like `parser`, with footnotes collected at the end."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    return MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
+
+
+def parse(text: str) -> list[Token]:
+    """Parse Markdown block structure with the shared `parser`."""
+    return parser().parse(text, {})
+
+
+def render_html(text: str) -> str:
+    """Render Markdown to (safe) HTML with the shared configuration."""
+    html: str = renderer().render(text)
+    return html
+
+
+def _structure_problems(tokens: list[Token], *, allow_footnotes: int) -> list[str]:
+    problems: list[str] = []
+    footnotes = 0
+    for token in tokens:
+        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
+            line = token.map[0] + 1 if token.map else 1
+            problems.append(
+                f"has a level-{token.tag[1]} heading on its line {line}; "
+                "in a letter, level-2 headings start new sections and the title is a field"
+            )
+        elif token.type == "footnote_reference_open":
+            footnotes += 1
+    if footnotes > allow_footnotes:
+        problems.append("has a footnote definition ([^label]: ...); put it in 'references'")
+    return problems
+
+
+def _closes(tokens: list[Token]) -> bool:
+    """True when the sentinel heading appended to the text parsed as a level-0 heading."""
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0 and token.tag == "h2":
+            inline = tokens[i + 1]
+            if inline.content == _SENTINEL and i + 3 == len(tokens):
+                return True
+    return False
+
+
+def section_text_problems(text: str) -> list[str]:
+    """What stops `text` from being a section body that survives a letter.md round trip."""
+    problems = _structure_problems(parse(text), allow_footnotes=0)
+    if not problems and not _closes(parse(f"{text}\n\n## {_SENTINEL}\n")):
+        problems.append("leaves a block open (an unclosed ``` code fence?) that would swallow what follows")
+    return problems
+
+
+def indent_continuation(text: str) -> str:
+    """Indent every line after the first by four spaces (blank lines stay empty)."""
+    first, _, rest = text.partition("\n")
+    if not rest:
+        return first
+    lines = [f"    {line}" if line.strip() else "" for line in rest.split("\n")]
+    return first + "\n" + "\n".join(lines)
+
+
+def footnote_definition(label: str, text: str) -> str:
+    """Write a footnote definition ``[^label]: text`` with continuation lines indented."""
+    return f"[^{label}]: {indent_continuation(text)}"
+
+
+def reference_text_problems(text: str) -> list[str]:
+    """What stops `text` from being a footnote text that survives a letter.md round trip."""
+    tokens = parse(f"{footnote_definition('r', text)}\n\n## {_SENTINEL}\n")
+    problems = _structure_problems(tokens, allow_footnotes=1)
+    starts = [t for t in tokens if t.type == "footnote_reference_open" and t.level == 0]
+    if not problems and (len(starts) != 1 or not _closes(tokens)):
+        problems.append("does not stay inside one footnote (an unclosed ``` code fence?)")
+    return problems

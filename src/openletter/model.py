@@ -1,0 +1,421 @@
+"""The letter model: frozen, slotted attrs classes with validators, and no I/O.
+
+Every text field is one of two kinds:
+
+* a **line** (names, titles, headings...): one line of text, not empty, no control characters,
+  no leading or trailing whitespace;
+* **Markdown** (section text, demands, references, descriptions...): CommonMark text with
+  ``\\n`` line ends, not starting with a blank line, not ending in whitespace.
+
+Collections are tuples, so a `Letter` is hashable and immutable all the way down. Validators raise
+`openletter.errors.FieldError` naming the field, which the converter reports with its full path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+import attrs
+
+from .errors import FieldError
+
+__all__ = [
+    "Addressee",
+    "AddresseeKind",
+    "Demand",
+    "DemandStatus",
+    "Letter",
+    "Organisation",
+    "OrganisationGroup",
+    "Person",
+    "PersonGroup",
+    "Reference",
+    "Section",
+    "SignatoryGroup",
+]
+
+AddresseeKind = Literal["to", "cc"]
+DemandStatus = Literal["open", "met", "partly-met", "not-met", "withdrawn"]
+
+ADDRESSEE_KINDS: tuple[str, ...] = ("to", "cc")
+DEMAND_STATUSES: tuple[str, ...] = ("open", "met", "partly-met", "not-met", "withdrawn")
+
+# C0/C1 controls, line/paragraph separators and lone surrogates never belong in letter text.
+_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_BAD_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+_EMAIL = re.compile(r"[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\]+\.[^\s@<>()\[\],;:\"\\]+\Z")
+# RFC 5646 "langtag" syntax (private-use and grandfathered tags aside, which letters do not need).
+_BCP47 = re.compile(
+    r"""
+    (?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})   # language (+ extlang)
+    (?:-[A-Za-z]{4})?                                      # script
+    (?:-(?:[A-Za-z]{2}|[0-9]{3}))?                         # region
+    (?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*         # variants
+    (?:-[0-9A-WYZa-wyz](?:-[A-Za-z0-9]{2,8})+)*            # extensions
+    (?:-[xX](?:-[A-Za-z0-9]{1,8})+)?                       # private use
+    \Z""",
+    re.VERBOSE,
+)
+
+T = TypeVar("T")
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if value is None:
+        return "nothing (null)"
+    return f"a {type(value).__name__}"
+
+
+def line_problem(value: object) -> str | None:
+    """Why `value` is not a valid one-line text field, or None when it is."""
+    if not isinstance(value, str):
+        return f"got {_describe(value)}"
+    if not value.strip():
+        return "is empty"
+    bad = _BAD_IN_LINE.search(value)
+    if bad:
+        return f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}"
+    if value != value.strip():
+        return "has leading or trailing whitespace"
+    return None
+
+
+def markdown_problem(value: object) -> str | None:
+    """Why `value` is not a valid Markdown text field, or None when it is."""
+    if not isinstance(value, str):
+        return f"got {_describe(value)}"
+    if not value.strip():
+        return "is empty"
+    bad = _BAD_IN_BLOCK.search(value)
+    if bad:
+        return f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}"
+    if value != value.rstrip() or not value.split("\n", 1)[0].strip():
+        return "starts with a blank line or ends with whitespace"
+    return None
+
+
+def _check(path: tuple[str | int, ...], problem: str | None, expected: str) -> None:
+    if problem is not None:
+        raise FieldError(path, problem, expected)
+
+
+def _line(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _check((attribute.name,), line_problem(value), "one line of text")
+
+
+def _opt_line(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _line(_, attribute, value)
+
+
+def _markdown(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _check((attribute.name,), markdown_problem(value), "Markdown text")
+
+
+def _opt_markdown(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _markdown(_, attribute, value)
+
+
+def _opt_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _id(_, attribute, value)
+
+
+def _id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not _ID.match(value):
+        raise FieldError(
+            (attribute.name,),
+            f"{value!r} is not a valid id",
+            "letters, digits, '-', '_' or '.', starting with a letter or digit",
+        )
+
+
+def _opt_url(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    problem = line_problem(value)
+    if problem is None:
+        assert isinstance(value, str)
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+            problem = f"{value!r} is not an absolute web address"
+    _check((attribute.name,), problem, "an absolute http:// or https:// URL")
+
+
+def _opt_email(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    problem = line_problem(value)
+    if problem is None and not _EMAIL.match(str(value)):
+        problem = f"{value!r} is not an email address"
+    _check((attribute.name,), problem, "an address like name@example.org")
+
+
+def _opt_date(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        raise FieldError((attribute.name,), f"got {_describe(value)}", "a date like 2023-06-08")
+
+
+def _language(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not _BCP47.match(value):
+        raise FieldError(
+            (attribute.name,),
+            f"{value!r} is not a BCP 47 language tag",
+            "a language tag such as en, km, th, zh-Hant or pt-BR",
+        )
+
+
+def _one_of(choices: tuple[str, ...]) -> Validator:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value not in choices:
+            raise FieldError((attribute.name,), f"{value!r} is not allowed", "one of: " + ", ".join(choices))
+
+    return check
+
+
+def _each(item: Validator, *, non_empty: bool = False) -> Validator:
+    """Validate a tuple field: it is a tuple, optionally not empty, and each item passes `item`."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            raise FieldError((attribute.name,), f"got {_describe(value)}", "a list")
+        if non_empty and not value:
+            raise FieldError((attribute.name,), "is empty", "at least one entry")
+        for index, entry in enumerate(value):
+            try:
+                item(instance, attribute, entry)
+            except FieldError as error:
+                raise FieldError((attribute.name, index, *error.path[1:]), error.message, error.expected) from None
+
+    return check
+
+
+def _instance(cls: type) -> Validator:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, cls):
+            raise FieldError((attribute.name,), f"got {_describe(value)}", f"a {cls.__name__}")
+
+    return check
+
+
+def _section_text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _markdown(_, attribute, value)
+    from .markdown import section_text_problems
+
+    for problem in section_text_problems(str(value)):
+        raise FieldError((attribute.name,), problem, "Markdown body text of one section")
+
+
+def _reference_text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _markdown(_, attribute, value)
+    from .markdown import reference_text_problems
+
+    assert isinstance(value, str)
+    if value != value.lstrip():
+        raise FieldError((attribute.name,), "starts with whitespace", "Markdown text")
+    for problem in reference_text_problems(value):
+        raise FieldError((attribute.name,), problem, "Markdown text of one endnote")
+
+
+MARKDOWN = "openletter.markdown"
+"""attrs metadata key marking a Markdown field (the converter trims blank edges of such text)."""
+
+
+def _md(validator: Validator, **kwargs: Any) -> Any:
+    return attrs.field(validator=validator, metadata={MARKDOWN: True}, **kwargs)
+
+
+# --------------------------------------------------------------------------- people and groups
+
+
+@attrs.frozen(kw_only=True)
+class Addressee:
+    """Someone the letter is written to (``kind="to"``) or copied to (``kind="cc"``)."""
+
+    id: str | None = attrs.field(default=None, validator=_opt_id)
+    name: str = attrs.field(validator=_line)
+    honorific: str | None = attrs.field(default=None, validator=_opt_line)
+    role: str | None = attrs.field(default=None, validator=_opt_line)
+    organisation: str | None = attrs.field(default=None, validator=_opt_line)
+    email: str | None = attrs.field(default=None, validator=_opt_email)
+    kind: AddresseeKind = attrs.field(default="to", validator=_one_of(ADDRESSEE_KINDS))
+
+
+@attrs.frozen(kw_only=True)
+class Organisation:
+    """An organisation that signs: the sender of a one-organisation letter, or a coalition member."""
+
+    name: str = attrs.field(validator=_line)
+    short_name: str | None = attrs.field(default=None, validator=_opt_line)
+    country: str | None = attrs.field(default=None, validator=_opt_line)
+    url: str | None = attrs.field(default=None, validator=_opt_url)
+    email: str | None = attrs.field(default=None, validator=_opt_email)
+    description: str | None = _md(_opt_markdown, default=None)
+
+
+@attrs.frozen(kw_only=True)
+class Person:
+    """An individual signatory: "Hon. Name, title, affiliation (country)"."""
+
+    name: str = attrs.field(validator=_line)
+    honorific: str | None = attrs.field(default=None, validator=_opt_line)
+    title: str | None = attrs.field(default=None, validator=_opt_line)
+    affiliation: str | None = attrs.field(default=None, validator=_opt_line)
+    country: str | None = attrs.field(default=None, validator=_opt_line)
+
+
+@attrs.frozen(kw_only=True)
+class OrganisationGroup:
+    """Organisations signing together, optionally under a heading such as "International"."""
+
+    heading: str | None = attrs.field(default=None, validator=_opt_line)
+    organisations: tuple[Organisation, ...] = attrs.field(validator=_each(_instance(Organisation), non_empty=True))
+
+
+@attrs.frozen(kw_only=True)
+class PersonGroup:
+    """Individuals signing together, optionally under a heading such as "Members of Parliament"."""
+
+    heading: str | None = attrs.field(default=None, validator=_opt_line)
+    people: tuple[Person, ...] = attrs.field(validator=_each(_instance(Person), non_empty=True))
+
+
+SignatoryGroup = OrganisationGroup | PersonGroup
+
+# --------------------------------------------------------------------------- the letter's parts
+
+
+@attrs.frozen(kw_only=True)
+class Section:
+    """A part of the body: Markdown text, optionally under a (level-2) heading."""
+
+    heading: str | None = attrs.field(default=None, validator=_opt_line)
+    text: str = _md(_section_text)
+
+
+@attrs.frozen(kw_only=True)
+class Demand:
+    """A call to action: what is asked, of whom (an addressee id), by when, and where it stands."""
+
+    id: str | None = attrs.field(default=None, validator=_opt_id)
+    target: str | None = attrs.field(default=None, validator=_opt_id)
+    text: str = _md(_markdown)
+    deadline: dt.date | None = attrs.field(default=None, validator=_opt_date)
+    status: DemandStatus = attrs.field(default="open", validator=_one_of(DEMAND_STATUSES))
+
+
+@attrs.frozen(kw_only=True)
+class Reference:
+    """An endnote: written ``[^id]`` in the text and ``[^id]: text`` below it in letter.md."""
+
+    id: str = attrs.field(validator=_id)
+    text: str = _md(_reference_text)
+
+
+def _unique(items: Sequence[object], key: str, path: str) -> None:
+    seen: dict[object, int] = {}
+    for index, item in enumerate(items):
+        value = getattr(item, key)
+        if value is None:
+            continue
+        if value in seen:
+            raise FieldError(
+                (path, index, key),
+                f"{value!r} is already used by {path}[{seen[value]}]",
+                "a unique id",
+            )
+        seen[value] = index
+
+
+@attrs.frozen(kw_only=True)
+class Letter:
+    """An open letter.
+
+    Only `title`, `language`, `sections` and `signatories` are required. A letter with no date or
+    no salutation is still a letter.
+    """
+
+    title: str = attrs.field(validator=_line)
+    language: str = attrs.field(validator=_language)
+    subtitle: str | None = attrs.field(default=None, validator=_opt_line)
+    subject: str | None = attrs.field(default=None, validator=_opt_line)
+    date: dt.date | None = attrs.field(default=None, validator=_opt_date)
+    date_text: str | None = attrs.field(default=None, validator=_opt_line)
+    place: str | None = attrs.field(default=None, validator=_opt_line)
+    url: str | None = attrs.field(default=None, validator=_opt_url)
+    keywords: tuple[str, ...] = attrs.field(default=(), validator=_each(_line))
+    addressees: tuple[Addressee, ...] = attrs.field(default=(), validator=_each(_instance(Addressee)))
+    salutation: str | None = attrs.field(default=None, validator=_opt_line)
+    sections: tuple[Section, ...] = attrs.field(validator=_each(_instance(Section), non_empty=True))
+    demands: tuple[Demand, ...] = attrs.field(default=(), validator=_each(_instance(Demand)))
+    closing: str | None = attrs.field(default=None, validator=_opt_line)
+    signatories: tuple[SignatoryGroup, ...] = attrs.field(
+        validator=_each(_instance(OrganisationGroup | PersonGroup), non_empty=True)  # type: ignore[arg-type]
+    )
+    postscript: str | None = _md(_opt_markdown, default=None)
+    references: tuple[Reference, ...] = attrs.field(default=(), validator=_each(_instance(Reference)))
+
+    def __attrs_post_init__(self) -> None:
+        for index, section in enumerate(self.sections[1:], start=1):
+            if section.heading is None:
+                raise FieldError(
+                    ("sections", index, "heading"),
+                    "only the first section may have no heading",
+                    "a heading for every section after the first",
+                )
+        _unique(self.addressees, "id", "addressees")
+        _unique(self.demands, "id", "demands")
+        _unique(self.references, "id", "references")
+        targets = {a.id for a in self.addressees if a.id is not None}
+        for index, demand in enumerate(self.demands):
+            if demand.target is not None and demand.target not in targets:
+                raise FieldError(
+                    ("demands", index, "target"),
+                    f"no addressee has the id {demand.target!r}",
+                    "the id of one of the addressees: " + (", ".join(sorted(targets)) or "none has an id"),
+                )
+
+    # Convenience views used by exporters; all derived, nothing stored.
+
+    @property
+    def recipients(self) -> tuple[Addressee, ...]:
+        """The ``to`` addressees."""
+        return tuple(a for a in self.addressees if a.kind == "to")
+
+    @property
+    def copied(self) -> tuple[Addressee, ...]:
+        """The ``cc`` addressees."""
+        return tuple(a for a in self.addressees if a.kind == "cc")
+
+    def organisations(self) -> Iterator[Organisation]:
+        """Every signing organisation, in order."""
+        for group in self.signatories:
+            if isinstance(group, OrganisationGroup):
+                yield from group.organisations
+
+    def people(self) -> Iterator[Person]:
+        """Every signing person, in order."""
+        for group in self.signatories:
+            if isinstance(group, PersonGroup):
+                yield from group.people
+
+    @property
+    def signatory_count(self) -> int:
+        """How many organisations and people sign."""
+        return sum(
+            len(g.organisations) if isinstance(g, OrganisationGroup) else len(g.people) for g in self.signatories
+        )

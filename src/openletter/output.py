@@ -1,0 +1,62 @@
+"""Writing outputs safely: inside the output folder only, atomically, never over a source."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import OutputError
+
+_SAFE_NAME = re.compile(r"[^\s/\\:*?\"<>|\x00-\x1f][^/\\:*?\"<>|\x00-\x1f]*\Z")
+
+
+def safe_name(name: str) -> str:
+    """Check that `name` is a plain file name (no folders, no ``..``, no control characters)."""
+    if not _SAFE_NAME.match(name) or name in (".", "..") or name.startswith(".") or name != name.strip():
+        raise OutputError(f"{name!r} is not a safe output file name")
+    return name
+
+
+def output_path(folder: Path, name: str) -> Path:
+    """The path of file `name` inside `folder`; refuse anything that would land outside it."""
+    target = folder / safe_name(name)
+    root = folder.resolve()
+    if target.resolve().parent != root:
+        raise OutputError(f"{name!r} would be written outside the output folder {folder}")
+    return target
+
+
+def write_atomic(path: Path, data: bytes, *, protect: Iterable[Path] = ()) -> None:
+    """Write `data` to `path` via a temporary file and a rename, so readers never see half a file.
+
+    `protect` lists files (the letter's sources) that must never be overwritten.
+    """
+    resolved = path.resolve()
+    for source in protect:
+        if resolved == source.resolve():
+            raise OutputError(f"refusing to overwrite the source file {source}; choose another output folder (-o)")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; cannot write a file there")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,222 @@
+"""The plugin registry: built-in plugins and entry-point plugins, registered the same way.
+
+`Registry` wraps a pluggy ``PluginManager``. It registers every module of `DEFAULT_PLUGINS`,
+then every plugin of the ``openletter`` entry-point group, each under its name, skipping blocked
+names. A plugin that fails to import, or whose ``openletter_exporters`` hook raises, does not stop
+the others: the failure is kept in `Registry.errors`, naming the plugin.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+import pluggy
+
+from . import hookspecs
+from ._version import __version__
+from .errors import OptionError, PluginError, PluginLoadError, Problem, RenderError, UnknownFormatError
+from .exporter import Exporter
+from .model import Letter
+
+__all__ = ["DEFAULT_PLUGINS", "ENTRY_POINT_GROUP", "FormatInfo", "PluginInfo", "Registry", "default_registry"]
+
+ENTRY_POINT_GROUP = "openletter"
+"""The entry-point group third-party plugins register under."""
+
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "openletter.exporters.json",
+    "openletter.exporters.markdown",
+    "openletter.lint",
+)
+"""Built-in plugin modules; each is registered under its module name, like any other plugin."""
+
+DISABLE_ENV = "OPENLETTER_DISABLE_PLUGINS"
+"""Comma-separated plugin names to block."""
+
+NO_AUTOLOAD_ENV = "OPENLETTER_DISABLE_PLUGIN_AUTOLOAD"
+"""When set to a non-empty value, entry-point plugins are not loaded."""
+
+
+@attrs.frozen
+class PluginInfo:
+    """A registered plugin: its name, the distribution that ships it, and that version."""
+
+    name: str
+    distribution: str
+    version: str
+    builtin: bool
+
+
+@attrs.frozen
+class FormatInfo:
+    """An available format and the plugin providing it."""
+
+    exporter: Exporter
+    plugin: PluginInfo
+
+
+def blocked_from_environment(environ: Mapping[str, str] = os.environ) -> tuple[str, ...]:
+    """Plugin names listed in ``OPENLETTER_DISABLE_PLUGINS``."""
+    return tuple(n.strip() for n in environ.get(DISABLE_ENV, "").split(",") if n.strip())
+
+
+class Registry:
+    """The plugins in use, the formats they provide, and what went wrong while loading them."""
+
+    def __init__(
+        self,
+        *,
+        blocked: Iterable[str] = (),
+        entry_points: bool = True,
+        plugins: Iterable[tuple[str, object]] = (),
+    ) -> None:
+        """Register built-ins, then entry-point plugins (unless `entry_points` is false), then
+        `plugins` (name, object) pairs, skipping every name in `blocked`."""
+        self.manager = pluggy.PluginManager("openletter")
+        self.manager.add_hookspecs(hookspecs)
+        self.plugins: dict[str, PluginInfo] = {}
+        self.errors: list[PluginError] = []
+        for name in blocked:
+            self.manager.set_blocked(name)
+        for module in DEFAULT_PLUGINS:
+            if not self.manager.is_blocked(module):
+                self._register(
+                    module, importlib.import_module(module), PluginInfo(module, "openletter", __version__, True)
+                )
+        if entry_points:
+            self._load_entry_points()
+        for name, plugin in plugins:
+            if not self.manager.is_blocked(name):
+                self._register(name, plugin, PluginInfo(name, "(registered in process)", "", False))
+
+    def _register(self, name: str, plugin: object, info: PluginInfo) -> None:
+        try:
+            self.manager.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as error:
+            self.errors.append(PluginLoadError(name, f"cannot be registered: {error}"))
+            return
+        self.plugins[name] = info
+
+    def _load_entry_points(self) -> None:
+        from importlib.metadata import entry_points
+
+        for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+            name = entry_point.name
+            if self.manager.is_blocked(name):
+                continue
+            dist = entry_point.dist
+            info = PluginInfo(name, dist.name if dist else "?", dist.version if dist else "?", False)
+            if self.manager.has_plugin(name):
+                self.errors.append(PluginLoadError(name, f"the name is taken by another plugin ({info.distribution})"))
+                continue
+            try:
+                plugin = entry_point.load()
+            except Exception as error:  # noqa: BLE001 -- any import failure is reported, not fatal
+                self.errors.append(
+                    PluginLoadError(
+                        name,
+                        f"cannot be imported from {info.distribution} {info.version}: {type(error).__name__}: {error}",
+                    )
+                )
+                continue
+            self._register(name, plugin, info)
+
+    @cached_property
+    def formats(self) -> Mapping[str, FormatInfo]:
+        """Every available format by name, in registration order (built-ins first)."""
+        formats: dict[str, FormatInfo] = {}
+        for impl in self.manager.hook.openletter_exporters.get_hookimpls():
+            info = self.plugins[impl.plugin_name]
+            try:
+                declared: Any = impl.function()
+                exporters = list(declared)
+            except Exception as error:  # noqa: BLE001 -- a broken plugin must not stop the others
+                self.errors.append(
+                    PluginLoadError(info.name, f"openletter_exporters() raised {type(error).__name__}: {error}")
+                )
+                continue
+            for exporter in exporters:
+                if not isinstance(exporter, Exporter):
+                    self.errors.append(
+                        PluginLoadError(
+                            info.name, f"openletter_exporters() returned {type(exporter).__name__}, not Exporter"
+                        )
+                    )
+                elif exporter.name in formats:
+                    other = formats[exporter.name].plugin.name
+                    self.errors.append(
+                        PluginLoadError(
+                            info.name,
+                            f"the format is already provided by plugin {other!r}; block one of the two",
+                            format=exporter.name,
+                        )
+                    )
+                else:
+                    formats[exporter.name] = FormatInfo(exporter, info)
+        return MappingProxyType(formats)
+
+    def format(self, name: str) -> FormatInfo:
+        """The format called `name`, or `UnknownFormatError`."""
+        try:
+            return self.formats[name]
+        except KeyError:
+            raise UnknownFormatError(name, list(self.formats)) from None
+
+    def render(self, letter: Letter, name: str, options: Mapping[str, str] | None = None) -> bytes:
+        """Render `letter` in format `name`; failures raise `RenderError` naming plugin and format."""
+        info = self.format(name)
+        options = dict(options or {})
+        unknown = sorted(set(options) - set(info.exporter.options))
+        if unknown:
+            accepted = ", ".join(info.exporter.options) or "none"
+            raise OptionError(f"format {name!r} has no option {unknown[0]!r} (its options: {accepted})")
+        try:
+            output = info.exporter.render(letter, MappingProxyType(options))
+        except Exception as error:
+            raise RenderError(
+                info.plugin.name, f"rendering failed: {type(error).__name__}: {error}", format=name
+            ) from error
+        if isinstance(output, str):
+            try:
+                return output.encode("utf-8")
+            except UnicodeEncodeError as error:
+                raise RenderError(info.plugin.name, f"returned text that is not UTF-8: {error}", format=name) from None
+        if isinstance(output, bytes | bytearray):
+            return bytes(output)
+        raise RenderError(info.plugin.name, f"returned {type(output).__name__}, expected str or bytes", format=name)
+
+    def lint(self, letter: Letter) -> list[Problem]:
+        """Collect every plugin's `openletter_lint` findings (a failing linter becomes an error)."""
+        problems: list[Problem] = []
+        for impl in self.manager.hook.openletter_lint.get_hookimpls():
+            try:
+                found: Sequence[Problem] = impl.function(*[{"letter": letter}[arg] for arg in impl.argnames])
+                problems.extend(found)
+            except Exception as error:  # noqa: BLE001 -- reported with the plugin's name
+                problems.append(
+                    Problem(
+                        message=f"plugin {impl.plugin_name!r} failed to check the letter: "
+                        f"{type(error).__name__}: {error}"
+                    )
+                )
+        return problems
+
+
+_default: Registry | None = None
+
+
+def default_registry() -> Registry:
+    """The registry of installed, unblocked plugins (honouring the environment variables), cached."""
+    global _default  # noqa: PLW0603 -- one lazily built registry per process
+    if _default is None:
+        _default = Registry(
+            blocked=blocked_from_environment(),
+            entry_points=not os.environ.get(NO_AUTOLOAD_ENV),
+        )
+    return _default

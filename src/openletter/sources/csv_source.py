@@ -1,0 +1,151 @@
+"""Signatory lists kept in CSV files that a letter names (``people: signatories.csv``).
+
+The header row names the columns after the fields of `Person` (or `Organisation`); ``name`` is
+required, the rest optional; empty cells are left out; cells are trimmed. The file must sit in the
+letter's folder (or below it): a letter from an untrusted hand must not be able to pull
+``/etc/passwd`` into a published page.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import attrs
+
+from ..errors import FieldPath, LetterError, Problem
+from ..model import Organisation, Person, PersonGroup
+from .locate import SourceMap
+from .text import decode
+
+_KEYS = {"people": Person, "organisations": Organisation}
+
+
+def expand(data: Any, base_dir: Path | None, source: SourceMap) -> list[Problem]:
+    """Replace CSV file names under ``signatories[*].people/organisations`` with their rows."""
+    groups = data.get("signatories") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
+        return []
+    problems: list[Problem] = []
+    for index, group in enumerate(groups):
+        if not isinstance(group, dict):
+            continue
+        for key, cls in _KEYS.items():
+            name = group.get(key)
+            if isinstance(name, str):
+                path = ("signatories", index, key)
+                try:
+                    group[key] = read(name, base_dir, cls, path, source)
+                except LetterError as error:
+                    problems.extend(source.locate_all(error.problems))
+    return problems
+
+
+def _resolve(name: str, base_dir: Path | None, path: FieldPath) -> Path:
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if base_dir is None:
+        raise LetterError([Problem(path=path, message="a CSV file can only be named by a letter read from a file")])
+    if pure.is_absolute() or ".." in pure.parts or not name.strip() or pure.suffix.lower() != ".csv":
+        raise LetterError(
+            [
+                Problem(
+                    path=path,
+                    message=f"{name!r} is not a CSV file name inside the letter's folder",
+                    expected="a relative path to a .csv file, such as signatories.csv",
+                )
+            ]
+        )
+    return base_dir / pure
+
+
+def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: SourceMap) -> list[dict[str, str]]:
+    """Read the rows of one CSV signatory file, recording each row's line in `source`."""
+    file_path = _resolve(name, base_dir, path)
+    shown = str(file_path)
+    try:
+        raw = file_path.read_bytes()
+    except OSError as error:
+        reason = "was not found" if isinstance(error, FileNotFoundError) else f"cannot be read ({error.strerror})"
+        raise LetterError(
+            [Problem(path=path, message=f"the CSV file {name!r} {reason}", expected="a CSV file next to the letter")]
+        ) from None
+    source.also_read.append(shown)
+    noun = "people" if cls is Person else "organisations"
+    text = decode(raw, shown, expected_content=f"a header row and one row per signatory ({noun})")
+    fields = [a.name for a in attrs.fields(cls)]
+    reader = csv.reader(io.StringIO(text), strict=True)
+    problems: list[Problem] = []
+    try:
+        header = [cell.strip() for cell in next(reader)]
+    except (csv.Error, StopIteration) as error:
+        raise LetterError([Problem(file=shown, line=1, path=path, message=f"no header row ({error})")]) from None
+    for column in header:
+        if column not in fields:
+            hint = difflib.get_close_matches(column, fields, n=1, cutoff=0.6)
+            problems.append(
+                Problem(
+                    file=shown,
+                    line=1,
+                    path=path,
+                    message=f"unknown column {column!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
+                    expected="columns named after the fields: " + ", ".join(fields),
+                )
+            )
+    if "name" not in header:
+        problems.append(
+            Problem(
+                file=shown,
+                line=1,
+                path=path,
+                message="the header row has no 'name' column",
+                expected="a header row with a 'name' column, and optionally: " + ", ".join(fields[1:]),
+            )
+        )
+    if problems:
+        raise LetterError(problems)
+    rows: list[dict[str, str]] = []
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                line = reader.line_num + 1
+                continue
+            row_path = (*path, len(rows))
+            source.lines[row_path] = (shown, line)
+            if len(cells) > len(header):
+                problems.append(
+                    Problem(
+                        file=shown,
+                        line=line,
+                        path=row_path,
+                        message=f"this row has {len(cells)} cells but the header has {len(header)} columns",
+                        expected="one cell per column (quote cells that contain commas)",
+                    )
+                )
+            row = {column: cell.strip() for column, cell in zip(header, cells, strict=False) if cell.strip()}
+            for column in row:
+                source.lines[(*row_path, column)] = (shown, line)
+            rows.append(row)
+            line = reader.line_num + 1
+    except csv.Error as error:
+        problems.append(Problem(file=shown, line=reader.line_num, path=path, message=f"this is not valid CSV: {error}"))
+    if problems:
+        raise LetterError(problems)
+    if not rows:
+        raise LetterError([Problem(file=shown, line=1, path=path, message="the CSV file has no rows", expected=noun)])
+    return rows
+
+
+def write(group: PersonGroup) -> str:
+    """Write a group of people as CSV text in the shape `read` accepts (used by ``openletter new``)."""
+    fields = [a.name for a in attrs.fields(Person)]
+    used = [f for f in fields if any(getattr(p, f) is not None for p in group.people)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(used)
+    for person in group.people:
+        writer.writerow([getattr(person, f) or "" for f in used])
+    return out.getvalue()

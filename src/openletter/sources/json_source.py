@@ -1,0 +1,87 @@
+"""JSON documents, with a lazily built map of the line where every field was written."""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
+
+from ..errors import FieldPath, LetterError, Problem
+from .locate import Lines, SourceMap, line_starts
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def parse(text: str, file: str) -> tuple[Any, SourceMap]:
+    """Parse JSON; raise `LetterError` with the line and column of a syntax error."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LetterError(
+            [
+                Problem(
+                    file=file,
+                    line=error.lineno,
+                    message=f"this is not valid JSON: {error.msg} at column {error.colno}",
+                    expected="valid JSON",
+                )
+            ]
+        ) from None
+    return data, SourceMap(file, builder=lambda: locate(text, file))
+
+
+def locate(text: str, file: str) -> Lines:
+    """Map every field path of a valid JSON document to the line its value starts on."""
+    starts = line_starts(text)
+    decoder = json.JSONDecoder()
+    lines: Lines = {}
+
+    def line_of(index: int) -> tuple[str, int]:
+        return (file, bisect_right(starts, index))
+
+    def value(index: int, path: FieldPath) -> int:
+        index = _WS.match(text, index).end()  # type: ignore[union-attr]
+        lines.setdefault(path, line_of(index))
+        char = text[index]
+        if char == "{":
+            index = _WS.match(text, index + 1).end()  # type: ignore[union-attr]
+            if text[index] == "}":
+                return index + 1
+            while True:
+                key, after = scanstring(text, index + 1)
+                lines.setdefault((*path, key), line_of(index))
+                index = _WS.match(text, after).end() + 1  # type: ignore[union-attr]  # skip ':'
+                index = _WS.match(text, value(index, (*path, key))).end()  # type: ignore[union-attr]
+                if text[index] == "}":
+                    return index + 1
+                index = _WS.match(text, index + 1).end()  # type: ignore[union-attr]  # skip ','
+        if char == "[":
+            index = _WS.match(text, index + 1).end()  # type: ignore[union-attr]
+            if text[index] == "]":
+                return index + 1
+            position = 0
+            while True:
+                index = _WS.match(text, value(index, (*path, position))).end()  # type: ignore[union-attr]
+                position += 1
+                if text[index] == "]":
+                    return index + 1
+                index += 1  # skip ','
+        _, end = decoder.raw_decode(text, index)
+        return int(end)
+
+    value(0, ())
+    return lines
+
+
+def dump(data: Any) -> str:
+    """Dump plain data as indented UTF-8 JSON (dates as ISO strings), ending in a newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n"
+
+
+def _default(value: object) -> str:
+    isoformat = getattr(value, "isoformat", None)
+    if isoformat is None:
+        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    return str(isoformat())

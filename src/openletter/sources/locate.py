@@ -1,0 +1,68 @@
+"""Where each field of a source document was written: field path -> (file, line)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from ..errors import FieldPath, Problem
+
+Lines = dict[FieldPath, tuple[str, int]]
+
+
+@attrs.define
+class SourceMap:
+    """Maps field paths to the file and line they came from.
+
+    The map for a whole document can be built lazily (`builder` runs on the first lookup), since it
+    is only needed when something is wrong. A path that is not in the map is located at its
+    closest ancestor that is (a missing field is reported where its parent starts).
+    """
+
+    file: str
+    lines: Lines = attrs.Factory(dict)
+    hints: dict[FieldPath, str] = attrs.Factory(dict)
+    builder: Callable[[], Lines] | None = None
+    also_read: list[str] = attrs.Factory(list)
+    """Other files the letter was read from (CSV signatory lists)."""
+
+    def _ensure(self) -> None:
+        if self.builder is not None:
+            built, self.builder = self.builder(), None
+            for path, where in built.items():
+                self.lines.setdefault(path, where)
+
+    def where(self, path: FieldPath) -> tuple[str, int]:
+        """The (file, line) of `path`, or of its nearest located ancestor."""
+        self._ensure()
+        for end in range(len(path), -1, -1):
+            found = self.lines.get(path[:end])
+            if found is not None:
+                return found
+        return (self.file, 1)
+
+    def locate(self, problem: Problem) -> Problem:
+        """Return `problem` with file and line filled in (and any hint for its path appended)."""
+        if problem.line is not None:
+            return problem
+        file, line = self.where(problem.path)
+        message = problem.message
+        hint = self.hints.get(problem.path)
+        if hint:
+            message = f"{message}; {hint}"
+        return attrs.evolve(problem, file=problem.file or file, line=line, message=message)
+
+    def locate_all(self, problems: Iterable[Problem]) -> list[Problem]:
+        """Locate every problem."""
+        return [self.locate(p) for p in problems]
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which each line of `text` starts (for offset -> line lookups with bisect)."""
+    starts = [0]
+    index = text.find("\n")
+    while index != -1:
+        starts.append(index + 1)
+        index = text.find("\n", index + 1)
+    return starts

@@ -1,0 +1,146 @@
+"""YAML documents with the line of every field, and guards against YAML's traps.
+
+* Every mapping key and sequence item is mapped to its line (from the parser's marks).
+* Duplicate keys, which YAML parsers silently collapse, are an error.
+* Anchors and aliases are refused: letter text is untrusted and aliases are how "billion laughs"
+  documents blow up memory.
+* An unquoted ``no``/``yes``/``on``/``off`` that YAML 1.1 reads as a boolean gets a hint, so the
+  error for ``country: NO`` says to write ``"NO"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import yaml
+
+from ..errors import FieldPath, LetterError, Problem
+from .locate import SourceMap
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader (libyaml when available) that leaves dates as text for the converter to check.
+
+    PyYAML would turn ``2023-06-31`` into an exception without a line number; as text, the
+    converter reports it at its field, and a date still becomes a `datetime.date`.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:int": "number",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:null": "null",
+}
+
+
+def parse(text: str, file: str, *, line_offset: int = 0) -> tuple[Any, SourceMap]:
+    """Parse one YAML document; return its data and a `SourceMap`. Raise `LetterError` on bad YAML."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        what = " ".join(filter(None, [error.context, error.problem]))
+        raise LetterError(
+            [Problem(file=file, line=line, message=f"this is not valid YAML: {what}", expected="valid YAML")]
+        ) from None
+    except yaml.YAMLError as error:
+        raise LetterError(
+            [
+                Problem(
+                    file=file, line=1 + line_offset, message=f"this is not valid YAML: {error}", expected="valid YAML"
+                )
+            ]
+        ) from None
+    finally:
+        loader.dispose()
+    source = SourceMap(file)
+    problems: list[Problem] = []
+    if node is not None:
+        _walk(node, (), source, problems, set(), line_offset)
+    if problems:
+        raise LetterError(problems)
+    return data, source
+
+
+def _walk(
+    node: yaml.Node, path: FieldPath, source: SourceMap, problems: list[Problem], seen: set[int], offset: int
+) -> None:
+    line = node.start_mark.line + 1 + offset
+    if id(node) in seen:
+        problems.append(
+            Problem(
+                file=source.file,
+                line=line,
+                path=path,
+                message="YAML aliases (*name) are not supported in letters",
+                expected="the value written out in full",
+            )
+        )
+        return
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _BOOL_TAG and not node.style and node.value.lower() not in ("true", "false"):
+            source.hints[path] = (
+                f"YAML reads the unquoted word {node.value} as a yes/no value: "
+                f'write "{node.value}" in quotes if you mean the text'
+            )
+        elif node.tag in _SCALAR_TAGS and not node.style:
+            source.hints[path] = f"YAML reads the unquoted {node.value} as a {_SCALAR_TAGS[node.tag]}"
+        source.lines.setdefault(path, (source.file, line))
+        return
+    seen.add(id(node))
+    source.lines.setdefault(path, (source.file, line))
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), source, problems, seen, offset)
+    elif isinstance(node, yaml.MappingNode):
+        keys: dict[object, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
+            key_line = key_node.start_mark.line + 1 + offset
+            if key in keys:
+                problems.append(
+                    Problem(
+                        file=source.file,
+                        line=key_line,
+                        path=(*path, key),
+                        message=f"the field {key!r} is given twice (first on line {keys[key]})",
+                        expected="each field once",
+                    )
+                )
+            keys[key] = key_line
+            source.lines.setdefault((*path, key), (source.file, key_line))
+            _walk(value_node, (*path, key), source, problems, seen, offset)
+
+
+def dump(data: Any) -> str:
+    """Dump plain data as block-style YAML, Unicode kept, multi-line text as literal blocks."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """SafeDumper (libyaml when available) that writes multi-line strings as ``|`` blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _represent_str)
