@@ -88,8 +88,9 @@ def _structure_signatory_group(value: object, _: type) -> SignatoryGroup:
             f"has {found} of 'organisations' and 'people'",
             "a group with either an 'organisations' list or a 'people' list",
         )
-    group: SignatoryGroup = converter.structure(value, OrganisationGroup if has_orgs else PersonGroup)
-    return group
+    if has_orgs:
+        return converter.structure(value, OrganisationGroup)
+    return converter.structure(value, PersonGroup)
 
 
 def _structure_markdown(value: object, _: type) -> str:

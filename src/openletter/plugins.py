@@ -196,7 +196,8 @@ class Registry:
         problems: list[Problem] = []
         for impl in self.manager.hook.openletter_lint.get_hookimpls():
             try:
-                found: Sequence[Problem] = impl.function(*[{"letter": letter}[arg] for arg in impl.argnames])
+                arguments = [{"letter": letter}[arg] for arg in impl.argnames]
+                found: Sequence[Problem] = impl.function(*arguments)  # type: ignore[assignment]
                 problems.extend(found)
             except Exception as error:  # noqa: BLE001 -- reported with the plugin's name
                 problems.append(
