@@ -1,0 +1,47 @@
+"""Shared fixtures: the example letter, golden-file updating, hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import openletter
+
+pytest_plugins = ["tests.plugin_site"]
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "aphr_cambodia" / "letter.md"
+DATA = Path(__file__).resolve().parent / "data"
+
+settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/ from the current outputs (review the diff before committing)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def example_letter() -> openletter.Letter:
+    return openletter.load(EXAMPLE)
+
+
+@pytest.fixture(autouse=True)
+def _no_user_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see exactly the plugins they set up, not whatever else is installed."""
+    monkeypatch.delenv("OPENLETTER_DISABLE_PLUGINS", raising=False)
+    monkeypatch.delenv("OPENLETTER_DISABLE_PLUGIN_AUTOLOAD", raising=False)

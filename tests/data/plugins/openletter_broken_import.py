@@ -1,0 +1,3 @@
+"""A test plugin that cannot be imported."""
+
+import openletter_dependency_that_does_not_exist  # noqa: F401

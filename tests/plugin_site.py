@@ -1,0 +1,50 @@
+"""Install test plugins for real: a dist-info folder with an ``openletter`` entry point on sys.path."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PLUGINS = Path(__file__).resolve().parent / "data" / "plugins"
+
+
+class PluginSite:
+    """A folder on sys.path (and PYTHONPATH, for subprocesses) holding installed test plugins."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.root = root
+        self._monkeypatch = monkeypatch
+        self.modules: list[str] = []
+
+    def install(
+        self, module: str, *, entry_point: str | None = None, dist: str | None = None, version: str = "1.2.3"
+    ) -> str:
+        """Install `module` (from tests/data/plugins) as distribution `dist` with one entry point."""
+        dist = dist or module.replace("_", "-")
+        name = entry_point or module.removeprefix("openletter_").replace("_", "-")
+        info = self.root / f"{dist.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
+        (info / "entry_points.txt").write_text(f"[openletter]\n{name} = {module}\n")
+        shutil.copy(PLUGINS / f"{module}.py", self.root / f"{module}.py")
+        self.modules.append(module)
+        import importlib
+
+        importlib.invalidate_caches()
+        return name
+
+
+@pytest.fixture
+def plugin_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginSite]:
+    root = tmp_path / "site-packages"
+    root.mkdir()
+    monkeypatch.syspath_prepend(str(root))
+    monkeypatch.setenv("PYTHONPATH", str(root))
+    site = PluginSite(root, monkeypatch)
+    yield site
+    for module in site.modules:
+        sys.modules.pop(module, None)

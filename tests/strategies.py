@@ -1,0 +1,175 @@
+"""Hypothesis strategies for letters: every strategy the tests draw from lives here.
+
+Text mixes Latin (with accents), Khmer, Thai, Chinese and Arabic, so every round trip is also a
+Unicode round trip. Markdown text is built from a small grammar (paragraphs with emphasis, links
+and endnote markers, lists, level-3 headings, quotes, fenced code) so that it is valid section text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+
+from hypothesis import strategies as st
+
+from openletter import (
+    Addressee,
+    Demand,
+    Letter,
+    Organisation,
+    OrganisationGroup,
+    Person,
+    PersonGroup,
+    Reference,
+    Section,
+)
+from openletter.model import ADDRESSEE_KINDS, DEMAND_STATUSES
+
+SCRIPTS = {
+    "latin": string.ascii_letters + "éèçñüßøåœ",
+    "khmer": "កខគឃងចឆជញដឋណតថទធនបផពភមយរលវសហឡអាិីឹឺុូួើឿៀេែៃោៅំះ្",
+    "thai": "กขคงจฉชซญดตถทนบปผพฟภมยรลวศษสหอะัาำิีึืุูเแโใไ่้๊๋็์",
+    "chinese": "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自",
+    "arabic": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+}
+WORD_CHARS = "".join(SCRIPTS.values()) + string.digits
+PUNCTUATION = ".,;!?'\"()&%$@/+=:~^{}|<>"
+
+
+def words(min_size: int = 1, max_size: int = 6) -> st.SearchStrategy[str]:
+    """Space-separated words in any of the scripts (no Markdown syntax)."""
+    word = st.text(alphabet=WORD_CHARS, min_size=1, max_size=10)
+    return st.lists(word, min_size=min_size, max_size=max_size).map(" ".join)
+
+
+# One-line fields may hold any printable character, Markdown punctuation included.
+lines = st.text(
+    alphabet=st.characters(
+        codec="utf-8",
+        exclude_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"),
+    ),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: s == s.strip() and s.strip() != "" and "\x85" not in s)
+optional_lines = st.none() | lines
+ids = st.from_regex(r"\A[a-z0-9][a-z0-9-]{0,12}\Z")
+
+
+def inline(labels: tuple[str, ...] = ()) -> st.SearchStrategy[str]:
+    """A line of inline Markdown: words, emphasis, links, and endnote markers for `labels`."""
+    pieces = [
+        words(),
+        words(1, 3).map(lambda w: f"*{w}*"),
+        words(1, 3).map(lambda w: f"**{w}**"),
+        st.tuples(words(1, 3), ids).map(lambda t: f"[{t[0]}](https://example.org/{t[1]})"),
+        words(1, 2).map(lambda w: f"`{w}`"),
+    ]
+    if labels:
+        pieces.append(st.sampled_from(labels).map(lambda label: f"[^{label}]"))
+    return st.lists(st.one_of(pieces), min_size=1, max_size=5).map(" ".join)
+
+
+def blocks(labels: tuple[str, ...] = ()) -> st.SearchStrategy[str]:
+    """Markdown body text of one section."""
+    paragraph = st.lists(inline(labels), min_size=1, max_size=3).map("\n".join)
+    bullet = st.lists(inline(labels), min_size=1, max_size=4).map(lambda items: "\n".join(f"- {i}" for i in items))
+    numbered = st.lists(inline(labels), min_size=1, max_size=4).map(
+        lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1))
+    )
+    heading3 = words(1, 4).map(lambda w: f"### {w}")
+    quote = inline(labels).map(lambda text: f"> {text}")
+    code = words(1, 4).map(lambda w: f"```\n{w}\n```")
+    block = st.one_of(paragraph, paragraph, bullet, numbered, heading3, quote, code)
+    return st.lists(block, min_size=1, max_size=4).map("\n\n".join)
+
+
+addressees = st.builds(
+    Addressee,
+    id=st.none(),
+    name=lines,
+    honorific=optional_lines,
+    role=optional_lines,
+    organisation=optional_lines,
+    email=st.none() | ids.map(lambda i: f"{i}@example.org"),
+    kind=st.sampled_from(ADDRESSEE_KINDS),
+)
+organisations = st.builds(
+    Organisation,
+    name=lines,
+    short_name=optional_lines,
+    country=optional_lines,
+    url=st.none() | ids.map(lambda i: f"https://example.org/{i}"),
+    email=st.none() | ids.map(lambda i: f"info@{i}.example.org"),
+    description=st.none() | blocks(),
+)
+people = st.builds(
+    Person,
+    name=lines,
+    honorific=optional_lines,
+    title=optional_lines,
+    affiliation=optional_lines,
+    country=optional_lines,
+)
+signatory_groups = st.one_of(
+    st.builds(
+        OrganisationGroup,
+        heading=optional_lines,
+        organisations=st.lists(organisations, min_size=1, max_size=4).map(tuple),
+    ),
+    st.builds(PersonGroup, heading=optional_lines, people=st.lists(people, min_size=1, max_size=6).map(tuple)),
+)
+languages = st.sampled_from(["en", "km", "th", "zh-Hant", "zh-CN", "ar", "fr", "pt-BR", "my", "id"])
+
+
+@st.composite
+def letters(draw: st.DrawFn) -> Letter:
+    """A valid letter with every kind of part, any of which may be absent."""
+    labels = tuple(draw(st.lists(ids, max_size=3, unique=True)))
+    references = tuple(Reference(id=label, text=draw(blocks())) for label in labels)
+    to_people = draw(st.lists(addressees, max_size=4))
+    addressee_ids = draw(st.lists(ids, min_size=len(to_people), max_size=len(to_people), unique=True))
+    with_ids = tuple(
+        Addressee(**{**_fields(a), "id": i if draw(st.booleans()) else None})
+        for a, i in zip(to_people, addressee_ids, strict=True)
+    )
+    targets = [a.id for a in with_ids if a.id is not None]
+    demand_ids = draw(st.lists(ids, max_size=4, unique=True))
+    demands = tuple(
+        Demand(
+            id=demand_id if draw(st.booleans()) else None,
+            target=draw(st.none() | st.sampled_from(targets)) if targets else None,
+            text=draw(inline(labels)),
+            deadline=draw(st.none() | st.dates()),
+            status=draw(st.sampled_from(DEMAND_STATUSES)),
+        )
+        for demand_id in demand_ids
+    )
+    first_heading = draw(optional_lines)
+    sections = [Section(heading=first_heading, text=draw(blocks(labels)))]
+    sections += [Section(heading=draw(lines), text=draw(blocks(labels))) for _ in range(draw(st.integers(0, 3)))]
+    date = draw(st.none() | st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+    return Letter(
+        title=draw(lines),
+        language=draw(languages),
+        subtitle=draw(optional_lines),
+        subject=draw(optional_lines),
+        date=date,
+        date_text=draw(optional_lines) if date else None,
+        place=draw(optional_lines),
+        url=draw(st.none() | ids.map(lambda i: f"https://example.org/letters/{i}")),
+        keywords=tuple(draw(st.lists(lines, max_size=4))),
+        addressees=with_ids,
+        salutation=draw(optional_lines),
+        sections=tuple(sections),
+        demands=demands,
+        closing=draw(optional_lines),
+        signatories=tuple(draw(st.lists(signatory_groups, min_size=1, max_size=3))),
+        postscript=draw(st.none() | blocks(labels)),
+        references=references,
+    )
+
+
+def _fields(instance: object) -> dict[str, object]:
+    import attrs
+
+    return attrs.asdict(instance, recurse=False)  # type: ignore[arg-type]

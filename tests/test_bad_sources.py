@@ -1,0 +1,206 @@
+"""Every malformed source in ``tests/data/bad/`` is refused with one precise, located problem.
+
+Layout of the corpus: each entry directly in ``tests/data/bad/`` is one case.
+
+* A file is itself the source to check (``date_not_iso.yaml``).
+* A folder holds exactly one source named ``letter.*`` plus the CSV files it names
+  (``csv_missing_name/letter.md`` + ``csv_missing_name/signatories.csv``); the case is the folder.
+
+`CASES` below is the one place that says what ``openletter check`` must print for each case: the
+file and line the problem is reported at (the reported file differs from the source when the
+fault is in a CSV file), the field path, and a key phrase of the message. A case in the folder
+without an entry in `CASES`, or an entry without a case, fails `test_every_case_has_an_expectation`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from openletter.cli import main
+
+BAD = Path(__file__).resolve().parent / "data" / "bad"
+
+# FILE:LINE: field.path: message -- the shape of every problem line `openletter check` prints.
+PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>[0-9]+): (?P<path>\S+): (?P<message>.+)$")
+
+
+class Expect(NamedTuple):
+    line: int
+    path: str
+    phrase: str
+    file: str | None = None
+    """The reported file, relative to ``tests/data/bad``; None: the source itself."""
+
+
+CASES: dict[str, Expect] = {
+    # dates
+    "date_not_iso.yaml": Expect(3, "date", "'8 June 2023' is not an ISO date"),
+    "date_impossible.yaml": Expect(3, "date", "'2023-02-30' is not a real date"),
+    "date_with_time.yaml": Expect(3, "date", "is a date with a time of day"),
+    "date_with_time.toml": Expect(3, "date", "got a date with a time of day"),
+    "date_with_time.json": Expect(4, "date", "is a date with a time of day"),
+    "deadline_not_iso.json": Expect(6, "demands[0].deadline", "'next week' is not an ISO date"),
+    # missing required fields (reported where the enclosing mapping starts)
+    "missing_title.yaml": Expect(1, "title", "required field is missing"),
+    "missing_language.md": Expect(2, "language", "required field is missing"),
+    "missing_signatories.json": Expect(1, "signatories", "required field is missing"),
+    # wrong types
+    "title_number.yaml": Expect(1, "title", "got the number 2023; YAML reads the unquoted 2023 as a number"),
+    "name_number.toml": Expect(9, "signatories[0].people[0].name", "got the number 42"),
+    "keywords_string.yaml": Expect(3, "keywords", "got the text 'human rights' (expected a list)"),
+    "addressees_mapping.yaml": Expect(3, "addressees", "got a mapping of fields (expected a list)"),
+    "addressee_text.yaml": Expect(4, "addressees[0]", "got the text 'The Congress' (expected a mapping of fields"),
+    "country_no.yaml": Expect(
+        8,
+        "signatories[0].organisations[0].country",
+        'got the boolean false; YAML reads the unquoted word NO as a yes/no value: write "NO" in quotes',
+    ),
+    # unknown fields
+    "unknown_field_top.yaml": Expect(3, "adressees", "unknown field 'adressees'; did you mean 'addressees'?"),
+    "unknown_field_nested.yaml": Expect(
+        8, "signatories[0].organisations[0].contry", "unknown field 'contry'; did you mean 'country'?"
+    ),
+    "number_key.yaml": Expect(3, "2023", "unknown field '2023'"),
+    # syntax
+    "yaml_bad_indent.yaml": Expect(5, "(document)", "not valid YAML: mapping values are not allowed"),
+    "yaml_unclosed_quote.yaml": Expect(1, "(document)", "not valid YAML: while scanning a quoted scalar"),
+    "front_matter_unclosed_quote.md": Expect(2, "(document)", "not valid YAML: while scanning a quoted scalar"),
+    "broken.toml": Expect(2, "(document)", "not valid TOML: Invalid value"),
+    "broken.json": Expect(4, "(document)", "not valid JSON: Expecting property name"),
+    "deep_nesting.yaml": Expect(3, "(document)", "nested more than 100 levels deep"),
+    "deep_nesting.json": Expect(1, "(document)", "nested too deeply"),
+    # YAML and JSON traps
+    "yaml_duplicate_keys.yaml": Expect(3, "title", "the field 'title' is given twice (first on line 1)"),
+    "json_duplicate_keys.json": Expect(6, "title", "the field 'title' is given twice (first on line 2)"),
+    "yaml_alias.yaml": Expect(3, "subtitle", "YAML aliases (*name) are not supported"),
+    "yaml_merge_key.yaml": Expect(6, "addressees[1].<<", "YAML aliases (*name) are not supported"),
+    # not text, or no letter in it
+    "latin1.md": Expect(4, "(document)", "not valid UTF-8: byte 0xE8 at column 11 (it may be Latin-1"),
+    "utf16.yaml": Expect(1, "(document)", "the file is UTF-16 or UTF-32 encoded"),
+    "binary.json": Expect(1, "(document)", "this is a binary file, not text"),
+    "empty.yaml": Expect(1, "(document)", "the file is empty"),
+    "whitespace_only.md": Expect(1, "(document)", "the file is empty"),
+    "unknown_suffix.txt": Expect(1, "(document)", "cannot tell the format of a .txt file"),
+    # letter.md structure
+    "no_front_matter.md": Expect(1, "(document)", "does not start with front matter"),
+    "front_matter_unclosed.md": Expect(1, "(document)", "the front matter is never closed"),
+    "heading_level1.md": Expect(9, "sections", "a level-1 heading ('# ...') in the body"),
+    "sections_in_front_matter.md": Expect(4, "sections", "'sections' come from the Markdown body"),
+    # field values and cross-field rules
+    "bad_language.yaml": Expect(2, "language", "'en_US' is not a BCP 47 language tag"),
+    "bad_url.toml": Expect(3, "url", "'www.example.org/letter' is not an absolute web address"),
+    "bad_email.json": Expect(5, "addressees[0].email", "'congress at example.org' is not an email address"),
+    "demand_unknown_target.yaml": Expect(8, "demands[0].target", "no addressee has the id 'senate'"),
+    "demand_duplicate_ids.toml": Expect(12, "demands[1].id", "'act' is already used by demands[0]"),
+    "demand_bad_status.json": Expect(6, "demands[0].status", "'done' is not allowed"),
+    "group_both.yaml": Expect(6, "signatories[0]", "has both of 'organisations' and 'people'"),
+    "section_no_heading.yaml": Expect(5, "sections[1].heading", "only the first section may have no heading"),
+    "section_no_heading.json": Expect(6, "sections[1].heading", "only the first section may have no heading"),
+    # CSV signatory lists (one folder per case)
+    "csv_missing_name": Expect(
+        1, "signatories[0].people", "the header row has no 'name' column", "csv_missing_name/signatories.csv"
+    ),
+    "csv_unknown_column": Expect(
+        1,
+        "signatories[0].people",
+        "unknown column 'contry'; did you mean 'country'?",
+        "csv_unknown_column/signatories.csv",
+    ),
+    "csv_too_many_cells": Expect(
+        3,
+        "signatories[0].people[1]",
+        "this row has 3 cells but the header has 2 columns",
+        "csv_too_many_cells/signatories.csv",
+    ),
+    "csv_outside_folder": Expect(
+        5, "signatories[0].people", "'../x.csv' is not a CSV file name inside the letter's folder"
+    ),
+    "csv_missing_file": Expect(5, "signatories[0].people", "the CSV file 'signatories.csv' was not found"),
+    "csv_latin1": Expect(3, "signatories[0].organisations", "not valid UTF-8: byte 0xE8", "csv_latin1/orgs.csv"),
+}
+
+
+def _cases_on_disk() -> list[str]:
+    return sorted(entry.name for entry in BAD.iterdir())
+
+
+def source_of(case: str) -> Path:
+    """The file to check for `case`: the file itself, or the one ``letter.*`` in its folder."""
+    path = BAD / case
+    if not path.is_dir():
+        return path
+    letters = sorted(path.glob("letter.*"))
+    assert len(letters) == 1, f"{path} must hold exactly one letter.* source, found {letters}"
+    return letters[0]
+
+
+def expected_prefix(case: str) -> str:
+    expect = CASES[case]
+    file = BAD / expect.file if expect.file else source_of(case)
+    return f"{file}:{expect.line}: {expect.path}: "
+
+
+def test_every_case_has_an_expectation() -> None:
+    on_disk = set(_cases_on_disk())
+    assert sorted(on_disk - CASES.keys()) == [], "cases in tests/data/bad/ with no entry in CASES"
+    assert sorted(CASES.keys() - on_disk) == [], "entries in CASES with no case in tests/data/bad/"
+    assert len(on_disk) >= 30
+
+
+@pytest.mark.parametrize("case", sorted(set(_cases_on_disk()) | CASES.keys()))
+def test_check_reports_the_precise_problem(case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert case in CASES, f"tests/data/bad/{case} has no expectation in CASES"
+    source = source_of(case)
+    assert source.exists(), f"tests/data/bad/{case} is missing"
+    for helper in [source] if source.parent == BAD else list(source.parent.iterdir()):
+        assert helper.stat().st_size <= 2048, f"{helper} is not small"
+
+    status = main(["--no-plugin-autoload", "check", str(source)])
+    out, err = capsys.readouterr()
+
+    assert status == 1, out + err
+    assert "Traceback" not in out + err
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[-1] == f"{source}: 1 problem found", out
+    problems = lines[:-1]
+    assert len(problems) == 1, out
+    problem = problems[0]
+    assert PROBLEM_LINE.match(problem), problem
+    assert problem.startswith(expected_prefix(case)), f"expected {expected_prefix(case)!r}..., got {problem!r}"
+    assert CASES[case].phrase in problem.removeprefix(expected_prefix(case))
+
+
+def test_whole_corpus_in_a_subprocess_never_shows_a_traceback() -> None:
+    cases = _cases_on_disk()
+    sources = [str(source_of(case)) for case in cases]
+    env = {**os.environ, "OPENLETTER_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    env.pop("OPENLETTER_DEBUG", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "openletter", "check", *sources],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert "internal error" not in output
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    for case, source in zip(cases, sources, strict=True):
+        assert f"{source}: 1 problem found" in lines, f"{case}: {output}"
+        prefix = expected_prefix(case)
+        assert any(line.startswith(prefix) and CASES[case].phrase in line for line in lines), f"{case}: {output}"
+    for line in lines:
+        assert PROBLEM_LINE.match(line) or line.endswith(" problem found"), line

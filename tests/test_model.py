@@ -1,0 +1,256 @@
+"""The model represents real letters without loss, and refuses what would not survive a round trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import openletter
+from openletter import (
+    Addressee,
+    Demand,
+    Letter,
+    Organisation,
+    OrganisationGroup,
+    Person,
+    PersonGroup,
+    Reference,
+    Section,
+)
+from openletter.errors import FieldError, LetterError
+
+from .strategies import SCRIPTS, letters
+
+FORMATS = ["json", "yaml", "toml", "markdown"]
+ORG = (OrganisationGroup(organisations=(Organisation(name="Org"),)),)
+
+
+def _minimal(**fields: object) -> Letter:
+    base: dict[str, object] = {"title": "T", "language": "en", "sections": (Section(text="Body."),), "signatories": ORG}
+    return Letter(**{**base, **fields})  # type: ignore[arg-type]
+
+
+def coalition_of_400() -> Letter:
+    international = tuple(Organisation(name=f"International Org {i}", country="Global") for i in range(150))
+    national = tuple(
+        Organisation(name=f"Cambodian Org {i}", short_name=f"CO{i}", country="Cambodia") for i in range(250)
+    )
+    return _minimal(
+        signatories=(
+            OrganisationGroup(heading="International", organisations=international),
+            OrganisationGroup(heading="National", organisations=national),
+        )
+    )
+
+
+def individuals_1200() -> Letter:
+    people = tuple(
+        Person(
+            honorific="Hon.",
+            name=f"Member {i}",
+            title="Member of Parliament",
+            affiliation=f"Party {i % 7}",
+            country=["Malaysia", "Indonesia", "Philippines", "Thailand"][i % 4],
+        )
+        for i in range(1200)
+    )
+    return _minimal(signatories=(PersonGroup(heading="Members of Parliament", people=people),))
+
+
+def ten_addressees_with_cc() -> Letter:
+    to = tuple(
+        Addressee(
+            id=f"sen-{i}",
+            honorific="The Honorable",
+            name=f"Senator {i}",
+            role="Senator",
+            organisation="United States Senate",
+            email=f"senator{i}@example.org",
+        )
+        for i in range(10)
+    )
+    cc = (
+        Addressee(name="Secretary of State", honorific="The Honorable", kind="cc"),
+        Addressee(name="UN Special Rapporteur on Cambodia", kind="cc"),
+    )
+    return _minimal(
+        addressees=to + cc,
+        salutation="Dear Senators,",
+        demands=tuple(
+            Demand(
+                id=f"d{i}",
+                text=f"Demand number {i}.",
+                target=f"sen-{i}",
+                deadline=dt.date(2024, 1, i + 1),
+                status="open" if i % 2 else "not-met",
+            )
+            for i in range(5)
+        ),
+    )
+
+
+def with_endnotes() -> Letter:
+    return _minimal(
+        sections=(
+            Section(text="The court dissolved the party.[^1] Observers agreed.[^note-2]"),
+            Section(heading="Background", text="More text.[^1]"),
+        ),
+        references=(
+            Reference(id="1", text="Supreme Court ruling, 16 November 2017."),
+            Reference(id="note-2", text="See the [report](https://example.org/report).\n\nSecond paragraph."),
+        ),
+    )
+
+
+def in_script(language: str, script: str) -> Letter:
+    letters_ = SCRIPTS[script]
+    word = letters_[:8]
+    return _minimal(
+        title=f"{word} {letters_[8:14]}",
+        language=language,
+        date=dt.date(2023, 6, 8),
+        date_text={"th": "8 มิถุนายน พ.ศ. 2566", "km": "ថ្ងៃទី៨ ខែមិថុនា ឆ្នាំ២០២៣", "zh-Hans": "2023年6月8日"}[language],
+        salutation=f"{word},",
+        sections=(Section(text=f"{word} {letters_[3:9]}。\n\n{letters_[5:12]}"), Section(heading=word, text=word)),
+        signatories=(PersonGroup(people=(Person(name=letters_[:4], title=letters_[4:9]),)),),
+    )
+
+
+CASES = {
+    "one organisation (APHR)": lambda: openletter.load(Path(__file__).parents[1] / "examples/aphr_cambodia/letter.md"),
+    "coalition of 400 in two groups": coalition_of_400,
+    "1,200 individuals": individuals_1200,
+    "10 addressees with cc and numbered demands": ten_addressees_with_cc,
+    "endnotes": with_endnotes,
+    "Chinese": lambda: in_script("zh-Hans", "chinese"),
+    "Thai": lambda: in_script("th", "thai"),
+    "Khmer": lambda: in_script("km", "khmer"),
+    "no salutation and no date": _minimal,
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("case", list(CASES))
+def test_real_letter_shapes_survive_every_format(case: str, fmt: openletter._api.DataFormat) -> None:
+    letter = CASES[case]()
+    assert openletter.loads(openletter.dumps(letter, fmt), fmt) == letter
+
+
+def test_coalition_keeps_its_groups_headings_and_countries() -> None:
+    letter = openletter.loads(openletter.dumps(coalition_of_400(), "markdown"))
+    assert [g.heading for g in letter.signatories] == ["International", "National"]
+    assert letter.signatory_count == 400
+    assert {o.country for o in letter.organisations()} == {"Global", "Cambodia"}
+
+
+def test_addressees_split_into_to_and_cc() -> None:
+    letter = ten_addressees_with_cc()
+    assert len(letter.recipients) == 10 and len(letter.copied) == 2
+
+
+def test_signatories_can_come_from_a_csv_file(tmp_path: Path) -> None:
+    rows = "\n".join(f"Hon.,Member {i},Member of Parliament,Party {i},Malaysia" for i in range(1500))
+    (tmp_path / "mps.csv").write_text("honorific,name,title,affiliation,country\n" + rows + "\n", encoding="utf-8")
+    (tmp_path / "letter.md").write_text(
+        "---\ntitle: T\nlanguage: en\nsignatories:\n- heading: MPs\n  people: mps.csv\n---\n\nBody.\n", encoding="utf-8"
+    )
+    letter = openletter.load(tmp_path / "letter.md")
+    (group,) = letter.signatories
+    assert isinstance(group, PersonGroup) and len(group.people) == 1500
+    assert group.people[7] == Person(
+        honorific="Hon.", name="Member 7", title="Member of Parliament", affiliation="Party 7", country="Malaysia"
+    )
+    # The export writes them inline and loads back equal.
+    assert openletter.loads(openletter.dumps(letter)) == letter
+
+
+def test_models_are_frozen_and_hashable(example_letter: Letter) -> None:
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        example_letter.title = "x"  # type: ignore[misc]
+    assert hash(example_letter) == hash(openletter.loads(openletter.dumps(example_letter)))
+    assert all("__slots__" in vars(type(x)) for x in (example_letter, example_letter.sections[0]))
+
+
+@pytest.mark.parametrize(
+    ("build", "path", "message"),
+    [
+        (lambda: _minimal(title=""), ("title",), "is empty"),
+        (lambda: _minimal(title="a\nb"), ("title",), "control character U+000A"),
+        (lambda: _minimal(title=" padded"), ("title",), "whitespace"),
+        (lambda: _minimal(language="english"), ("language",), "BCP 47"),
+        (lambda: _minimal(url="javascript:alert(1)"), ("url",), "absolute web address"),
+        (lambda: _minimal(sections=()), ("sections",), "is empty"),
+        (
+            lambda: _minimal(sections=(Section(text="a"), Section(text="b"))),
+            ("sections", 1, "heading"),
+            "only the first",
+        ),
+        (lambda: _minimal(keywords=("ok", "")), ("keywords", 1), "is empty"),
+        (lambda: _minimal(demands=(Demand(text="x", target="nobody"),)), ("demands", 0, "target"), "no addressee"),
+        (
+            lambda: _minimal(demands=(Demand(id="a", text="x"), Demand(id="a", text="y"))),
+            ("demands", 1, "id"),
+            "already used",
+        ),
+        (lambda: Section(text="a\n\n## b"), ("text",), "level-2 heading"),
+        (lambda: Section(text="a\n===="), ("text",), "level-1 heading"),
+        (lambda: Section(text="a\n\n[^1]: note"), ("text",), "footnote definition"),
+        (lambda: Section(text="```\nopen fence"), ("text",), "block open"),
+        (lambda: Section(text="\nleading blank line"), ("text",), "blank line"),
+        (lambda: Addressee(name="x", kind="bcc"), ("kind",), "not allowed"),
+        (lambda: Addressee(name="x", email="not an email"), ("email",), "not an email"),
+        (lambda: Reference(id="has space", text="x"), ("id",), "not a valid id"),
+        (lambda: Demand(text="x", deadline=dt.datetime(2023, 1, 1)), ("deadline",), "got a datetime"),
+    ],
+)
+def test_invalid_values_are_refused_with_the_field_named(build: object, path: tuple[object, ...], message: str) -> None:
+    with pytest.raises(FieldError) as raised:
+        build()  # type: ignore[operator]
+    assert raised.value.path == path
+    assert message in raised.value.message
+
+
+MARKDOWNISH = st.text(alphabet="ab #=-*>`~[]^:!()\n1.", max_size=40)
+
+
+@given(text=MARKDOWNISH)
+def test_any_section_text_the_model_accepts_survives_letter_md(text: str) -> None:
+    try:
+        letter = _minimal(sections=(Section(text=text),), references=(Reference(id="1", text="n"),))
+    except FieldError:
+        return
+    assert openletter.loads(openletter.dumps(letter)) == letter
+
+
+@given(heading=st.text(alphabet="ab #*\\`[]!_<>&", min_size=1, max_size=12))
+def test_any_heading_the_model_accepts_survives_letter_md(heading: str) -> None:
+    try:
+        letter = _minimal(sections=(Section(text="x"), Section(heading=heading, text="y")))
+    except FieldError:
+        return
+    assert openletter.loads(openletter.dumps(letter)) == letter
+
+
+@given(text=MARKDOWNISH)
+def test_any_reference_text_the_model_accepts_survives_letter_md(text: str) -> None:
+    try:
+        letter = _minimal(references=(Reference(id="n", text=text),))
+    except FieldError:
+        return
+    assert openletter.loads(openletter.dumps(letter)) == letter
+
+
+@given(letters())
+def test_generated_letters_validate_as_constructed(letter: Letter) -> None:
+    assert attrs.validate(letter) is None  # type: ignore[func-returns-value]
+
+
+def test_structuring_reports_every_bad_field_at_once() -> None:
+    with pytest.raises(LetterError) as raised:
+        openletter.structure({"title": 5, "language": "english", "sections": [], "signatories": "APHR"})
+    assert {p.path for p in raised.value.problems} == {("title",), ("language",), ("sections",), ("signatories",)}
