@@ -47,6 +47,7 @@ from .model import (
 __all__ = ["converter", "structure", "unstructure"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d")
 
 
 class StructureProblem(ValueError):
@@ -58,10 +59,21 @@ class StructureProblem(ValueError):
         super().__init__(f"{message} (expected {expected})")
 
 
+def _got(value: object) -> str:
+    """Describe a value in the words of the source formats: text, a list, a mapping, a number..."""
+    if isinstance(value, str):
+        return f"the text {value if len(value) <= 40 else value[:37] + '...'!r}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of fields"
+    return _describe(value)
+
+
 def _structure_str(value: object, _: type) -> str:
     if isinstance(value, str):
         return value
-    raise StructureProblem(f"got {_describe(value)}", 'text (put it in quotes: "...")')
+    raise StructureProblem(f"got {_got(value)}", 'text (put it in quotes: "...")')
 
 
 def _structure_date(value: object, _: type) -> dt.date:
@@ -69,18 +81,20 @@ def _structure_date(value: object, _: type) -> dt.date:
         raise StructureProblem("got a date with a time of day", "a date only, like 2023-06-08")
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, str) and _DATE_TIME.match(value):
+        raise StructureProblem(f"{value!r} is a date with a time of day", "a date only, like 2023-06-08")
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError as error:
             raise StructureProblem(f"{value!r} is not a real date ({error})", "a date like 2023-06-08") from None
-    shown = repr(value) if isinstance(value, str) else _describe(value)
+    shown = repr(value) if isinstance(value, str) else _got(value)
     raise StructureProblem(f"{shown} is not an ISO date", "a date written YYYY-MM-DD, like 2023-06-08")
 
 
 def _structure_signatory_group(value: object, _: type) -> SignatoryGroup:
     if not isinstance(value, dict):
-        raise StructureProblem(f"got {_describe(value)}", "a group with 'organisations' or 'people'")
+        raise StructureProblem(f"got {_got(value)}", "a group with 'organisations' or 'people'")
     has_orgs, has_people = "organisations" in value, "people" in value
     if has_orgs == has_people:
         found = "both" if has_orgs else "neither"
@@ -120,7 +134,7 @@ def _make_tuple_hook(type_: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
 
     def hook(value: Any, _: Any) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
-            raise StructureProblem(f"got {_describe(value)}", "a list")
+            raise StructureProblem(f"got {_got(value)}", "a list")
         items: list[Any] = []
         errors: list[Exception] = []
         for index, item in enumerate(value):
@@ -165,20 +179,53 @@ def _model_unstructure_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
     return hook
 
 
+def _validated(attribute: attrs.Attribute[Any], inner: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """Structure a field, then run its validator, so that every bad field of an object is reported.
+
+    (attrs runs validators in ``__init__``, which cattrs calls only when every field structured;
+    the model's field validators look at the value alone, so they can run here first.)
+    """
+    validator = attribute.validator
+
+    def hook(value: Any, type_: Any) -> Any:
+        result = inner(value, type_)
+        if validator is not None:
+            try:
+                validator(None, attribute, result)
+            except FieldError as error:  # the path's first part is the attribute, which cattrs notes
+                raise FieldError(error.path[1:], error.message, error.expected) from None
+        return result
+
+    return hook
+
+
 def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
-    overrides = {
-        a.name: override(struct_hook=_structure_optional_markdown if a.default is None else _structure_markdown)
-        for a in attrs.fields(cls)
-        if a.metadata.get(MARKDOWN)
-    }
-    return make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+    overrides = {}
+    for a in attrs.fields(attrs.resolve_types(cls)):
+        inner: Callable[[Any, Any], Any]
+        if a.metadata.get(MARKDOWN):
+            inner = _structure_optional_markdown if a.default is None else _structure_markdown
+        else:
+            inner = converter.get_structure_hook(a.type)
+        overrides[a.name] = override(struct_hook=_validated(a, inner))
+    structure_fn: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+
+    def hook(value: Any, type_: Any) -> Any:
+        if not isinstance(value, dict):
+            raise StructureProblem(f"got {_got(value)}", "a mapping of fields ('name: value')")
+        return structure_fn(value, type_)
+
+    return hook
 
 
+# The tuple and group hooks come first: each model's structure function is generated with the
+# hooks registered at that moment, and cattrs' own tuple hook would read a string or a mapping as
+# a list (of its characters, of its keys).
+converter.register_structure_hook_factory(_is_tuple, _make_tuple_hook)
+converter.register_structure_hook(SignatoryGroup, _structure_signatory_group)
 for _cls in (Addressee, Organisation, Person, OrganisationGroup, PersonGroup, Section, Demand, Reference, Letter):
     converter.register_structure_hook(_cls, _model_hook(_cls))
     converter.register_unstructure_hook(_cls, _model_unstructure_hook(_cls))
-converter.register_structure_hook_factory(_is_tuple, _make_tuple_hook)
-converter.register_structure_hook(SignatoryGroup, _structure_signatory_group)
 
 
 def unstructure(letter: Letter) -> dict[str, Any]:
@@ -190,7 +237,7 @@ def unstructure(letter: Letter) -> dict[str, Any]:
 def structure(data: object) -> Letter:
     """Build a `Letter` from plain data, or raise `LetterError` listing every problem found."""
     if not isinstance(data, dict):
-        raise LetterError([Problem(message=f"got {_describe(data)}", expected="a mapping of letter fields")])
+        raise LetterError([Problem(message=f"got {_got(data)}", expected="a mapping of letter fields")])
     try:
         return converter.structure(data, Letter)
     except Exception as error:  # noqa: BLE001 -- every failure becomes a located Problem
@@ -209,7 +256,7 @@ def problems_from(error: BaseException, path: FieldPath = ()) -> list[Problem]:
     if isinstance(error, ForbiddenExtraKeysError):
         fields = [a.name for a in attrs.fields(error.cl)]
         problems = []
-        for key in sorted(error.extra_fields):
+        for key in sorted(map(str, error.extra_fields)):  # YAML keys may be numbers or booleans
             hint = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
             message = f"unknown field {key!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
             problems.append(Problem(path=(*path, key), message=message, expected="one of: " + ", ".join(fields)))

@@ -112,8 +112,9 @@ def footnote_definition(label: str, text: str) -> str:
 
 def reference_text_problems(text: str) -> list[str]:
     """What stops `text` from being a footnote text that survives a letter.md round trip."""
-    tokens = parse(f"{footnote_definition('r', text)}\n\n## {_SENTINEL}\n")
-    problems = _structure_problems(tokens, allow_footnotes=1)
+    definition = footnote_definition("r", text)
+    problems = _structure_problems(parse(definition), allow_footnotes=1)
+    tokens = parse(f"{definition}\n\n## {_SENTINEL}\n")
     starts = [t for t in tokens if t.type == "footnote_reference_open" and t.level == 0]
     if not problems and (len(starts) != 1 or not _closes(tokens)):
         problems.append("does not stay inside one footnote (an unclosed ``` code fence?)")

@@ -52,7 +52,7 @@ _EMAIL = re.compile(r"[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\]+\.[^\s@<>()\[
 # RFC 5646 "langtag" syntax (private-use and grandfathered tags aside, which letters do not need).
 _BCP47 = re.compile(
     r"""
-    (?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})   # language (+ extlang)
+    [A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}                     # language (+ extlang)
     (?:-[A-Za-z]{4})?                                      # script
     (?:-(?:[A-Za-z]{2}|[0-9]{3}))?                         # region
     (?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*         # variants

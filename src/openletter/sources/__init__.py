@@ -85,12 +85,19 @@ def _parser(fmt: SourceFormat) -> Callable[[str, str], tuple[Any, SourceMap]]:
 
 def load_text(text: str, fmt: SourceFormat, *, file: str = "<letter>", base_dir: Path | None = None) -> Loaded:
     """Parse and structure a letter from text; raise `LetterError` with located problems."""
-    data, source = _parser(fmt)(text, file)
-    problems = csv_source.expand(data, base_dir, source)
     try:
-        letter = structure(data)
-    except LetterError as error:
-        problems.extend(source.locate_all(error.problems))
+        data, source = _parser(fmt)(text, file)
+        problems = csv_source.expand(data, base_dir, source)
+        try:
+            letter = structure(data)
+        except LetterError as error:
+            # A CSV file that could not be read leaves its name in place of the list: say so once.
+            failed = {p.path[:3] for p in problems}
+            problems.extend(source.locate_all(p for p in error.problems if p.path[:3] not in failed))
+    except RecursionError:
+        raise LetterError(
+            [Problem(file=file, line=1, message="the data is nested too deeply", expected=_EXPECTED[fmt])]
+        ) from None
     if problems:
         raise LetterError(problems)
     return Loaded(letter, source)

@@ -74,7 +74,10 @@ def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: S
         ) from None
     source.also_read.append(shown)
     noun = "people" if cls is Person else "organisations"
-    text = decode(raw, shown, expected_content=f"a header row and one row per signatory ({noun})")
+    try:
+        text = decode(raw, shown, expected_content=f"a header row and one row per signatory ({noun})")
+    except LetterError as error:
+        raise LetterError([attrs.evolve(p, path=path) for p in error.problems]) from None
     fields = [a.name for a in attrs.fields(cls)]
     reader = csv.reader(io.StringIO(text), strict=True)
     problems: list[Problem] = []

@@ -16,24 +16,38 @@ _WS = re.compile(r"[ \t\n\r]*")
 
 def parse(text: str, file: str) -> tuple[Any, SourceMap]:
     """Parse JSON; raise `LetterError` with the line and column of a syntax error."""
+    duplicated = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicated
+        obj = dict(items)
+        duplicated = duplicated or len(obj) != len(items)
+        return obj
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as error:
+        line, message = error.lineno, f"{error.msg} at column {error.colno}"
+        comma = len(text[: error.pos].rstrip()) - 1
+        if text[error.pos : error.pos + 1] in ("]", "}") and comma >= 0 and text[comma] == ",":
+            # json reports the bracket after a trailing comma; the comma is what to remove
+            line, column = text.count("\n", 0, comma) + 1, comma - text.rfind("\n", 0, comma)
+            message = f"a comma after the last item at column {column}"
         raise LetterError(
-            [
-                Problem(
-                    file=file,
-                    line=error.lineno,
-                    message=f"this is not valid JSON: {error.msg} at column {error.colno}",
-                    expected="valid JSON",
-                )
-            ]
+            [Problem(file=file, line=line, message=f"this is not valid JSON: {message}", expected="valid JSON")]
         ) from None
+    if duplicated:  # json.loads keeps the last value silently, as YAML parsers do: refuse it the same way
+        problems: list[Problem] = []
+        locate(text, file, problems)
+        raise LetterError(problems)
     return data, SourceMap(file, builder=lambda: locate(text, file))
 
 
-def locate(text: str, file: str) -> Lines:
-    """Map every field path of a valid JSON document to the line its value starts on."""
+def locate(text: str, file: str, duplicates: list[Problem] | None = None) -> Lines:
+    """Map every field path of a valid JSON document to the line its value starts on.
+
+    Keys given twice in one object are reported in `duplicates`, when it is given.
+    """
     starts = line_starts(text)
     decoder = json.JSONDecoder()
     lines: Lines = {}
@@ -51,6 +65,17 @@ def locate(text: str, file: str) -> Lines:
                 return index + 1
             while True:
                 key, after = scanstring(text, index + 1)
+                first = lines.get((*path, key))
+                if first is not None and duplicates is not None:
+                    duplicates.append(
+                        Problem(
+                            file=file,
+                            line=line_of(index)[1],
+                            path=(*path, key),
+                            message=f"the field {key!r} is given twice (first on line {first[1]})",
+                            expected="each field once",
+                        )
+                    )
                 lines.setdefault((*path, key), line_of(index))
                 index = _WS.match(text, after).end() + 1  # type: ignore[union-attr]  # skip ':'
                 index = _WS.match(text, value(index, (*path, key))).end()  # type: ignore[union-attr]

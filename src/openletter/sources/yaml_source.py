@@ -31,6 +31,10 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     }
 
 
+_MAX_DEPTH = 100
+"""Letters nest a few levels deep; libyaml's composer recurses in C and crashes the process
+(a segmentation fault, not an exception) on documents nested some ten thousand levels deep."""
+
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:int": "number",
@@ -42,11 +46,30 @@ _SCALAR_TAGS = {
 def parse(text: str, file: str, *, line_offset: int = 0) -> tuple[Any, SourceMap]:
     """Parse one YAML document; return its data and a `SourceMap`. Raise `LetterError` on bad YAML."""
     loader = _Loader(text)
+    source = SourceMap(file)
+    problems: list[Problem] = []
     try:
+        too_deep = _too_deep(text)
+        if too_deep is not None:
+            raise LetterError(
+                [
+                    Problem(
+                        file=file,
+                        line=too_deep + line_offset,
+                        message=f"the data is nested more than {_MAX_DEPTH} levels deep",
+                        expected="a letter's fields",
+                    )
+                ]
+            )
         node = loader.get_single_node()
-        data = None if node is None else loader.construct_document(node)
+        # Walk before constructing: construction resolves merge keys (<<: *name) out of the tree.
+        if node is not None:
+            _walk(node, (), source, problems, set(), line_offset)
+        data = None if node is None or problems else loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark is not None and "end of stream" in (error.problem or ""):
+            mark = error.context_mark  # an unclosed quote or bracket: point at where it opened
         line = (mark.line + 1 if mark else 1) + line_offset
         what = " ".join(filter(None, [error.context, error.problem]))
         raise LetterError(
@@ -62,30 +85,42 @@ def parse(text: str, file: str, *, line_offset: int = 0) -> tuple[Any, SourceMap
         ) from None
     finally:
         loader.dispose()
-    source = SourceMap(file)
-    problems: list[Problem] = []
-    if node is not None:
-        _walk(node, (), source, problems, set(), line_offset)
     if problems:
         raise LetterError(problems)
     return data, source
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where lists and mappings first nest more than `_MAX_DEPTH` deep, if they do."""
+    if sum(text.count(indicator) for indicator in "-:?[{") < _MAX_DEPTH:
+        return None  # every list or mapping needs one of these characters
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return event.start_mark.line + 1 if event.start_mark else 1
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
+    return None
 
 
 def _walk(
     node: yaml.Node, path: FieldPath, source: SourceMap, problems: list[Problem], seen: set[int], offset: int
 ) -> None:
     line = node.start_mark.line + 1 + offset
-    if id(node) in seen:
+    if id(node) in seen:  # an alias: the node it names was already visited
         problems.append(
             Problem(
                 file=source.file,
-                line=line,
+                line=source.where(path)[1],
                 path=path,
                 message="YAML aliases (*name) are not supported in letters",
                 expected="the value written out in full",
             )
         )
         return
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _BOOL_TAG and not node.style and node.value.lower() not in ("true", "false"):
             source.hints[path] = (
@@ -96,7 +131,6 @@ def _walk(
             source.hints[path] = f"YAML reads the unquoted {node.value} as a {_SCALAR_TAGS[node.tag]}"
         source.lines.setdefault(path, (source.file, line))
         return
-    seen.add(id(node))
     source.lines.setdefault(path, (source.file, line))
     if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
