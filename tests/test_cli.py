@@ -17,6 +17,7 @@ from openletter.errors import OutputError
 from openletter.output import output_path, write_atomic
 
 from .conftest import EXAMPLE
+from .plugin_site import PluginSite
 
 
 def _copy_example(tmp_path: Path) -> Path:
@@ -91,6 +92,31 @@ def test_output_folder_that_is_a_file_is_a_clear_error(tmp_path: Path, capsys: p
     assert blocker.read_text() == "not a folder"
 
 
+def test_unknown_options_are_refused_before_anything_is_written(
+    plugin_site: PluginSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plugin_site.install("openletter_sample")
+    out = tmp_path / "out"
+    assert main(["build", str(EXAMPLE), "-O", "sample-txt.colour=red", "-o", str(out)]) == EXIT_USAGE
+    assert "has no option 'colour'" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_csv_signatories_cannot_be_a_symlink_out_of_the_letter_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("name\nSecret Person\n")
+    folder = tmp_path / "letter"
+    folder.mkdir()
+    (folder / "people.csv").symlink_to(secret)
+    (folder / "letter.md").write_text("---\ntitle: T\nlanguage: en\nsignatories:\n- people: people.csv\n---\n\nBody.\n")
+    assert main(["check", str(folder / "letter.md")]) == EXIT_LETTER
+    assert "signatories[0].people: 'people.csv' is not a CSV file name inside the letter's folder" in (
+        capsys.readouterr().out
+    )
+
+
 def test_format_options_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", str(EXAMPLE), "-t", "json", "-O", "json.indent=4", "-o", str(tmp_path)]) == EXIT_USAGE
     assert "has no option 'indent'" in capsys.readouterr().err
@@ -127,6 +153,7 @@ def test_check_warnings_do_not_fail_unless_strict(tmp_path: Path, capsys: pytest
     assert f"{letter}:9: sections[0].text: warning: the endnote marker [^2] has no note" in out
     assert f"{letter}:12: references[1]: warning: the note [^3] is never cited" in out
     assert main(["check", "--strict", str(letter)]) == EXIT_LETTER
+    assert "failed (2 warnings); --strict fails on warnings" in capsys.readouterr().out
 
 
 def test_check_several_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,8 +190,11 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys: pytest.C
 
 
 def test_new_from_an_unknown_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["new", str(tmp_path / "x"), "--from", "nope"]) == EXIT_OUTPUT
+    with pytest.raises(SystemExit) as exited:
+        main(["new", str(tmp_path / "x"), "--from", "nope"])
+    assert exited.value.code == EXIT_USAGE
     assert "aphr_cambodia" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
 
 
 def test_bad_arguments_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -254,3 +254,22 @@ def test_structuring_reports_every_bad_field_at_once() -> None:
     with pytest.raises(LetterError) as raised:
         openletter.structure({"title": 5, "language": "english", "sections": [], "signatories": "APHR"})
     assert {p.path for p in raised.value.problems} == {("title",), ("language",), ("sections",), ("signatories",)}
+
+
+def test_cross_field_problems_are_all_reported_at_once() -> None:
+    with pytest.raises(LetterError) as raised:
+        openletter.structure(
+            {
+                "title": "T",
+                "language": "en",
+                "sections": [{"text": "a"}, {"text": "b"}],
+                "signatories": [{"people": [{"name": "x"}]}],
+                "demands": [{"id": "d", "text": "x", "target": "a"}, {"id": "d", "text": "y", "target": "b"}],
+            }
+        )
+    assert {p.path for p in raised.value.problems} == {
+        ("sections", 1, "heading"),
+        ("demands", 1, "id"),
+        ("demands", 0, "target"),
+        ("demands", 1, "target"),
+    }

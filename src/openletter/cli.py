@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ._version import __version__
 from .errors import LetterError, OpenLetterError, OptionError, OutputError, PluginError, Problem, UnknownFormatError
+from .scaffold import EXAMPLES
 
 if TYPE_CHECKING:
     from .plugins import Registry
@@ -83,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="start a new letter folder from a worked example")
     new.add_argument("folder", metavar="DIR", help="the folder to create")
-    new.add_argument("--from", dest="example", default="aphr_cambodia", help="the example to start from")
+    new.add_argument(
+        "--from", dest="example", default="aphr_cambodia", choices=EXAMPLES, help="the example to start from"
+    )
     return parser
 
 
@@ -132,10 +135,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
             status = EXIT_LETTER
             continue
         _print_problems(warnings)
+        note = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
         if warnings and args.strict:
             status = EXIT_LETTER
-        note = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
-        print(f"{source}: ok{note}")
+            print(f"{source}: failed{note}; --strict fails on warnings")
+        else:
+            print(f"{source}: ok{note}")
     return status
 
 
@@ -160,6 +165,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for name in formats:
         registry.format(name)  # UnknownFormatError (exit 2) before any work
     options = _parse_options(args.option, formats)
+    for name, given in options.items():  # refuse unknown options before writing anything
+        accepted = registry.format(name).exporter.options
+        for option in given:
+            if option not in accepted:
+                raise OptionError(
+                    f"format {name!r} has no option {option!r} (its options: {', '.join(accepted) or 'none'})"
+                )
     status = EXIT_OK
     for load_error in registry.errors:
         _err(f"error: {load_error}")

@@ -22,7 +22,6 @@ import attrs
 import cattrs
 from cattrs.errors import (
     AttributeValidationNote,
-    ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationNote,
 )
@@ -251,7 +250,7 @@ def problems_from(error: BaseException, path: FieldPath = ()) -> list[Problem]:
             path = (*path, note.name)
         elif isinstance(note, IterableValidationNote):
             path = (*path, note.index)
-    if isinstance(error, ClassValidationError | cattrs.IterableValidationError):
+    if isinstance(error, BaseExceptionGroup):  # cattrs' error groups, and the model's cross-field checks
         return [p for sub in error.exceptions for p in problems_from(sub, path)]
     if isinstance(error, ForbiddenExtraKeysError):
         fields = [a.name for a in attrs.fields(error.cl)]

@@ -326,19 +326,20 @@ class Reference:
     text: str = _md(_reference_text)
 
 
-def _unique(items: Sequence[object], key: str, path: str) -> None:
+def _unique(items: Sequence[object], key: str, path: str) -> Iterator[FieldError]:
     seen: dict[object, int] = {}
     for index, item in enumerate(items):
         value = getattr(item, key)
         if value is None:
             continue
         if value in seen:
-            raise FieldError(
+            yield FieldError(
                 (path, index, key),
                 f"{value!r} is already used by {path}[{seen[value]}]",
                 "a unique id",
             )
-        seen[value] = index
+        else:
+            seen[value] = index
 
 
 @attrs.frozen(kw_only=True)
@@ -370,24 +371,33 @@ class Letter:
     references: tuple[Reference, ...] = attrs.field(default=(), validator=_each(_instance(Reference)))
 
     def __attrs_post_init__(self) -> None:
-        for index, section in enumerate(self.sections[1:], start=1):
-            if section.heading is None:
-                raise FieldError(
-                    ("sections", index, "heading"),
-                    "only the first section may have no heading",
-                    "a heading for every section after the first",
-                )
-        _unique(self.addressees, "id", "addressees")
-        _unique(self.demands, "id", "demands")
-        _unique(self.references, "id", "references")
+        """Check what involves several fields; raise every problem (an ExceptionGroup if several)."""
+        errors = [
+            FieldError(
+                ("sections", index, "heading"),
+                "only the first section may have no heading",
+                "a heading for every section after the first",
+            )
+            for index, section in enumerate(self.sections[1:], start=1)
+            if section.heading is None
+        ]
+        errors += _unique(self.addressees, "id", "addressees")
+        errors += _unique(self.demands, "id", "demands")
+        errors += _unique(self.references, "id", "references")
         targets = {a.id for a in self.addressees if a.id is not None}
-        for index, demand in enumerate(self.demands):
-            if demand.target is not None and demand.target not in targets:
-                raise FieldError(
-                    ("demands", index, "target"),
-                    f"no addressee has the id {demand.target!r}",
-                    "the id of one of the addressees: " + (", ".join(sorted(targets)) or "none has an id"),
-                )
+        errors += [
+            FieldError(
+                ("demands", index, "target"),
+                f"no addressee has the id {demand.target!r}",
+                "the id of one of the addressees: " + (", ".join(sorted(targets)) or "none has an id"),
+            )
+            for index, demand in enumerate(self.demands)
+            if demand.target is not None and demand.target not in targets
+        ]
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise ExceptionGroup("the letter's parts do not fit together", errors)
 
     # Convenience views used by exporters; all derived, nothing stored.
 

@@ -48,7 +48,10 @@ def _resolve(name: str, base_dir: Path | None, path: FieldPath) -> Path:
     pure = PurePosixPath(name.replace("\\", "/"))
     if base_dir is None:
         raise LetterError([Problem(path=path, message="a CSV file can only be named by a letter read from a file")])
-    if pure.is_absolute() or ".." in pure.parts or not name.strip() or pure.suffix.lower() != ".csv":
+    drive = len(name) > 1 and name[1] == ":"  # C:/x.csv is absolute on Windows
+    resolved = (base_dir / pure).resolve()
+    inside = resolved.is_relative_to(base_dir.resolve())  # also catches symlinks pointing out
+    if pure.is_absolute() or drive or ".." in pure.parts or not inside or pure.suffix.lower() != ".csv":
         raise LetterError(
             [
                 Problem(

@@ -128,7 +128,8 @@ def _walk(
                 f'write "{node.value}" in quotes if you mean the text'
             )
         elif node.tag in _SCALAR_TAGS and not node.style:
-            source.hints[path] = f"YAML reads the unquoted {node.value} as a {_SCALAR_TAGS[node.tag]}"
+            shown = f"unquoted {node.value}" if node.value else "empty value"
+            source.hints[path] = f"YAML reads the {shown} as a {_SCALAR_TAGS[node.tag]}"
         source.lines.setdefault(path, (source.file, line))
         return
     source.lines.setdefault(path, (source.file, line))
