@@ -5,9 +5,8 @@
 >>> openletter.export(letter, "json")  # doctest: +SKIP
 """
 
-from ._api import dumps, export, load, loads
+from ._api import dumps, export, load, loads, structure, unstructure
 from ._version import __version__
-from .convert import structure, unstructure
 from .errors import (
     LetterError,
     OpenLetterError,

@@ -5,12 +5,26 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from .convert import unstructure
 from .model import Letter
 
 DataFormat = Literal["markdown", "yaml", "toml", "json"]
+
+
+def structure(data: object) -> Letter:
+    """Build a `Letter` from plain data (dicts, lists, str, dates), or raise `LetterError` listing
+    every problem found, each with its field path."""
+    from .convert import structure as structure_
+
+    return structure_(data)
+
+
+def unstructure(letter: Letter) -> dict[str, Any]:
+    """Return the letter as plain data (dicts, lists, str, `datetime.date`), defaults left out."""
+    from .convert import unstructure as unstructure_
+
+    return unstructure_(letter)
 
 
 def load(path: str | os.PathLike[str]) -> Letter:
