@@ -92,8 +92,11 @@ def parse(text: str, file: str, *, line_offset: int = 0) -> tuple[Any, SourceMap
 
 def _too_deep(text: str) -> int | None:
     """The line where lists and mappings first nest more than `_MAX_DEPTH` deep, if they do."""
-    if sum(text.count(indicator) for indicator in "-:?[{") < _MAX_DEPTH:
-        return None  # every list or mapping needs one of these characters
+    # Cheap screen: flow nesting needs a bracket per level, block nesting a column of indent (or
+    # "- "/"? ") per level; a letter with long signatory lists has neither, and skips the event pass.
+    flow = text.count("[") + text.count("{")
+    if flow < _MAX_DEPTH and all(len(line) - len(line.lstrip(" -?")) < _MAX_DEPTH for line in text.split("\n")):
+        return None
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):

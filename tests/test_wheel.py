@@ -1,0 +1,58 @@
+"""The built wheel works without a source checkout: the example ships inside the package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLE, ROOT
+
+
+@pytest.mark.slow
+def test_installed_wheel_scaffolds_and_builds_a_new_letter(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = wheels.glob("openletter-*.whl")
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", site, str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def openletter(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(python), "-m", "openletter", *args], cwd=work, capture_output=True, text=True, check=False
+        )
+
+    where = subprocess.run(
+        [str(python), "-c", "import openletter; print(openletter.__file__)"],
+        cwd=work,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert where.startswith(site), where  # the wheel's copy, not the checkout's
+    assert openletter("new", "my-letter").returncode == 0
+    assert (work / "my-letter" / "letter.md").read_bytes() == EXAMPLE.read_bytes()
+    result = openletter("build", "my-letter/letter.md", "-o", "out")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (work / "out").iterdir()) == ["letter.json", "letter.md"]
