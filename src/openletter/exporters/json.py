@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..convert import unstructure
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
 from ..model import Letter
-from ..sources.json_source import dump
 
 
 def render(letter: Letter, options: Options) -> str:
     """The letter as indented UTF-8 JSON; defaults are left out, dates are ISO strings."""
+    from ..convert import unstructure
+    from ..sources.json_source import dump
+
     return dump(unstructure(letter))
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..convert import unstructure
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
 from ..model import Letter
-from ..sources.markdown_source import dump
 
 
 def render(letter: Letter, options: Options) -> str:
     """The letter as ``letter.md`` text."""
+    from ..convert import unstructure
+    from ..sources.markdown_source import dump
+
     front = unstructure(letter)
     del front["sections"]
     front.pop("references", None)
