@@ -45,8 +45,10 @@ def openletter_exporters() -> Sequence[Exporter]:
     (block one of them to choose).
 
     The render function must be pure: given the same letter and options it returns the same
-    ``str`` or ``bytes``, reads no files and opens no connections. An exception raised by it is
-    reported as an error naming the plugin and the format; other formats are still written.
+    ``str`` or ``bytes``, reads no files and opens no connections. It may raise
+    `openletter.OptionError` for an option value it cannot use (reported as a usage error); any
+    other exception is reported as an error naming the plugin and the format, and the other
+    formats are still written.
 
     :return: the exporters this plugin provides (an empty sequence is fine).
 

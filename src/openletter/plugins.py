@@ -32,6 +32,7 @@ ENTRY_POINT_GROUP = "openletter"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "openletter.exporters.json",
     "openletter.exporters.markdown",
+    "openletter.exporters.jsonld",
     "openletter.lint",
 )
 """Built-in plugin modules; each is registered under its module name, like any other plugin."""
@@ -180,6 +181,8 @@ class Registry:
             raise OptionError(f"format {name!r} has no option {unknown[0]!r} (its options: {accepted})")
         try:
             output = info.exporter.render(letter, MappingProxyType(options))
+        except OptionError:
+            raise  # a bad option value is the user's to fix, not the plugin's fault
         except Exception as error:
             raise RenderError(
                 info.plugin.name, f"rendering failed: {type(error).__name__}: {error}", format=name

@@ -1,0 +1,283 @@
+"""The ``jsonld`` format: the letter as schema.org linked data (JSON-LD).
+
+schema.org has no ``Letter`` type; a letter is a ``Message`` (a ``CreativeWork``). The mapping of
+every field is documented in ``docs/jsonld.md``; in short:
+
+* the letter: ``Message`` with ``headline``, ``alternativeHeadline``, ``about``, ``datePublished``
+  (a Date, never a DateTime with an invented time), ``locationCreated``, ``inLanguage``,
+  ``keywords``, ``url``, ``text`` (salutation, body and closing as Markdown);
+* addressees: ``toRecipient`` / ``ccRecipient``, a ``Person`` when an honorific or a role is
+  given, an ``Organization`` otherwise;
+* signatories: ``sender`` (``Organization`` / ``Person`` nodes with ``alternateName``,
+  ``honorificPrefix``, ``jobTitle``, ``affiliation`` and a ``PostalAddress`` country); their groups
+  and order: one ``hasPart`` ``CreativeWork`` (genre ``signatories``) per group, whose
+  ``mainEntity`` is an ``ItemList`` of numbered ``ListItem``\\ s pointing at the signatories;
+* sections, demands and the postscript: ``hasPart`` works with ``genre`` ``section`` /
+  ``demand`` / ``postscript`` and a ``position``; a demand is a ``Message`` whose ``toRecipient``
+  is its target, ``expires`` its deadline and ``creativeWorkStatus`` its status;
+* endnotes: ``citation`` works with ``identifier`` (the marker's label) and ``text``.
+
+Node identifiers are ``{url}#...`` when the letter has a canonical URL and blank nodes (``_:...``)
+otherwise, so no relative IRI is ever written. Keys come out in a fixed order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urldefrag
+
+from ..errors import OptionError
+from ..exporter import Exporter, Options
+from ..hookspecs import hookimpl
+from ..model import Addressee, Letter, Organisation, OrganisationGroup, Person
+
+SCHEMA_CONTEXT = "https://schema.org"
+SCHEMA = "http://schema.org/"
+"""The IRI prefix schema.org's JSON-LD context maps terms to (its ``@vocab``)."""
+
+# Terms the schema.org context types: Date literals, and URLs read as IRIs.
+_TYPED = {"datePublished": SCHEMA + "Date", "expires": SCHEMA + "Date"}
+_IRI_VALUED = {"url"}
+
+Node = dict[str, Any]
+
+
+class _Ids:
+    """Node identifiers: fragments of the canonical URL, or blank-node labels."""
+
+    def __init__(self, url: str | None) -> None:
+        self.base = urldefrag(url)[0] if url else None
+
+    def __call__(self, name: str) -> str:
+        return f"{self.base}#{name}" if self.base else f"_:{name}"
+
+
+def _put(node: Node, key: str, value: object) -> None:
+    if value is not None and value not in ([], ()):
+        node[key] = value
+
+
+def _place(country: str | None) -> Node | None:
+    return None if country is None else {"@type": "PostalAddress", "addressCountry": country}
+
+
+def _addressee(addressee: Addressee, node_id: str) -> Node:
+    person = addressee.honorific is not None or addressee.role is not None
+    node: Node = {"@id": node_id, "@type": "Person" if person else "Organization", "name": addressee.name}
+    _put(node, "identifier", addressee.id)
+    if person:
+        _put(node, "honorificPrefix", addressee.honorific)
+        _put(node, "jobTitle", addressee.role)
+        if addressee.organisation is not None:
+            node["worksFor"] = {"@type": "Organization", "name": addressee.organisation}
+    elif addressee.organisation is not None:
+        node["parentOrganization"] = {"@type": "Organization", "name": addressee.organisation}
+    _put(node, "email", addressee.email)
+    return node
+
+
+def _organisation(org: Organisation, node_id: str) -> Node:
+    node: Node = {"@id": node_id, "@type": "Organization", "name": org.name}
+    _put(node, "alternateName", org.short_name)
+    _put(node, "address", _place(org.country))
+    _put(node, "url", org.url)
+    _put(node, "email", org.email)
+    _put(node, "description", org.description)
+    return node
+
+
+def _person(person: Person, node_id: str) -> Node:
+    node: Node = {"@id": node_id, "@type": "Person", "name": person.name}
+    _put(node, "honorificPrefix", person.honorific)
+    _put(node, "jobTitle", person.title)
+    if person.affiliation is not None:
+        node["affiliation"] = {"@type": "Organization", "name": person.affiliation}
+    _put(node, "address", _place(person.country))
+    return node
+
+
+def full_text(letter: Letter) -> str:
+    """Salutation, sections (with ``##`` headings) and closing, as one Markdown text."""
+    parts = [letter.salutation] if letter.salutation else []
+    for section in letter.sections:
+        if section.heading is not None:
+            parts.append(f"## {section.heading}")
+        parts.append(section.text)
+    if letter.closing:
+        parts.append(letter.closing)
+    return "\n\n".join(parts)
+
+
+def build(letter: Letter) -> Node:
+    """The letter as a JSON-LD document (compact form, schema.org context), as Python data."""
+    ids = _Ids(letter.url)
+    doc: Node = {"@context": SCHEMA_CONTEXT, "@type": "Message"}
+    if ids.base:
+        doc["@id"] = ids("letter")  # not the URL itself: that is the page (`url`), this the letter
+    doc["headline"] = letter.title
+    _put(doc, "alternativeHeadline", letter.subtitle)
+    if letter.subject is not None:
+        doc["about"] = {"@type": "Thing", "name": letter.subject}
+    _put(doc, "datePublished", letter.date.isoformat() if letter.date else None)
+    if letter.place is not None:
+        doc["locationCreated"] = {"@type": "Place", "name": letter.place}
+    doc["inLanguage"] = letter.language
+    _put(doc, "keywords", list(letter.keywords))
+    _put(doc, "url", letter.url)
+
+    addressee_ids: dict[str, str] = {}
+    to: list[Node] = []
+    cc: list[Node] = []
+    for number, addressee in enumerate(letter.addressees, start=1):
+        node_id = ids(f"addressee-{number}")
+        if addressee.id is not None:
+            addressee_ids[addressee.id] = node_id
+        (to if addressee.kind == "to" else cc).append(_addressee(addressee, node_id))
+    _put(doc, "toRecipient", to)
+    _put(doc, "ccRecipient", cc)
+
+    senders: list[Node] = []
+    groups: list[Node] = []
+    for group_number, group in enumerate(letter.signatories, start=1):
+        members: list[Node] = []
+        if isinstance(group, OrganisationGroup):
+            for number, org in enumerate(group.organisations, start=1):
+                members.append(_organisation(org, ids(f"signatory-{group_number}-{number}")))
+        else:
+            for number, person in enumerate(group.people, start=1):
+                members.append(_person(person, ids(f"signatory-{group_number}-{number}")))
+        senders.extend({"@id": m["@id"]} for m in members)
+        part: Node = {"@id": ids(f"signatories-{group_number}"), "@type": "CreativeWork", "genre": "signatories"}
+        _put(part, "headline", group.heading)
+        part["position"] = group_number
+        part["mainEntity"] = {
+            "@type": "ItemList",
+            "numberOfItems": len(members),
+            "itemListElement": [
+                {"@type": "ListItem", "position": n, "item": member} for n, member in enumerate(members, start=1)
+            ],
+        }
+        groups.append(part)
+    doc["sender"] = senders
+    doc["text"] = full_text(letter)
+
+    parts: list[Node] = []
+    for number, section in enumerate(letter.sections, start=1):
+        node: Node = {"@id": ids(f"section-{number}"), "@type": "CreativeWork", "genre": "section"}
+        _put(node, "headline", section.heading)
+        node["position"] = number
+        node["text"] = section.text
+        parts.append(node)
+    for number, demand in enumerate(letter.demands, start=1):
+        node = {"@id": ids(f"demand-{number}"), "@type": "Message", "genre": "demand"}
+        _put(node, "identifier", demand.id)
+        node["position"] = number
+        node["text"] = demand.text
+        if demand.target is not None:
+            node["toRecipient"] = {"@id": addressee_ids[demand.target]}
+        _put(node, "expires", demand.deadline.isoformat() if demand.deadline else None)
+        node["creativeWorkStatus"] = demand.status
+        parts.append(node)
+    parts.extend(groups)
+    if letter.postscript is not None:
+        parts.append(
+            {"@id": ids("postscript"), "@type": "CreativeWork", "genre": "postscript", "text": letter.postscript}
+        )
+    doc["hasPart"] = parts
+    _put(
+        doc,
+        "citation",
+        [
+            {
+                "@id": ids(f"note-{reference.id}"),
+                "@type": "CreativeWork",
+                "identifier": reference.id,
+                "position": number,
+                "text": reference.text,
+            }
+            for number, reference in enumerate(letter.references, start=1)
+        ],
+    )
+    return doc
+
+
+def expand(compact: Node) -> list[Node]:
+    """The same document in JSON-LD expanded form: absolute IRIs, no context needed."""
+
+    def node(data: Node) -> Node:
+        out: Node = {}
+        for key, value in data.items():
+            if key == "@context":
+                continue
+            if key == "@id":
+                out["@id"] = value
+            elif key == "@type":
+                out["@type"] = [SCHEMA + value]
+            else:
+                values = value if isinstance(value, list) else [value]
+                out[SCHEMA + key] = [term(key, v) for v in values]
+        return out
+
+    def term(key: str, value: object) -> Node:
+        if isinstance(value, dict):
+            return node(value)
+        if key in _IRI_VALUED:
+            return {"@id": value}
+        if key in _TYPED:
+            return {"@type": _TYPED[key], "@value": value}
+        return {"@value": value}
+
+    return [node(compact)]
+
+
+def embeddable(text: str) -> str:
+    """Make JSON text safe inside an HTML ``<script type="application/ld+json">`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026`` (so neither
+    ``</script>`` nor ``<!--`` can appear), and U+2028/U+2029 are escaped too; the result is
+    still JSON that parses to the same data.
+    """
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def dumps(data: object) -> str:
+    """Serialise JSON-LD data: UTF-8, indented, keys in the order built, a final newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+CONTEXT_CHOICES = ("schema.org", "none")
+
+
+def render(letter: Letter, options: Options) -> str:
+    """The letter as JSON-LD; option ``context``: ``schema.org`` (compact, the default) or ``none``."""
+    context = options.get("context", "schema.org")
+    if context not in CONTEXT_CHOICES:
+        raise OptionError(f"jsonld.context must be one of {', '.join(CONTEXT_CHOICES)}, not {context!r}")
+    compact = build(letter)
+    return dumps(compact if context == "schema.org" else expand(compact))
+
+
+@hookimpl
+def openletter_exporters() -> Sequence[Exporter]:
+    """Provide the ``jsonld`` format."""
+    return [
+        Exporter(
+            name="jsonld",
+            title="JSON-LD (schema.org linked data)",
+            suffix=".jsonld",
+            media_type="application/ld+json",
+            render=render,
+            options={
+                "context": 'schema.org (compact, with "@context": "https://schema.org"; the default) '
+                "or none (expanded form with absolute IRIs)"
+            },
+        )
+    ]

@@ -1,0 +1,292 @@
+"""The jsonld format: schema.org linked data that real JSON-LD processors accept, checked offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib.compare import isomorphic
+
+import openletter
+from openletter import Letter, OptionError
+from openletter.cli import EXIT_OK, EXIT_USAGE, main
+from openletter.exporters.jsonld import build, embeddable, full_text
+
+from .conftest import EXAMPLE
+from .schemaorg import (
+    expand_offline,
+    graph_from_pyld,
+    graph_from_rdflib,
+    iris,
+    normalised,
+    vocabulary,
+)
+from .strategies import letters
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "jsonld.md"
+
+
+def export(letter: Letter, **options: str) -> dict[str, object]:
+    data: dict[str, object] = json.loads(openletter.export(letter, "jsonld", options))
+    return data
+
+
+def assert_valid(document: dict[str, object]) -> None:
+    """pyld and rdflib agree on the graph, and the graph fits the schema.org vocabulary."""
+    expanded = expand_offline(document)
+    for iri in iris(expanded):
+        assert iri.startswith(("http://", "https://", "_:")), f"relative IRI {iri!r}"
+    from_pyld = graph_from_pyld(document)
+    assert len(from_pyld) > 0
+    assert isomorphic(from_pyld, graph_from_rdflib(document))
+    assert vocabulary().check(from_pyld) == []
+
+
+def test_example_is_valid_schema_org(example_letter: Letter) -> None:
+    assert_valid(export(example_letter))
+
+
+@settings(max_examples=30, deadline=None)
+@given(letters())
+def test_generated_letters_are_valid_schema_org(letter: Letter) -> None:
+    assert_valid(export(letter))
+
+
+def test_example_maps_the_letter_to_a_message(example_letter: Letter) -> None:
+    doc = export(example_letter)
+    assert doc["@context"] == "https://schema.org"
+    assert doc["@type"] == "Message"
+    assert doc["headline"] == example_letter.title
+    assert doc["datePublished"] == "2023-06-08"
+    assert doc["inLanguage"] == "en"
+    (recipient,) = doc["toRecipient"]  # type: ignore[misc]
+    assert recipient["name"] == "The United States Congress"
+    assert recipient["@type"] == "Organization"
+    assert doc["sender"] == [{"@id": "_:signatory-1-1"}]
+
+
+def test_date_only_letters_use_a_date_property_and_no_invented_time(example_letter: Letter) -> None:
+    text = openletter.export(example_letter, "jsonld").decode()
+    assert '"datePublished": "2023-06-08"' in text
+    assert "T00:00" not in text and "dateSent" not in text
+
+
+def test_letter_without_date_has_no_date(example_letter: Letter) -> None:
+    assert "datePublished" not in export(attrs.evolve(example_letter, date=None))
+
+
+def test_ids_derive_from_the_canonical_url(example_letter: Letter) -> None:
+    letter = attrs.evolve(example_letter, url="https://example.org/letters/cambodia#top")
+    doc = export(letter)
+    assert doc["@id"] == "https://example.org/letters/cambodia#letter"
+    assert doc["url"] == "https://example.org/letters/cambodia#top"
+    ids = [i for i in iris(doc) if not i[0].isupper()]
+    assert ids and all(i.startswith("https://example.org/letters/cambodia") for i in ids)
+    assert_valid(doc)
+
+
+def test_without_a_url_nodes_are_blank_not_relative(example_letter: Letter) -> None:
+    doc = export(example_letter)
+    assert "@id" not in doc
+    assert all(i.startswith("_:") for i in iris(doc) if not i[0].isupper())
+
+
+def _graph_of(letter: Letter) -> object:
+    return normalised(graph_from_pyld(export(letter)))
+
+
+def _recover(letter: Letter) -> dict[str, object]:
+    """Read demands, endnotes and signatory groups back from the expanded JSON-LD alone."""
+    expanded = expand_offline(export(letter))
+    nodes: dict[str, dict[str, object]] = {}
+
+    def collect(value: object) -> None:
+        if isinstance(value, dict):
+            if "@id" in value and len(value) > 1:
+                nodes[value["@id"]] = value
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect(expanded)
+    s = "http://schema.org/"
+
+    def one(node: dict[str, object], key: str) -> object:
+        values = node.get(s + key, [])
+        assert isinstance(values, list)
+        if not values:
+            return None
+        value = values[0]
+        assert isinstance(value, dict)
+        return value.get("@value", value.get("@id"))
+
+    def genre(name: str) -> list[dict[str, object]]:
+        found = [n for n in nodes.values() if one(n, "genre") == name]
+        return sorted(found, key=lambda n: int(str(one(n, "position"))))
+
+    (root,) = expanded
+    demands = [
+        (
+            one(n, "identifier"),
+            one(n, "text"),
+            one(nodes[str(one(n, "toRecipient"))], "identifier") if one(n, "toRecipient") else None,
+            one(n, "expires"),
+            one(n, "creativeWorkStatus"),
+        )
+        for n in genre("demand")
+    ]
+    notes = sorted(
+        (
+            (int(str(one(n, "position"))), one(n, "identifier"), one(n, "text"))
+            for n in (nodes[c["@id"]] for c in root.get(s + "citation", []))
+        ),
+    )
+    groups = []
+    for part in genre("signatories"):
+        item_list = nodes.get(str(one(part, "mainEntity"))) or part[s + "mainEntity"][0]  # type: ignore[index]
+        items = sorted(item_list[s + "itemListElement"], key=lambda li: li[s + "position"][0]["@value"])  # type: ignore[index]
+        names = [one(nodes[li[s + "item"][0]["@id"]], "name") for li in items]
+        groups.append((one(part, "headline"), names))
+    return {"demands": demands, "notes": [(label, text) for _, label, text in notes], "groups": groups}
+
+
+@settings(max_examples=30, deadline=None)
+@given(letters())
+def test_demands_endnotes_and_signatory_groups_are_recoverable(letter: Letter) -> None:
+    recovered = _recover(letter)
+    assert recovered["demands"] == [
+        (d.id, d.text, d.target, d.deadline.isoformat() if d.deadline else None, d.status) for d in letter.demands
+    ]
+    assert recovered["notes"] == [(r.id, r.text) for r in letter.references]
+    assert recovered["groups"] == [
+        (g.heading, [m.name for m in (g.organisations if hasattr(g, "organisations") else g.people)])
+        for g in letter.signatories
+    ]
+
+
+def test_output_is_deterministic(example_letter: Letter) -> None:
+    assert openletter.export(example_letter, "jsonld") == openletter.export(
+        openletter.loads(openletter.dumps(example_letter)), "jsonld"
+    )
+    assert list(export(example_letter))[:4] == ["@context", "@type", "headline", "datePublished"]
+
+
+def test_expanded_form_is_the_same_graph(example_letter: Letter) -> None:
+    letter = attrs.evolve(example_letter, url="https://example.org/l", place="Jakarta")
+    compact = export(letter)
+    expanded = json.loads(openletter.export(letter, "jsonld", {"context": "none"}))
+    assert "@context" not in json.dumps(expanded)
+    assert isomorphic(graph_from_pyld(compact), graph_from_pyld(expanded))
+    assert expand_offline(expanded) == expand_offline(compact)
+
+
+def test_bad_context_option_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(OptionError):
+        openletter.export(openletter.load(EXAMPLE), "jsonld", {"context": "inline"})
+    assert main(["build", str(EXAMPLE), "-t", "jsonld", "-O", "jsonld.context=x", "-o", str(tmp_path)]) == EXIT_USAGE
+    assert "context must be one of" in capsys.readouterr().err
+
+
+def test_build_writes_letter_jsonld(tmp_path: Path) -> None:
+    assert main(["build", str(EXAMPLE), "-t", "jsonld", "-o", str(tmp_path)]) == EXIT_OK
+    assert json.loads((tmp_path / "letter.jsonld").read_text())["@type"] == "Message"
+
+
+HOSTILE = st.sampled_from(
+    ['"quoted"', "back\\slash", "</script><script>alert(1)</script>", "<!--", "-->", "</SCRIPT >", "&amp;", "'\"<>&"]
+)
+
+
+@st.composite
+def hostile_letters(draw: st.DrawFn) -> Letter:
+    """A letter with hostile text in every text field the model allows it in."""
+    letter = draw(letters())
+    bad = draw(HOSTILE)
+
+    def taint(value: object) -> object:
+        if isinstance(value, str) and not re.fullmatch(
+            r"[A-Za-z0-9-]+|https://.*|.*@.*|[a-z]{2,3}(-[A-Za-z]+)?|open|met|partly-met|not-met|withdrawn|to|cc", value
+        ):
+            return f"{value} {bad}"
+        if isinstance(value, tuple):
+            return tuple(taint(v) for v in value)
+        if attrs.has(type(value)):
+            return attrs.evolve(value, **{a.name: taint(getattr(value, a.name)) for a in attrs.fields(type(value))})  # type: ignore[misc]
+        return value
+
+    try:
+        tainted = taint(letter)
+    except ValueError:  # e.g. hostile text that would open a Markdown block: the model refuses it
+        return letter
+    assert isinstance(tainted, Letter)
+    return tainted
+
+
+@settings(max_examples=40, deadline=None)
+@given(hostile_letters())
+def test_hostile_text_gives_json_that_parses_and_cannot_end_a_script_element(letter: Letter) -> None:
+    text = openletter.export(letter, "jsonld").decode()
+    data = json.loads(text)
+    safe = embeddable(text)
+    assert json.loads(safe) == data
+    lowered = safe.lower()
+    assert "</script" not in lowered and "<!--" not in lowered and "<" not in safe
+    assert_valid(data)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["</script>", "</ScRiPt >", "<!-- x -->", "\u2028", "\u2029", "\x00\x01\x1f", '"\\', "&lt;", "]]>", "<\u2028>"],
+)
+def test_embeddable_form_parses_back_and_never_ends_a_script(value: str) -> None:
+    text = json.dumps({"v": value}, ensure_ascii=False)
+    safe = embeddable(text)
+    assert json.loads(safe) == {"v": value}
+    assert "<" not in safe and ">" not in safe and "&" not in safe
+    assert "\u2028" not in safe and "\u2029" not in safe
+
+
+def test_full_text_has_salutation_sections_and_closing(example_letter: Letter) -> None:
+    text = full_text(example_letter)
+    assert text.startswith("Your Honors,\n\nWe, ASEAN")
+    assert text.endswith("Yours sincerely,")
+
+
+def _documented_fields() -> dict[str, set[str]]:
+    """Fields per model class in docs/jsonld.md: a '### Class' heading, then a table of `field`s."""
+    documented: dict[str, set[str]] = {}
+    current = None
+    for line in DOCS.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"### (\w+)\s*$", line)
+        if heading:
+            current = heading.group(1)
+            documented[current] = set()
+        elif current and line.startswith("| `"):
+            documented[current].add(line.split("`")[1])
+    return documented
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        c
+        for c in vars(openletter.model).values()
+        if isinstance(c, type) and attrs.has(c) and c.__module__ == "openletter.model"
+    ],
+    ids=lambda c: c.__name__,
+)
+def test_every_model_field_has_a_documented_json_ld_mapping(cls: type) -> None:
+    documented = _documented_fields()
+    assert cls.__name__ in documented, f"docs/jsonld.md has no '### {cls.__name__}' section"
+    assert documented[cls.__name__] == {a.name for a in attrs.fields(cls)}
+
+
+def test_build_is_pure_python_data(example_letter: Letter) -> None:
+    assert json.loads(json.dumps(build(example_letter))) == build(example_letter)
