@@ -8,8 +8,10 @@ and endnote markers, lists, level-3 headings, quotes, fenced code) so that it is
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 
+import attrs
 from hypothesis import strategies as st
 
 from openletter import (
@@ -170,6 +172,60 @@ def letters(draw: st.DrawFn) -> Letter:
 
 
 def _fields(instance: object) -> dict[str, object]:
-    import attrs
-
     return attrs.asdict(instance, recurse=False)  # type: ignore[arg-type]
+
+
+HOSTILE = [
+    '"quoted"',
+    "back\\slash",
+    "</script><script>alert(1)</script>",
+    "<!--",
+    "-->",
+    "</SCRIPT >",
+    "&amp;",
+    "'\"<>&",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "[click](JAVASCRIPT:alert(1))",
+    "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[vb](vbscript:msgbox(1))",
+    '<a href="javascript:alert(1)">x</a>',
+    '" onmouseover="alert(1)',
+    "' onfocus='alert(1)",
+    "{{ 7*7 }}",
+    "{% for x in range(3) %}loop{% endfor %}",
+    "<style>body{display:none}</style>",
+    "<svg onload=alert(1)>",
+    "<iframe src=javascript:alert(1)>",
+]
+"""Text that tries to break out of its place in every output format."""
+
+_KEEP = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*|https://.*|.*@.*|open|met|partly-met|not-met|withdrawn|to|cc")
+
+
+@st.composite
+def hostile_letters(draw: st.DrawFn) -> Letter:
+    """A valid letter with hostile text added to every free-text field the model allows it in."""
+    letter = draw(letters())
+    bad = draw(st.sampled_from(HOSTILE))
+
+    def taint(value: object, name: str = "") -> object:
+        if (
+            isinstance(value, str)
+            and name not in ("language", "id", "target", "url", "email")
+            and not _KEEP.fullmatch(value)
+        ):
+            return f"{value} {bad}"
+        if isinstance(value, tuple):
+            return tuple(taint(v, name) for v in value)
+        if attrs.has(type(value)):
+            changes = {a.name: taint(getattr(value, a.name), a.name) for a in attrs.fields(type(value))}
+            return attrs.evolve(value, **changes)  # type: ignore[misc]
+        return value
+
+    try:
+        tainted = taint(letter)
+    except ValueError:  # hostile text that would open a Markdown block is refused by the model
+        return letter
+    assert isinstance(tainted, Letter)
+    return tainted

@@ -28,7 +28,7 @@ def _copy_example(tmp_path: Path) -> Path:
 
 def test_build_writes_every_format_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", str(EXAMPLE), "-o", str(tmp_path)]) == EXIT_OK
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.json", "letter.jsonld", "letter.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.html", "letter.json", "letter.jsonld", "letter.md"]
     assert openletter.load(tmp_path / "letter.json") == openletter.load(EXAMPLE)
     assert f"wrote {tmp_path / 'letter.json'}" in capsys.readouterr().out
 
@@ -61,7 +61,7 @@ def test_outputs_replace_old_files_atomically_and_leave_no_temporary_files(tmp_p
     (tmp_path / "letter.json").write_text("old")
     assert main(["build", str(EXAMPLE), "-o", str(tmp_path)]) == EXIT_OK
     assert json.loads((tmp_path / "letter.json").read_text())["language"] == "en"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.json", "letter.jsonld", "letter.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.html", "letter.json", "letter.jsonld", "letter.md"]
 
 
 def test_a_failed_write_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,4 +234,4 @@ def test_console_script_builds_the_example(tmp_path: Path) -> None:
         [script, "build", str(EXAMPLE), "-o", str(tmp_path)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.json", "letter.jsonld", "letter.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.html", "letter.json", "letter.jsonld", "letter.md"]

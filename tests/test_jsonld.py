@@ -9,7 +9,6 @@ from pathlib import Path
 import attrs
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 import openletter
@@ -26,7 +25,7 @@ from .schemaorg import (
     normalised,
     vocabulary,
 )
-from .strategies import letters
+from .strategies import hostile_letters, letters
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "jsonld.md"
 
@@ -197,36 +196,6 @@ def test_bad_context_option_is_a_usage_error(tmp_path: Path, capsys: pytest.Capt
 def test_build_writes_letter_jsonld(tmp_path: Path) -> None:
     assert main(["build", str(EXAMPLE), "-t", "jsonld", "-o", str(tmp_path)]) == EXIT_OK
     assert json.loads((tmp_path / "letter.jsonld").read_text())["@type"] == "Message"
-
-
-HOSTILE = st.sampled_from(
-    ['"quoted"', "back\\slash", "</script><script>alert(1)</script>", "<!--", "-->", "</SCRIPT >", "&amp;", "'\"<>&"]
-)
-
-
-@st.composite
-def hostile_letters(draw: st.DrawFn) -> Letter:
-    """A letter with hostile text in every text field the model allows it in."""
-    letter = draw(letters())
-    bad = draw(HOSTILE)
-
-    def taint(value: object) -> object:
-        if isinstance(value, str) and not re.fullmatch(
-            r"[A-Za-z0-9-]+|https://.*|.*@.*|[a-z]{2,3}(-[A-Za-z]+)?|open|met|partly-met|not-met|withdrawn|to|cc", value
-        ):
-            return f"{value} {bad}"
-        if isinstance(value, tuple):
-            return tuple(taint(v) for v in value)
-        if attrs.has(type(value)):
-            return attrs.evolve(value, **{a.name: taint(getattr(value, a.name)) for a in attrs.fields(type(value))})  # type: ignore[misc]
-        return value
-
-    try:
-        tainted = taint(letter)
-    except ValueError:  # e.g. hostile text that would open a Markdown block: the model refuses it
-        return letter
-    assert isinstance(tainted, Letter)
-    return tainted
 
 
 @settings(max_examples=40, deadline=None)

@@ -76,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         help="an option for one format (repeatable)",
     )
 
+    build.add_argument(
+        "--theme",
+        metavar="DIR",
+        help="a theme folder for the html format: letter.html.j2 and/or style.css replace the default's",
+    )
+
     check = commands.add_parser("check", help="validate letters and report every problem")
     check.add_argument("sources", metavar="SOURCE", nargs="+", help="letter files to check")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -157,6 +163,26 @@ def _parse_options(raw: Sequence[str], formats: Sequence[str]) -> dict[str, dict
     return options
 
 
+THEME_FILES = {"template": "letter.html.j2", "stylesheet": "style.css"}
+"""Files a theme folder may hold, by the html option they set."""
+
+
+def _read_theme(folder: Path) -> dict[str, str]:
+    """Read a theme folder into html options; it must hold at least one of `THEME_FILES`."""
+    options = {}
+    for option, name in THEME_FILES.items():
+        path = folder / name
+        try:
+            options[option] = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            raise OptionError(f"cannot read the theme file {path}: {error}") from None
+    if not options:
+        raise OptionError(f"the theme folder {folder} has neither {' nor '.join(THEME_FILES.values())}")
+    return options
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from .output import output_path, write_atomic
 
@@ -165,6 +191,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for name in formats:
         registry.format(name)  # UnknownFormatError (exit 2) before any work
     options = _parse_options(args.option, formats)
+    if args.theme is not None and "html" in formats:
+        options.setdefault("html", {}).update(_read_theme(Path(args.theme)))
     for name, given in options.items():  # refuse unknown options before writing anything
         accepted = registry.format(name).exporter.options
         for option in given:

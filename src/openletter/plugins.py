@@ -33,6 +33,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "openletter.exporters.json",
     "openletter.exporters.markdown",
     "openletter.exporters.jsonld",
+    "openletter.exporters.html",
     "openletter.lint",
 )
 """Built-in plugin modules; each is registered under its module name, like any other plugin."""

@@ -1,0 +1,358 @@
+"""The ``html`` format: one self-contained, accessible letter page.
+
+The page is rendered by a Jinja2 template (``themes/default/letter.html.j2``) with autoescaping
+on, in Jinja2's sandbox, from plain data prepared here (`page_context`). Letter text is untrusted:
+
+* Markdown goes through the shared markdown-it configuration (raw HTML off, link validation on),
+  so ``<script>`` stays text and ``javascript:``/``vbscript:``/``data:`` links are not links;
+* every other value reaches the template as text and is escaped there;
+* the JSON-LD of the ``jsonld`` format is embedded with `jsonld.embeddable`, so it cannot end its
+  ``<script>`` element.
+
+Signatory lists are not Markdown: 10,000 names are escaped, not parsed. The CSS (screen and print)
+is inlined; the page loads nothing from the network. Options ``template`` and ``stylesheet`` (the
+text of a Jinja2 template and of a CSS file; ``openletter build --theme DIR`` reads them from a
+theme folder) replace the default theme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from ..exporter import Exporter, Options
+from ..hookspecs import hookimpl
+from ..model import Letter, OrganisationGroup
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup
+
+_RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"}
+_RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"}
+
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "en": {"to": "To", "cc": "Cc", "subject": "Subject", "demands": "Our demands", "by": "by",
+           "signatories": "Signatories", "notes": "Notes", "back": "Back to the text",
+           "about": "About", "postscript": "P.S."},
+    "fr": {"to": "À", "cc": "Copie", "subject": "Objet", "demands": "Nos demandes", "by": "d’ici le",
+           "signatories": "Signataires", "notes": "Notes", "back": "Retour au texte",
+           "about": "À propos de", "postscript": "P.-S."},
+    "es": {"to": "A", "cc": "Copia", "subject": "Asunto", "demands": "Nuestras demandas", "by": "antes del",
+           "signatories": "Firmantes", "notes": "Notas", "back": "Volver al texto",
+           "about": "Acerca de", "postscript": "P. D."},
+    "th": {"to": "เรียน", "cc": "สำเนาถึง", "subject": "เรื่อง", "demands": "ข้อเรียกร้อง", "by": "ภายใน",
+           "signatories": "ผู้ลงนาม", "notes": "หมายเหตุ", "back": "กลับไปที่ข้อความ",
+           "about": "เกี่ยวกับ", "postscript": "ป.ล."},
+    "km": {"to": "ជូនចំពោះ", "cc": "ចម្លងជូន", "subject": "កម្មវត្ថុ", "demands": "ការទាមទាររបស់យើង", "by": "ត្រឹម",
+           "signatories": "អ្នកចុះហត្ថលេខា", "notes": "កំណត់សម្គាល់", "back": "ត្រឡប់ទៅអត្ថបទ",
+           "about": "អំពី", "postscript": "ពិ.ស."},
+    "zh": {"to": "致", "cc": "抄送", "subject": "事由", "demands": "我们的诉求", "by": "截止",
+           "signatories": "联署方", "notes": "注释", "back": "返回正文", "about": "关于", "postscript": "附言"},
+    "ar": {"to": "إلى", "cc": "نسخة إلى", "subject": "الموضوع", "demands": "مطالبنا", "by": "بحلول",
+           "signatories": "الموقعون", "notes": "ملاحظات", "back": "العودة إلى النص",
+           "about": "عن", "postscript": "ملحوظة"},
+    "id": {"to": "Kepada", "cc": "Tembusan", "subject": "Perihal", "demands": "Tuntutan kami", "by": "paling lambat",
+           "signatories": "Penanda tangan", "notes": "Catatan", "back": "Kembali ke teks",
+           "about": "Tentang", "postscript": "NB"},
+}  # fmt: skip
+"""Words the page itself adds, by primary language subtag (English when a language is missing)."""
+
+LONG_LIST = 12
+"""Signatory groups longer than this are set in columns."""
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` for right-to-left languages and scripts, ``ltr`` otherwise."""
+    parts = language.lower().split("-")
+    if any(len(p) == 4 and p in _RTL_SCRIPTS for p in parts[1:]):
+        return "rtl"
+    return "rtl" if parts[0] in _RTL_LANGUAGES else "ltr"
+
+
+def labels(language: str) -> Mapping[str, str]:
+    """The page's own words in the letter's language (English as the fallback)."""
+    return LABELS.get(language.lower().split("-")[0], LABELS["en"])
+
+
+def display_date(letter: Letter) -> str | None:
+    """The date as the letter shows it: `date_text`, else a long date in the letter's language."""
+    if letter.date_text is not None:
+        return letter.date_text
+    if letter.date is None:
+        return None
+    return _format_date(letter.date, letter.language)
+
+
+def _format_date(date: dt.date, language: str) -> str:
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date
+
+    for tag in (language, language.split("-", maxsplit=1)[0]):
+        try:
+            locale = Locale.parse(tag, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
+        return str(format_date(date, format="long", locale=locale))
+    return date.isoformat()
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).use(footnote_plugin)
+    md.disable("footnote_tail")  # the notes are listed by the template, numbered in letter order
+
+    def footnote_ref(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+        meta = tokens[idx].meta
+        number = meta["id"] + 1
+        ref_id = f"fnref{number}" + (f"-{meta['subId']}" if meta["subId"] > 0 else "")
+        return f'<sup class="footnote-ref"><a href="#fn{number}" id="{ref_id}">{number}</a></sup>'
+
+    md.add_render_rule("footnote_ref", footnote_ref)
+    return md
+
+
+class _Renderer:
+    """Markdown to HTML for one letter: endnote markers numbered in the letter's order."""
+
+    def __init__(self, letter: Letter) -> None:
+        self.md = _markdown()
+        refs = {f":{r.id}": n for n, r in enumerate(letter.references)}
+        self.env: dict[str, Any] = {
+            "footnotes": {
+                "refs": refs,
+                "list": {n: {"label": r.id, "count": 0} for n, r in enumerate(letter.references)},
+            }
+        }
+        self.cited: set[int] = set()
+
+    def block(self, text: str) -> Markup:
+        from markupsafe import Markup
+
+        return Markup(self.md.render(text, self.env))
+
+    def inline(self, text: str) -> Markup:
+        from markupsafe import Markup
+
+        return Markup(self.md.renderInline(text, self.env))
+
+
+def _unique_anchors(wanted: Iterable[str]) -> Iterator[str]:
+    """Yield each wanted element id, made unique with a suffix when an earlier one took it."""
+    used: set[str] = set()
+    for anchor in wanted:
+        candidate, number = anchor, 2
+        while candidate in used:
+            candidate, number = f"{anchor}-{number}", number + 1
+        used.add(candidate)
+        yield candidate
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a Markdown text, without markup (for meta descriptions)."""
+    from ..markdown import parse
+
+    words: list[str] = []
+    for token in parse(markdown):
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        if token.type.endswith("_close") and token.block:
+            words.append(" ")
+    return re.sub(r"\s+", " ", "".join(words)).strip()
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def page_context(letter: Letter) -> dict[str, Any]:
+    """Everything the template sees: plain values (escaped by Jinja2) and rendered Markup."""
+    from markupsafe import Markup
+
+    from .jsonld import build, dumps, embeddable
+
+    render = _Renderer(letter)
+    words = labels(letter.language)
+    addressees_by_id = {a.id: a for a in letter.addressees if a.id is not None}
+    organisations = list(letter.organisations())
+    sender = organisations[0] if organisations else None
+    description = letter.subject or _shorten(plain_text(letter.sections[0].text))
+    groups = []
+    for number, group in enumerate(letter.signatories, start=1):
+        if isinstance(group, OrganisationGroup):
+            members = [
+                {"name": o.name, "short_name": o.short_name, "country": o.country, "url": o.url}
+                for o in group.organisations
+            ]
+            kind = "organisations"
+        else:
+            members = [
+                {"name": p.name, "honorific": p.honorific, "title": p.title, "affiliation": p.affiliation,
+                 "country": p.country}
+                for p in group.people
+            ]  # fmt: skip
+            kind = "people"
+        groups.append({"id": f"signatories-{number}", "heading": group.heading, "kind": kind,
+                       "members": members, "list_html": _signatory_items(members, kind),
+                       "long": len(members) > LONG_LIST})  # fmt: skip
+    sections = [
+        {"id": f"section-{n}", "heading": render.inline(s.heading) if s.heading else None, "html": render.block(s.text)}
+        for n, s in enumerate(letter.sections, start=1)
+    ]
+    anchors = _unique_anchors(f"demand-{d.id}" if d.id else f"demand-{n}" for n, d in enumerate(letter.demands, 1))
+    demands = [
+        {
+            "id": next(anchors),
+            "html": render.inline(d.text),
+            "target": addressees_by_id[d.target].name if d.target else None,
+            "deadline": d.deadline.isoformat() if d.deadline else None,
+            "deadline_text": _format_date(d.deadline, letter.language) if d.deadline else None,
+            "status": d.status,
+        }
+        for n, d in enumerate(letter.demands, start=1)
+    ]
+    postscript = render.block(letter.postscript) if letter.postscript else None
+    abouts = [{"name": o.name, "html": render.block(o.description)} for o in organisations if o.description is not None]
+    notes = [
+        {"number": n, "id": f"fn{n}", "back": f"fnref{n}", "cited": render.env["footnotes"]["list"][n - 1]["count"] > 0,
+         "html": render.block(r.text)}
+        for n, r in enumerate(letter.references, start=1)
+    ]  # fmt: skip
+    return {
+        "lang": letter.language,
+        "dir": text_direction(letter.language),
+        "labels": words,
+        "title": letter.title,
+        "subtitle": letter.subtitle,
+        "subject": letter.subject,
+        "description": description,
+        "url": letter.url,
+        "og_locale": letter.language.replace("-", "_"),
+        "site_name": sender.name if sender else None,
+        "date": letter.date.isoformat() if letter.date else None,
+        "date_text": display_date(letter),
+        "place": letter.place,
+        "recipients": [_addressee(a) for a in letter.recipients],
+        "copied": [_addressee(a) for a in letter.copied],
+        "salutation": letter.salutation,
+        "sections": sections,
+        "demands": demands,
+        "closing": letter.closing,
+        "groups": groups,
+        "postscript": postscript,
+        "abouts": abouts,
+        "notes": notes,
+        "keywords": list(letter.keywords),
+        "jsonld": Markup(embeddable(dumps(build(letter), compact=True))),
+    }
+
+
+def _signatory_items(members: list[dict[str, Any]], kind: str) -> Markup:
+    """The ``<li>`` items of one signatory group, escaped here rather than in the template.
+
+    Lists run to 10,000 names; building the items in one pass of `markupsafe.escape` keeps a
+    page of that size well under the time one template loop over sandboxed attributes takes.
+    """
+    from markupsafe import Markup, escape
+
+    items = []
+    for m in members:
+        if kind == "organisations":
+            name = f'<a href="{escape(m["url"])}">{escape(m["name"])}</a>' if m["url"] else escape(m["name"])
+            item = f'<li><span class="signatory-name">{name}</span>'
+            if m["short_name"] and m["short_name"] not in m["name"]:
+                item += f" ({escape(m['short_name'])})"
+            if m["country"]:
+                item += f'<span class="signatory-country">, {escape(m["country"])}</span>'
+        else:
+            name = f"{escape(m['honorific'])} {escape(m['name'])}" if m["honorific"] else escape(m["name"])
+            item = f'<li><span class="signatory-name">{name}</span>'
+            for extra in (m["title"], m["affiliation"]):
+                if extra:
+                    item += f", {escape(extra)}"
+            if m["country"]:
+                item += f'<span class="signatory-country"> ({escape(m["country"])})</span>'
+        items.append(item + "</li>")
+    return Markup("\n".join(items))  # safe: every value above is escaped
+
+
+def _addressee(addressee: Any) -> dict[str, Any]:
+    return {
+        "name": addressee.name,
+        "honorific": addressee.honorific,
+        "role": addressee.role,
+        "organisation": addressee.organisation,
+        "email": addressee.email,
+    }
+
+
+@cache
+def default_template() -> str:
+    """The default theme's template text."""
+    return files("openletter").joinpath("themes/default/letter.html.j2").read_text(encoding="utf-8")
+
+
+@cache
+def default_stylesheet() -> str:
+    """The default theme's stylesheet (screen and print)."""
+    return files("openletter").joinpath("themes/default/style.css").read_text(encoding="utf-8")
+
+
+@cache
+def _compile(source: str) -> Template:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    environment = SandboxedEnvironment(
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
+    )
+    return environment.from_string(source)
+
+
+def render(letter: Letter, options: Options) -> str:
+    """The letter as an HTML page; options ``template`` and ``stylesheet`` replace the theme's."""
+    from jinja2 import TemplateError
+    from markupsafe import Markup
+
+    from ..errors import OptionError
+
+    context = page_context(letter)
+    css = options.get("stylesheet", default_stylesheet())
+    if "</style" in css.lower():
+        raise OptionError("the stylesheet must not contain '</style'")
+    context["css"] = Markup(css)
+    try:
+        return _compile(options.get("template", default_template())).render(page=context)
+    except TemplateError as error:
+        raise OptionError(f"the theme's template cannot be used: {error}") from None
+
+
+@hookimpl
+def openletter_exporters() -> Sequence[Exporter]:
+    """Provide the ``html`` format."""
+    return [
+        Exporter(
+            name="html",
+            title="HTML (self-contained, accessible letter page)",
+            suffix=".html",
+            media_type="text/html; charset=utf-8",
+            render=render,
+            options={
+                "template": "the text of a Jinja2 template replacing the default (see --theme)",
+                "stylesheet": "the text of a CSS stylesheet replacing the default (see --theme)",
+            },
+        )
+    ]

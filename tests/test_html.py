@@ -1,0 +1,252 @@
+"""The html format: structure, safety against hostile letters, themes (browser checks: test_html_page)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import attrs
+import html5lib
+import pytest
+from hypothesis import given, settings
+
+import openletter
+from openletter import Demand, Letter, Person, PersonGroup, Reference, Section
+from openletter.cli import EXIT_OK, EXIT_USAGE, main
+from openletter.exporters.html import text_direction
+
+from .conftest import EXAMPLE
+from .strategies import HOSTILE, hostile_letters, letters
+
+NS = "{http://www.w3.org/1999/xhtml}"
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "srcset")
+
+
+def page(letter: Letter, **options: str) -> str:
+    return openletter.export(letter, "html", options).decode("utf-8")
+
+
+def parse(text: str) -> Any:
+    return html5lib.parse(text, namespaceHTMLElements=True)
+
+
+def find(tree: Any, tag: str) -> list[Any]:
+    return list(tree.iter(NS + tag))
+
+
+def text_of(element: Any) -> str:
+    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+
+
+def assert_safe(text: str) -> None:
+    """The only script is our JSON-LD; no on* attribute; no unsafe URL in any link or source."""
+    tree = parse(text)
+    scripts = find(tree, "script")
+    assert len(scripts) == 1
+    assert scripts[0].get("type") == "application/ld+json"
+    json.loads(scripts[0].text)
+    for element in tree.iter():
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), f"{element.tag} has {name}={value!r}"
+            if name.lower() in URL_ATTRIBUTES:
+                cleaned = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+                assert not cleaned.startswith(UNSAFE_SCHEMES) or (
+                    element.tag == NS + "img" and cleaned.startswith("data:image/")
+                ), f"{element.tag} {name}={value!r}"
+    for tag in ("iframe", "object", "embed", "form", "base", "meta"):
+        for element in find(tree, tag):
+            assert tag == "meta" and "http-equiv" not in element.attrib, f"unexpected <{tag}>"
+    assert len(find(tree, "style")) == 1
+
+
+def test_example_page_has_the_letters_structure(example_letter: Letter) -> None:
+    tree = parse(page(example_letter))
+    html = tree
+    assert html.get("lang") == "en" and html.get("dir") == "ltr"
+    (article,) = find(tree, "article")
+    assert text_of(find(article, "h1")[0]) == example_letter.title
+    (address,) = find(article, "address")
+    assert "The United States Congress" in text_of(address)
+    (time,) = [t for t in find(article, "time") if t.get("datetime") == "2023-06-08"]
+    assert text_of(time) == "8 June 2023"
+    demands = next(e for e in article.iter() if e.get("id") == "demands")
+    items = find(demands, "li")
+    assert [text_of(li).split(" (")[0] for li in items] == [d.text for d in example_letter.demands]
+    assert find(demands, "ol")
+    footer = next(e for e in article.iter() if e.get("id") == "signatories")
+    assert footer.tag == NS + "footer"
+    assert "ASEAN Parliamentarians for Human Rights" in text_of(footer)
+    body_text = text_of(article)
+    assert "depriving those them of desperately needed medical care" in body_text
+    assert body_text.index("Your Honors,") < body_text.index("We, ASEAN") < body_text.index("Yours sincerely,")
+
+
+def test_head_has_meta_open_graph_twitter_and_embedded_json_ld(example_letter: Letter) -> None:
+    letter = attrs.evolve(example_letter, url="https://example.org/letters/cambodia")
+    tree = parse(page(letter))
+    metas = {m.get("name") or m.get("property"): m.get("content") for m in find(tree, "meta") if m.get("content")}
+    assert find(tree, "meta")[0].get("charset") == "utf-8"
+    assert metas["viewport"] == "width=device-width, initial-scale=1"
+    assert metas["description"].startswith("We, ASEAN Parliamentarians")
+    assert metas["og:title"] == metas["twitter:title"] == letter.title
+    assert metas["og:url"] == letter.url and metas["twitter:card"] == "summary"
+    (canonical,) = [link for link in find(tree, "link") if link.get("rel") == "canonical"]
+    assert canonical.get("href") == letter.url
+    assert text_of(find(tree, "title")[0]) == letter.title
+    (script,) = find(tree, "script")
+    assert json.loads(script.text) == json.loads(openletter.export(letter, "jsonld"))
+
+
+def test_endnotes_are_a_linked_list_with_back_links(example_letter: Letter) -> None:
+    letter = attrs.evolve(
+        example_letter,
+        sections=(Section(text="First claim.[^src] Second claim.[^b] Again.[^src]"),),
+        references=(Reference(id="b", text="Note B."), Reference(id="src", text="Source, *2023*.")),
+    )
+    tree = parse(page(letter))
+    refs = [a for a in find(tree, "a") if re.fullmatch(r"#fn\d+", a.get("href") or "")]
+    assert [a.get("href") for a in refs] == ["#fn2", "#fn1", "#fn2"]
+    assert len({a.get("id") for a in refs}) == 3
+    notes = next(e for e in tree.iter() if e.get("id") == "notes")
+    items = find(notes, "li")
+    assert [li.get("id") for li in items] == ["fn1", "fn2"]
+    assert text_of(items[1]).startswith("Source, 2023.")
+    back = [a.get("href") for a in find(notes, "a")]
+    assert back == ["#fnref1", "#fnref2"]
+    ids = {e.get("id") for e in tree.iter() if e.get("id")}
+    assert {"fnref1", "fnref2", "fnref2-1"} <= ids
+
+
+@pytest.mark.parametrize(
+    ("language", "direction"),
+    [
+        ("ar", "rtl"),
+        ("he", "rtl"),
+        ("fa-IR", "rtl"),
+        ("ur", "rtl"),
+        ("az-Arab", "rtl"),
+        ("en", "ltr"),
+        ("th", "ltr"),
+        ("km", "ltr"),
+        ("zh-Hant", "ltr"),
+    ],
+)
+def test_text_direction_follows_the_language(language: str, direction: str) -> None:
+    assert text_direction(language) == direction
+
+
+def test_right_to_left_letter_page(example_letter: Letter) -> None:
+    letter = attrs.evolve(example_letter, language="ar", date_text=None)
+    tree = parse(page(letter))
+    assert tree.get("lang") == "ar" and tree.get("dir") == "rtl"
+    assert "مطالبنا" in page(letter)  # the page's own words in Arabic
+    assert "يونيو" in page(letter)  # the date in Arabic, from Babel
+
+
+def test_large_signatory_lists_are_rendered_in_columns_without_markdown() -> None:
+    people = tuple(
+        Person(name=f"*Name {i}*", title="MP", affiliation="Party", country="Malaysia") for i in range(10_000)
+    )
+    letter = Letter(
+        title="T",
+        language="en",
+        sections=(Section(text="Body."),),
+        signatories=(PersonGroup(heading="Members of Parliament", people=people),),
+    )
+    text = page(letter)
+    tree = parse(text)
+    lists = [ul for ul in find(tree, "ul") if "signatory-list" in (ul.get("class") or "")]
+    assert len(find(lists[0], "li")) == 10_000
+    assert "long" in lists[0].get("class")
+    assert "*Name 9999*" in text and "<em>" not in text  # names are text, not Markdown
+
+
+@settings(max_examples=40, deadline=None)
+@given(hostile_letters())
+def test_hostile_letters_cannot_inject_script_or_unsafe_links(letter: Letter) -> None:
+    assert_safe(page(letter))
+
+
+@settings(max_examples=25, deadline=None)
+@given(letters())
+def test_generated_letters_give_safe_pages(letter: Letter) -> None:
+    assert_safe(page(letter))
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_every_hostile_string_in_every_field_is_harmless(example_letter: Letter, hostile: str) -> None:
+    letter = attrs.evolve(
+        example_letter,
+        title=f"T {hostile}",
+        subtitle=hostile,
+        subject=hostile,
+        place=hostile,
+        salutation=hostile,
+        closing=hostile,
+        keywords=(hostile,),
+        sections=(Section(text=f"Body {hostile}"), Section(heading=f"H {hostile}", text=f"- {hostile}")),
+        demands=(Demand(text=f"Do {hostile}", target="us-congress"),),
+        postscript=f"PS {hostile}",
+        signatories=(PersonGroup(heading=hostile, people=(Person(name=f"N {hostile}", title=hostile),)),),
+        references=(Reference(id="1", text=f"Note {hostile}"),),
+    )
+    text = page(letter)
+    assert_safe(text)
+    assert "49" not in text_of(parse(text))  # {{ 7*7 }} is shown, never evaluated
+    if "{{" in hostile:
+        assert "{{ 7*7 }}" in text_of(parse(text))
+
+
+def test_a_theme_folder_changes_the_look_and_the_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "style.css").write_text("body { background: #123456; } .ngo-brand { color: #fff; }\n")
+    out = tmp_path / "out"
+    assert main(["build", str(EXAMPLE), "-t", "html", "--theme", str(theme), "-o", str(out)]) == EXIT_OK
+    text = (out / "letter.html").read_text()
+    assert "#123456" in text and "--accent" not in text  # the default stylesheet is replaced
+
+    (theme / "letter.html.j2").write_text(
+        '<!DOCTYPE html><html lang="{{ page.lang }}"><head><meta charset="utf-8"><title>{{ page.title }}</title>'
+        '<style>{{ page.css }}</style></head><body><p class="ngo-brand">Our NGO</p><h1>{{ page.title }}</h1>'
+        "{% for s in page.sections %}{{ s.html }}{% endfor %}</body></html>\n"
+    )
+    assert main(["build", str(EXAMPLE), "-t", "html", "--theme", str(theme), "-o", str(out)]) == EXIT_OK
+    text = (out / "letter.html").read_text()
+    assert '<p class="ngo-brand">Our NGO</p>' in text and "#123456" in text
+    assert "depriving those them of" in text
+
+
+def test_theme_templates_run_sandboxed_and_broken_themes_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "letter.html.j2").write_text("{{ page.__class__.__mro__[1].__subclasses__() }}")
+    assert main(["build", str(EXAMPLE), "-t", "html", "--theme", str(theme), "-o", str(tmp_path / "o")]) == EXIT_USAGE
+    assert "theme's template cannot be used" in capsys.readouterr().err
+    (theme / "letter.html.j2").write_text("{% for %}")
+    assert main(["build", str(EXAMPLE), "-t", "html", "--theme", str(theme), "-o", str(tmp_path / "o")]) == EXIT_USAGE
+    (theme / "letter.html.j2").unlink()
+    assert main(["build", str(EXAMPLE), "-t", "html", "--theme", str(theme), "-o", str(tmp_path / "o")]) == EXIT_USAGE
+    assert "has neither" in capsys.readouterr().err
+
+
+def test_stylesheet_cannot_close_the_style_element(example_letter: Letter) -> None:
+    with pytest.raises(openletter.OptionError):
+        page(example_letter, stylesheet="</style><script>alert(1)</script>")
+
+
+def test_page_loads_nothing_from_the_network(example_letter: Letter) -> None:
+    tree = parse(page(example_letter))
+    for element in tree.iter():
+        for name in ("src", "href"):
+            value = element.get(name) or ""
+            if element.tag == NS + "link":
+                assert element.get("rel") == "canonical"
+            elif value and element.tag != NS + "a":
+                pytest.fail(f"{element.tag} loads {value}")
+    assert "@import" not in page(example_letter) and "url(" not in page(example_letter)
