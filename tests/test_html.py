@@ -250,3 +250,16 @@ def test_page_loads_nothing_from_the_network(example_letter: Letter) -> None:
             elif value and element.tag != NS + "a":
                 pytest.fail(f"{element.tag} loads {value}")
     assert "@import" not in page(example_letter) and "url(" not in page(example_letter)
+
+
+def test_right_to_left_page_uses_the_languages_own_punctuation(example_letter: Letter) -> None:
+    letter = attrs.evolve(
+        example_letter,
+        language="ar",
+        signatories=(
+            PersonGroup(people=(Person(name="ليلى", title="أستاذة", affiliation="جامعة", country="العراق"),)),
+        ),
+    )
+    text = page(letter)
+    assert "ليلى</span>، أستاذة، جامعة" in text
+    assert ", أستاذة" not in text

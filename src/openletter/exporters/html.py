@@ -39,27 +39,28 @@ _RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"}
 LABELS: Mapping[str, Mapping[str, str]] = {
     "en": {"to": "To", "cc": "Cc", "subject": "Subject", "demands": "Our demands", "by": "by",
            "signatories": "Signatories", "notes": "Notes", "back": "Back to the text",
-           "about": "About", "postscript": "P.S."},
+           "about": "About", "postscript": "P.S.", "comma": ", ", "semicolon": "; "},
     "fr": {"to": "À", "cc": "Copie", "subject": "Objet", "demands": "Nos demandes", "by": "d’ici le",
            "signatories": "Signataires", "notes": "Notes", "back": "Retour au texte",
-           "about": "À propos de", "postscript": "P.-S."},
+           "about": "À propos de", "postscript": "P.-S.", "comma": ", ", "semicolon": " ; "},
     "es": {"to": "A", "cc": "Copia", "subject": "Asunto", "demands": "Nuestras demandas", "by": "antes del",
            "signatories": "Firmantes", "notes": "Notas", "back": "Volver al texto",
-           "about": "Acerca de", "postscript": "P. D."},
+           "about": "Acerca de", "postscript": "P. D.", "comma": ", ", "semicolon": "; "},
     "th": {"to": "เรียน", "cc": "สำเนาถึง", "subject": "เรื่อง", "demands": "ข้อเรียกร้อง", "by": "ภายใน",
            "signatories": "ผู้ลงนาม", "notes": "หมายเหตุ", "back": "กลับไปที่ข้อความ",
-           "about": "เกี่ยวกับ", "postscript": "ป.ล."},
+           "about": "เกี่ยวกับ", "postscript": "ป.ล.", "comma": " ", "semicolon": " "},
     "km": {"to": "ជូនចំពោះ", "cc": "ចម្លងជូន", "subject": "កម្មវត្ថុ", "demands": "ការទាមទាររបស់យើង", "by": "ត្រឹម",
            "signatories": "អ្នកចុះហត្ថលេខា", "notes": "កំណត់សម្គាល់", "back": "ត្រឡប់ទៅអត្ថបទ",
-           "about": "អំពី", "postscript": "ពិ.ស."},
+           "about": "អំពី", "postscript": "ពិ.ស.", "comma": " ", "semicolon": " "},
     "zh": {"to": "致", "cc": "抄送", "subject": "事由", "demands": "我们的诉求", "by": "截止",
-           "signatories": "联署方", "notes": "注释", "back": "返回正文", "about": "关于", "postscript": "附言"},
+           "signatories": "联署方", "notes": "注释", "back": "返回正文", "about": "关于", "postscript": "附言",
+           "comma": "，", "semicolon": "；"},
     "ar": {"to": "إلى", "cc": "نسخة إلى", "subject": "الموضوع", "demands": "مطالبنا", "by": "بحلول",
            "signatories": "الموقعون", "notes": "ملاحظات", "back": "العودة إلى النص",
-           "about": "عن", "postscript": "ملحوظة"},
+           "about": "عن", "postscript": "ملحوظة", "comma": "، ", "semicolon": "؛ "},
     "id": {"to": "Kepada", "cc": "Tembusan", "subject": "Perihal", "demands": "Tuntutan kami", "by": "paling lambat",
            "signatories": "Penanda tangan", "notes": "Catatan", "back": "Kembali ke teks",
-           "about": "Tentang", "postscript": "NB"},
+           "about": "Tentang", "postscript": "NB", "comma": ", ", "semicolon": "; "},
 }  # fmt: skip
 """Words the page itself adds, by primary language subtag (English when a language is missing)."""
 
@@ -207,7 +208,7 @@ def page_context(letter: Letter) -> dict[str, Any]:
             ]  # fmt: skip
             kind = "people"
         groups.append({"id": f"signatories-{number}", "heading": group.heading, "kind": kind,
-                       "members": members, "list_html": _signatory_items(members, kind),
+                       "members": members, "list_html": _signatory_items(members, kind, words["comma"]),
                        "long": len(members) > LONG_LIST})  # fmt: skip
     sections = [
         {"id": f"section-{n}", "heading": render.inline(s.heading) if s.heading else None, "html": render.block(s.text)}
@@ -261,7 +262,7 @@ def page_context(letter: Letter) -> dict[str, Any]:
     }
 
 
-def _signatory_items(members: list[dict[str, Any]], kind: str) -> Markup:
+def _signatory_items(members: list[dict[str, Any]], kind: str, comma: str) -> Markup:
     """The ``<li>`` items of one signatory group, escaped here rather than in the template.
 
     Lists run to 10,000 names; building the items in one pass of `markupsafe.escape` keeps a
@@ -277,13 +278,13 @@ def _signatory_items(members: list[dict[str, Any]], kind: str) -> Markup:
             if m["short_name"] and m["short_name"] not in m["name"]:
                 item += f" ({escape(m['short_name'])})"
             if m["country"]:
-                item += f'<span class="signatory-country">, {escape(m["country"])}</span>'
+                item += f'<span class="signatory-country">{comma}{escape(m["country"])}</span>'
         else:
             name = f"{escape(m['honorific'])} {escape(m['name'])}" if m["honorific"] else escape(m["name"])
             item = f'<li><span class="signatory-name">{name}</span>'
             for extra in (m["title"], m["affiliation"]):
                 if extra:
-                    item += f", {escape(extra)}"
+                    item += f"{comma}{escape(extra)}"
             if m["country"]:
                 item += f'<span class="signatory-country"> ({escape(m["country"])})</span>'
         items.append(item + "</li>")
