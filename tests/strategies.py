@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from openletter import (
     Addressee,
     Demand,
+    EmailSettings,
     Letter,
     Organisation,
     OrganisationGroup,
@@ -85,6 +86,11 @@ def blocks(labels: tuple[str, ...] = ()) -> st.SearchStrategy[str]:
     return st.lists(block, min_size=1, max_size=4).map("\n\n".join)
 
 
+local_parts = st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,6}(\.[a-z0-9][a-z0-9_-]{0,4})?\Z") | st.sampled_from(
+    ["ü", "sók", "名前"]
+)
+addresses = st.tuples(local_parts, st.sampled_from(["example.org", "example.com", "exämple.org"])).map("@".join)
+mailboxes = addresses | st.tuples(words(1, 3), addresses).map(lambda t: f"{t[0]} <{t[1]}>")
 addressees = st.builds(
     Addressee,
     id=st.none(),
@@ -92,7 +98,7 @@ addressees = st.builds(
     honorific=optional_lines,
     role=optional_lines,
     organisation=optional_lines,
-    email=st.none() | ids.map(lambda i: f"{i}@example.org"),
+    email=st.none() | addresses,
     kind=st.sampled_from(ADDRESSEE_KINDS),
 )
 organisations = st.builds(
@@ -119,6 +125,18 @@ signatory_groups = st.one_of(
         organisations=st.lists(organisations, min_size=1, max_size=4).map(tuple),
     ),
     st.builds(PersonGroup, heading=optional_lines, people=st.lists(people, min_size=1, max_size=6).map(tuple)),
+)
+email_settings = st.builds(
+    EmailSettings,
+    sender=mailboxes,
+    reply_to=st.none() | mailboxes,
+    subject=optional_lines,
+    to=st.lists(mailboxes, max_size=3).map(tuple),
+    cc=st.lists(mailboxes, max_size=2).map(tuple),
+    bcc=st.lists(mailboxes, max_size=2).map(tuple),
+    list_unsubscribe=st.none()
+    | ids.map(lambda i: f"https://example.org/unsubscribe/{i}")
+    | addresses.map("mailto:".__add__),
 )
 languages = st.sampled_from(["en", "km", "th", "zh-Hant", "zh-CN", "ar", "fr", "pt-BR", "my", "id"])
 
@@ -168,6 +186,7 @@ def letters(draw: st.DrawFn) -> Letter:
         signatories=tuple(draw(st.lists(signatory_groups, min_size=1, max_size=3))),
         postscript=draw(st.none() | blocks(labels)),
         references=references,
+        email=draw(st.none() | email_settings),
     )
 
 
@@ -212,7 +231,8 @@ def hostile_letters(draw: st.DrawFn) -> Letter:
     def taint(value: object, name: str = "") -> object:
         if (
             isinstance(value, str)
-            and name not in ("language", "id", "target", "url", "email")
+            and name not in ("language", "id", "target", "url", "email", "sender", "reply_to")
+            and name not in ("to", "cc", "bcc", "list_unsubscribe")
             and not _KEEP.fullmatch(value)
         ):
             return f"{value} {bad}"

@@ -28,7 +28,14 @@ def _copy_example(tmp_path: Path) -> Path:
 
 def test_build_writes_every_format_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", str(EXAMPLE), "-o", str(tmp_path)]) == EXIT_OK
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.html", "letter.json", "letter.jsonld", "letter.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "letter.eml",
+        "letter.html",
+        "letter.json",
+        "letter.jsonld",
+        "letter.mailto.txt",
+        "letter.md",
+    ]
     assert openletter.load(tmp_path / "letter.json") == openletter.load(EXAMPLE)
     assert f"wrote {tmp_path / 'letter.json'}" in capsys.readouterr().out
 
@@ -61,7 +68,14 @@ def test_outputs_replace_old_files_atomically_and_leave_no_temporary_files(tmp_p
     (tmp_path / "letter.json").write_text("old")
     assert main(["build", str(EXAMPLE), "-o", str(tmp_path)]) == EXIT_OK
     assert json.loads((tmp_path / "letter.json").read_text())["language"] == "en"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.html", "letter.json", "letter.jsonld", "letter.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "letter.eml",
+        "letter.html",
+        "letter.json",
+        "letter.jsonld",
+        "letter.mailto.txt",
+        "letter.md",
+    ]
 
 
 def test_a_failed_write_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,4 +248,43 @@ def test_console_script_builds_the_example(tmp_path: Path) -> None:
         [script, "build", str(EXAMPLE), "-o", str(tmp_path)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.html", "letter.json", "letter.jsonld", "letter.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "letter.eml",
+        "letter.html",
+        "letter.json",
+        "letter.jsonld",
+        "letter.mailto.txt",
+        "letter.md",
+    ]
+
+
+def test_csv_with_a_repeated_column_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "people.csv").write_text("name,name\na,b\n")
+    (tmp_path / "letter.md").write_text(
+        "---\ntitle: T\nlanguage: en\nsignatories:\n- people: people.csv\n---\n\nBody.\n"
+    )
+    assert main(["check", str(tmp_path / "letter.md")]) == EXIT_LETTER
+    assert (
+        f"{tmp_path / 'people.csv'}:1: signatories[0].people: the column 'name' appears twice"
+        in capsys.readouterr().out
+    )
+
+
+def test_a_control_character_in_yaml_is_reported_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "letter.md"
+    source.write_text(
+        "---\ntitle: T\nlanguage: en\nsignatories:\n- organisations:\n  - name: O\nplace: A\x0bB\n---\n\nText\n"
+    )
+    assert main(["check", str(source)]) == EXIT_LETTER
+    out = capsys.readouterr().out
+    assert f"{source}:7: (document): the character U+000B is not allowed in YAML" in out
+    assert len(out.strip().splitlines()) == 2  # the problem, then the count
+
+
+def test_new_into_an_impossible_folder_is_an_output_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file.md"
+    blocker.write_text("x")
+    assert main(["new", str(blocker / "sub")]) == EXIT_OUTPUT
+    assert "cannot create" in capsys.readouterr().err

@@ -17,7 +17,7 @@ from openletter.cli import main
 from .conftest import EXAMPLE
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "aphr_cambodia"
-FILES = ["letter.html", "letter.json", "letter.jsonld", "letter.md"]
+FILES = ["letter.eml", "letter.html", "letter.json", "letter.jsonld", "letter.mailto.txt", "letter.md"]
 
 
 @pytest.fixture(scope="module")

@@ -273,3 +273,33 @@ def test_cross_field_problems_are_all_reported_at_once() -> None:
         ("demands", 0, "target"),
         ("demands", 1, "target"),
     }
+
+
+@pytest.mark.parametrize(
+    "url", ['https://example.org/a"b', "https://example.org/a{b}", "https://example.org/a b", "https://example.org/a\u00a0b",
+            "https://example.org/<x>", "https://example.org/a|b", "https://example.org/a\\b"],
+)  # fmt: skip
+def test_urls_with_characters_rfc_3986_forbids_are_refused(url: str) -> None:
+    with pytest.raises(FieldError, match="not an absolute web address"):
+        _minimal(url=url)
+
+
+@pytest.mark.parametrize("email", ["congress@example.org?bcc=spy%40evil.example", "a@example.org#x", "a/b@example.org"])
+def test_email_addresses_cannot_smuggle_mailto_fields(email: str) -> None:
+    with pytest.raises(FieldError):
+        Addressee(name="X", email=email)
+
+
+@pytest.mark.parametrize("char", ["\ufdd0", "\uffff", "\U0001fffe"])
+def test_unicode_noncharacters_are_refused(char: str) -> None:
+    with pytest.raises(FieldError, match="control character"):
+        _minimal(title=f"T{char}")
+
+
+def test_inline_footnote_syntax_is_plain_text_in_every_format() -> None:
+    letter = _minimal(sections=(Section(text="Text^[note]."),), demands=(Demand(text="Do^[this]."),))
+    assert openletter.loads(openletter.dumps(letter)) == letter
+    for fmt in ("html", "eml", "mailto", "jsonld"):
+        assert "^[note]" in openletter.export(letter, fmt).decode("utf-8", "replace").replace(
+            "%5E%5Bnote%5D", "^[note]"
+        )

@@ -19,7 +19,7 @@ from .plugin_site import PluginSite
 
 def test_builtin_formats_come_from_the_builtin_plugins() -> None:
     registry = Registry(entry_points=False)
-    assert list(registry.formats) == ["json", "markdown", "jsonld", "html"]
+    assert list(registry.formats) == ["json", "markdown", "jsonld", "html", "eml", "mailto"]
     assert registry.formats["json"].plugin.name == "openletter.exporters.json"
     assert registry.formats["markdown"].plugin.builtin
     assert set(registry.plugins) == set(DEFAULT_PLUGINS)
@@ -32,13 +32,13 @@ def test_builtins_are_registered_with_pluggy_like_any_plugin() -> None:
         assert registry.manager.has_plugin(name)
 
 
-@pytest.mark.parametrize(
-    "blocked", ["openletter.exporters.json", "openletter.exporters.markdown", "openletter.exporters.jsonld"]
-)
+@pytest.mark.parametrize("blocked", [p for p in DEFAULT_PLUGINS if ".exporters." in p])
 def test_a_builtin_plugin_can_be_blocked(blocked: str) -> None:
+    everything = Registry(entry_points=False)
     registry = Registry(entry_points=False, blocked=[blocked])
     assert blocked not in registry.plugins
-    assert len(registry.formats) == 3
+    assert len(registry.formats) == len(everything.formats) - 1
+    assert {info.plugin.name for info in registry.formats.values()} == set(registry.plugins) - {"openletter.lint"}
 
 
 def test_entry_point_plugin_is_discovered_with_its_distribution_and_version(plugin_site: PluginSite) -> None:
@@ -47,7 +47,7 @@ def test_entry_point_plugin_is_discovered_with_its_distribution_and_version(plug
     info = registry.formats["sample-txt"]
     assert info.plugin.name == name
     assert (info.plugin.distribution, info.plugin.version, info.plugin.builtin) == ("openletter-sample", "4.5.6", False)
-    assert list(registry.formats)[:4] == ["json", "markdown", "jsonld", "html"]  # built-ins first
+    assert list(registry.formats)[:6] == ["json", "markdown", "jsonld", "html", "eml", "mailto"]  # built-ins first
 
 
 def test_entry_point_plugin_renders_with_its_options(plugin_site: PluginSite, example_letter: Letter) -> None:
@@ -87,7 +87,7 @@ def test_plugin_that_fails_to_import_is_named_and_does_not_stop_the_others(
 ) -> None:
     name = plugin_site.install("openletter_broken_import")
     registry = Registry()
-    assert list(registry.formats) == ["json", "markdown", "jsonld", "html"]
+    assert list(registry.formats) == ["json", "markdown", "jsonld", "html", "eml", "mailto"]
     (error,) = registry.errors
     assert isinstance(error, PluginLoadError)
     assert error.plugin == name and "ModuleNotFoundError" in str(error)
@@ -99,7 +99,14 @@ def test_plugin_that_fails_to_import_is_named_and_does_not_stop_the_others(
     assert main(["build", str(EXAMPLE), "-o", str(out)]) == EXIT_PLUGIN
     captured = capsys.readouterr()
     assert f"plugin {name!r}" in captured.err
-    assert sorted(p.name for p in out.iterdir()) == ["letter.html", "letter.json", "letter.jsonld", "letter.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "letter.eml",
+        "letter.html",
+        "letter.json",
+        "letter.jsonld",
+        "letter.mailto.txt",
+        "letter.md",
+    ]
     # Asking only for formats that work is not spoilt by an unrelated broken plugin.
     assert main(["build", str(EXAMPLE), "-t", "json", "-o", str(tmp_path / "two")]) == EXIT_OK
 
@@ -117,7 +124,14 @@ def test_plugin_that_raises_while_rendering_is_named_with_the_format_and_others_
     assert main(["build", str(EXAMPLE), "-o", str(out)]) == EXIT_PLUGIN
     err = capsys.readouterr().err
     assert f"plugin {name!r} (format 'fire')" in err
-    assert sorted(p.name for p in out.iterdir()) == ["letter.html", "letter.json", "letter.jsonld", "letter.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "letter.eml",
+        "letter.html",
+        "letter.json",
+        "letter.jsonld",
+        "letter.mailto.txt",
+        "letter.md",
+    ]
 
 
 def test_two_plugins_cannot_both_provide_a_format(plugin_site: PluginSite) -> None:
@@ -164,7 +178,7 @@ def test_exporter_descriptor_is_validated(field: str, value: object) -> None:
 
 
 def test_unknown_format_lists_what_is_available(example_letter: Letter) -> None:
-    with pytest.raises(UnknownFormatError, match="available: json, markdown, jsonld, html"):
+    with pytest.raises(UnknownFormatError, match="available: json, markdown, jsonld, html, eml, mailto"):
         Registry(entry_points=False).render(example_letter, "pdf")
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from openletter.plugins import Registry
+
 from .conftest import EXAMPLE, ROOT
 
 
@@ -55,9 +57,6 @@ def test_installed_wheel_scaffolds_and_builds_a_new_letter(tmp_path: Path) -> No
     assert (work / "my-letter" / "letter.md").read_bytes() == EXAMPLE.read_bytes()
     result = openletter("build", "my-letter/letter.md", "-o", "out")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (work / "out").iterdir()) == [
-        "letter.html",
-        "letter.json",
-        "letter.jsonld",
-        "letter.md",
-    ]
+    assert {p.name for p in (work / "out").iterdir()} == {
+        f"letter{i.exporter.suffix}" for i in Registry().formats.values()
+    }

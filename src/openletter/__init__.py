@@ -23,6 +23,7 @@ from .hookspecs import hookimpl
 from .model import (
     Addressee,
     Demand,
+    EmailSettings,
     Letter,
     Organisation,
     OrganisationGroup,
@@ -36,6 +37,7 @@ from .model import (
 __all__ = [
     "Addressee",
     "Demand",
+    "EmailSettings",
     "Exporter",
     "Letter",
     "LetterError",

@@ -32,6 +32,7 @@ from .model import (
     MARKDOWN,
     Addressee,
     Demand,
+    EmailSettings,
     Letter,
     Organisation,
     OrganisationGroup,
@@ -222,7 +223,18 @@ def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
 # a list (of its characters, of its keys).
 converter.register_structure_hook_factory(_is_tuple, _make_tuple_hook)
 converter.register_structure_hook(SignatoryGroup, _structure_signatory_group)
-for _cls in (Addressee, Organisation, Person, OrganisationGroup, PersonGroup, Section, Demand, Reference, Letter):
+for _cls in (
+    Addressee,
+    Organisation,
+    Person,
+    OrganisationGroup,
+    PersonGroup,
+    Section,
+    Demand,
+    Reference,
+    EmailSettings,
+    Letter,
+):
     converter.register_structure_hook(_cls, _model_hook(_cls))
     converter.register_unstructure_hook(_cls, _model_unstructure_hook(_cls))
 

@@ -37,7 +37,7 @@ def parser() -> MarkdownIt:
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
-    md.disable("footnote_tail")
+    md.disable(["footnote_tail", "footnote_inline"])  # notes are [^label] references only
     return md
 
 
@@ -47,7 +47,7 @@ def renderer() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    return MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
+    return MarkdownIt("commonmark", {"html": False}).use(footnote_plugin).disable("footnote_inline")
 
 
 def parse(text: str) -> list[Token]:

@@ -28,6 +28,7 @@ __all__ = [
     "AddresseeKind",
     "Demand",
     "DemandStatus",
+    "EmailSettings",
     "Letter",
     "Organisation",
     "OrganisationGroup",
@@ -45,10 +46,14 @@ ADDRESSEE_KINDS: tuple[str, ...] = ("to", "cc")
 DEMAND_STATUSES: tuple[str, ...] = ("open", "met", "partly-met", "not-met", "withdrawn")
 
 # C0/C1 controls, line/paragraph separators and lone surrogates never belong in letter text.
-_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_BAD_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Also Unicode noncharacters (U+FDD0..FDEF, U+xFFFE/xFFFF), which HTML forbids.
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
+)
+_BAD_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_NONCHARACTERS}]")
+_BAD_IN_BLOCK = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_NONCHARACTERS}]")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
-_EMAIL = re.compile(r"[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\]+\.[^\s@<>()\[\],;:\"\\]+\Z")
+_EMAIL = re.compile(r"[^\s@<>()\[\],;:\"\\?&=%#/]+@[^\s@<>()\[\],;:\"\\?&=%#/]+\.[^\s@<>()\[\],;:\"\\?&=%#/]+\Z")
 # RFC 5646 "langtag" syntax (private-use and grandfathered tags aside, which letters do not need).
 _BCP47 = re.compile(
     r"""
@@ -61,6 +66,9 @@ _BCP47 = re.compile(
     \Z""",
     re.VERBOSE,
 )
+
+# Characters RFC 3986 never allows in a URL (they must be percent-encoded), and any space.
+_BAD_IN_URL = re.compile(r'[\s"<>\\^`{|}\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]')
 
 T = TypeVar("T")
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -151,7 +159,7 @@ def _opt_url(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
             parts = urlsplit(value)
         except ValueError:
             parts = None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or _BAD_IN_URL.search(value):
             problem = f"{value!r} is not an absolute web address"
     _check((attribute.name,), problem, "an absolute http:// or https:// URL")
 
@@ -210,6 +218,16 @@ def _instance(cls: type) -> Validator:
             raise FieldError((attribute.name,), f"got {_describe(value)}", f"a {cls.__name__}")
 
     return check
+
+
+def _opt_instance(cls: type) -> Validator:
+    check = _instance(cls)
+
+    def optional(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            check(instance, attribute, value)
+
+    return optional
 
 
 def _section_text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -326,6 +344,66 @@ class Reference:
     text: str = _md(_reference_text)
 
 
+def mailbox_problem(value: object) -> str | None:
+    """Why `value` is not a mailbox (``name@example.org`` or ``Name <name@example.org>``)."""
+    problem = line_problem(value)
+    if problem is not None:
+        return problem
+    from email.headerregistry import HeaderRegistry
+
+    text = str(value)
+    try:
+        header = HeaderRegistry()("to", text)
+        addresses = header.addresses  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 -- the parser's failures all mean "not an address"
+        return f"{text!r} is not an email address"
+    from email.errors import NonASCIILocalPartDefect
+
+    defects = [d for d in header.defects if not isinstance(d, NonASCIILocalPartDefect)]  # SMTPUTF8 is fine
+    if defects or len(addresses) != 1 or not _EMAIL.match(addresses[0].addr_spec):
+        return f"{text!r} is not one email address"
+    return None
+
+
+def _mailbox(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _check((attribute.name,), mailbox_problem(value), 'an address like name@example.org or "Name <name@example.org>"')
+
+
+def _opt_mailbox(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _mailbox(_, attribute, value)
+
+
+def _opt_unsubscribe(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    problem = line_problem(value)
+    if problem is None:
+        text = str(value)
+        if text.startswith("mailto:"):
+            problem = None if _EMAIL.match(text[7:].split("?", 1)[0]) else f"{text!r} is not a mailto: address"
+        elif not text.startswith("https://") or " " in text:
+            problem = f"{text!r} is neither an https:// address nor a mailto: link"
+    _check((attribute.name,), problem, "an https:// URL or a mailto: link that unsubscribes")
+
+
+@attrs.frozen(kw_only=True)
+class EmailSettings:
+    """How the letter goes out by email: sender, recipients, subject, unsubscribe link.
+
+    Recipients given here come on top of the addressees that have an email address (``to`` and
+    ``cc``); ``bcc`` recipients are only ever here.
+    """
+
+    sender: str = attrs.field(validator=_mailbox)
+    reply_to: str | None = attrs.field(default=None, validator=_opt_mailbox)
+    subject: str | None = attrs.field(default=None, validator=_opt_line)
+    to: tuple[str, ...] = attrs.field(default=(), validator=_each(_mailbox))
+    cc: tuple[str, ...] = attrs.field(default=(), validator=_each(_mailbox))
+    bcc: tuple[str, ...] = attrs.field(default=(), validator=_each(_mailbox))
+    list_unsubscribe: str | None = attrs.field(default=None, validator=_opt_unsubscribe)
+
+
 def _unique(items: Sequence[object], key: str, path: str) -> Iterator[FieldError]:
     seen: dict[object, int] = {}
     for index, item in enumerate(items):
@@ -369,6 +447,7 @@ class Letter:
     )
     postscript: str | None = _md(_opt_markdown, default=None)
     references: tuple[Reference, ...] = attrs.field(default=(), validator=_each(_instance(Reference)))
+    email: EmailSettings | None = attrs.field(default=None, validator=_opt_instance(EmailSettings))
 
     def __attrs_post_init__(self) -> None:
         """Check what involves several fields; raise every problem (an ExceptionGroup if several)."""

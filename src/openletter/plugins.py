@@ -34,6 +34,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "openletter.exporters.markdown",
     "openletter.exporters.jsonld",
     "openletter.exporters.html",
+    "openletter.exporters.eml",
+    "openletter.exporters.mailto",
     "openletter.lint",
 )
 """Built-in plugin modules; each is registered under its module name, like any other plugin."""

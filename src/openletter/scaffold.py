@@ -29,12 +29,15 @@ def new_letter(folder: Path, example: str = "aphr_cambodia") -> list[Path]:
     source = example_folder(example)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise OutputError(f"{folder} already exists and is not an empty folder; choose a new folder name")
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for item in sorted(source.iterdir()):
-        if item.name in _SKIP or item.name.startswith(".") or not item.is_file():
-            continue
-        target = folder / item.name
-        shutil.copyfile(item, target)
-        written.append(target)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for item in sorted(source.iterdir()):
+            if item.name in _SKIP or item.name.startswith(".") or not item.is_file():
+                continue
+            target = folder / item.name
+            shutil.copyfile(item, target)
+            written.append(target)
+    except OSError as error:
+        raise OutputError(f"cannot create {folder}: {error.strerror or error}") from None
     return written

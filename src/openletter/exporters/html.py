@@ -109,12 +109,13 @@ def _markdown() -> MarkdownIt:
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).use(footnote_plugin)
-    md.disable("footnote_tail")  # the notes are listed by the template, numbered in letter order
+    md.disable(["footnote_tail", "footnote_inline"])  # notes: listed by the template; ^[...] is text
 
     def footnote_ref(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
         meta = tokens[idx].meta
         number = meta["id"] + 1
-        ref_id = f"fnref{number}" + (f"-{meta['subId']}" if meta["subId"] > 0 else "")
+        sub_id = meta.get("subId", 0)
+        ref_id = f"fnref{number}" + (f"-{sub_id}" if sub_id > 0 else "")
         return f'<sup class="footnote-ref"><a href="#fn{number}" id="{ref_id}">{number}</a></sup>'
 
     md.add_render_rule("footnote_ref", footnote_ref)
@@ -139,6 +140,15 @@ class _Renderer:
         from markupsafe import Markup
 
         return Markup(self.md.render(text, self.env))
+
+    def item(self, text: str) -> Markup:
+        """Block Markdown for a list item: one paragraph stays bare text, more keep their blocks."""
+        from markupsafe import Markup
+
+        html = self.md.render(text, self.env)
+        if html.startswith("<p>") and html.endswith("</p>\n") and html.count("<p>") == 1 and "\n" not in html[:-1]:
+            html = html[3:-5]
+        return Markup(html)  # safe: markdown-it output, raw HTML off
 
     def inline(self, text: str) -> Markup:
         from markupsafe import Markup
@@ -180,8 +190,11 @@ def _shorten(text: str, limit: int = 200) -> str:
     return cut + "…"
 
 
-def page_context(letter: Letter) -> dict[str, Any]:
-    """Everything the template sees: plain values (escaped by Jinja2) and rendered Markup."""
+def page_context(letter: Letter, *, email: bool = False) -> dict[str, Any]:
+    """Everything the template sees: plain values (escaped by Jinja2) and rendered Markup.
+
+    With `email`, the page is the HTML part of an email: no JSON-LD script, no social tags.
+    """
     from markupsafe import Markup
 
     from .jsonld import build, dumps, embeddable
@@ -218,7 +231,7 @@ def page_context(letter: Letter) -> dict[str, Any]:
     demands = [
         {
             "id": next(anchors),
-            "html": render.inline(d.text),
+            "html": render.item(d.text),
             "target": addressees_by_id[d.target].name if d.target else None,
             "deadline": d.deadline.isoformat() if d.deadline else None,
             "deadline_text": _format_date(d.deadline, letter.language) if d.deadline else None,
@@ -234,6 +247,7 @@ def page_context(letter: Letter) -> dict[str, Any]:
         for n, r in enumerate(letter.references, start=1)
     ]  # fmt: skip
     return {
+        "email": email,
         "lang": letter.language,
         "dir": text_direction(letter.language),
         "labels": words,
@@ -314,6 +328,12 @@ def default_stylesheet() -> str:
 
 
 @cache
+def default_email_stylesheet() -> str:
+    """The default theme's stylesheet for email: plain properties that css-inline can inline."""
+    return files("openletter").joinpath("themes/default/email.css").read_text(encoding="utf-8")
+
+
+@cache
 def _compile(source: str) -> Template:
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -325,13 +345,18 @@ def _compile(source: str) -> Template:
 
 def render(letter: Letter, options: Options) -> str:
     """The letter as an HTML page; options ``template`` and ``stylesheet`` replace the theme's."""
+    return render_page(letter, options)
+
+
+def render_page(letter: Letter, options: Options, *, email: bool = False) -> str:
+    """Render the page (or, with `email`, the HTML part of an email) with the theme in `options`."""
     from jinja2 import TemplateError
     from markupsafe import Markup
 
     from ..errors import OptionError
 
-    context = page_context(letter)
-    css = options.get("stylesheet", default_stylesheet())
+    context = page_context(letter, email=email)
+    css = options.get("stylesheet", default_email_stylesheet() if email else default_stylesheet())
     if "</style" in css.lower():
         raise OptionError("the stylesheet must not contain '</style'")
     context["css"] = Markup(css)

@@ -88,6 +88,16 @@ def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: S
         header = [cell.strip() for cell in next(reader)]
     except (csv.Error, StopIteration) as error:
         raise LetterError([Problem(file=shown, line=1, path=path, message=f"no header row ({error})")]) from None
+    for column in sorted({c for c in header if header.count(c) > 1}):
+        problems.append(
+            Problem(
+                file=shown,
+                line=1,
+                path=path,
+                message=f"the column {column!r} appears twice",
+                expected="each column once",
+            )
+        )
     for column in header:
         if column not in fields:
             hint = difflib.get_close_matches(column, fields, n=1, cutoff=0.6)

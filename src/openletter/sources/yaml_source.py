@@ -75,6 +75,19 @@ def parse(text: str, file: str, *, line_offset: int = 0) -> tuple[Any, SourceMap
         raise LetterError(
             [Problem(file=file, line=line, message=f"this is not valid YAML: {what}", expected="valid YAML")]
         ) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow (pasted from Word...)
+        line = text.count("\n", 0, error.position) + 1 + line_offset
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        raise LetterError(
+            [
+                Problem(
+                    file=file,
+                    line=line,
+                    message=f"the character U+{ord(character):04X} is not allowed in YAML",
+                    expected="text without control characters (delete or retype it)",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as error:
         raise LetterError(
             [

@@ -1,0 +1,170 @@
+"""The ``eml`` format: the letter as one ready-to-send email (RFC 5322 / MIME).
+
+The message is ``multipart/alternative``: a plain-text part first (wrapped at 72 columns, demands
+numbered, links and notes as numbered references, signatories listed; see `openletter.plaintext`)
+and the HTML page second, with its CSS inlined by css-inline for mail clients. Headers: From, To,
+Cc, Bcc, Reply-To, Subject, Date (the letter's date), Message-ID (derived from the content, so
+the same letter gives the same bytes), MIME-Version, Content-Language and, for campaigns,
+List-Unsubscribe (with List-Unsubscribe-Post for one-click https links, RFC 8058).
+
+Non-ASCII display names and subjects are encoded per RFC 2047; when an address itself is not
+ASCII the message is written for SMTPUTF8 (RFC 6532). Lines are CRLF-terminated and within 998
+octets (Python's ``email`` package chooses quoted-printable or base64 as needed).
+
+With no recipient at all, the message is a draft: it carries ``X-Unsent: 1``, which Outlook and
+Apple Mail (and Thunderbird, with an extension) read as "open this ready to edit and send".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from email.message import EmailMessage
+from typing import TYPE_CHECKING
+
+from ..errors import OptionError
+from ..exporter import Exporter, Options
+from ..hookspecs import hookimpl
+from ..model import Addressee, Letter, line_problem, mailbox_problem
+
+if TYPE_CHECKING:
+    from email.policy import EmailPolicy
+
+LIST_OPTIONS = ("to", "cc", "bcc")
+OPTIONS: Mapping[str, str] = {
+    "sender": "the From address, replacing email.sender",
+    "reply_to": "the Reply-To address, replacing email.reply_to",
+    "subject": "the subject, replacing email.subject",
+    "to": "comma-separated To addresses, replacing the letter's",
+    "cc": "comma-separated Cc addresses, replacing the letter's",
+    "bcc": "comma-separated Bcc addresses, replacing the letter's",
+}
+
+
+def _mailbox(addressee: Addressee) -> str:
+    from email.headerregistry import Address
+
+    assert addressee.email is not None
+    local, _, domain = addressee.email.rpartition("@")
+    return str(Address(display_name=addressee.name, username=local, domain=domain))
+
+
+def _checked(name: str, value: str) -> str:
+    problem = mailbox_problem(value)
+    if problem is not None:
+        raise OptionError(f"eml.{name}: {problem} (expected an address like name@example.org)")
+    return value
+
+
+def _split(name: str, value: str) -> list[str]:
+    from email.utils import getaddresses
+
+    if any(c in value for c in "\r\n\x00"):
+        raise OptionError(f"eml.{name}: addresses are one line (no CR, LF or NUL)")
+    return [_checked(name, f"{n} <{a}>" if n else a) for n, a in getaddresses([value]) if a]
+
+
+def envelope(letter: Letter, options: Options) -> dict[str, list[str]]:
+    """Sender and recipients: the letter's email settings and addressees, then the options."""
+    settings = letter.email
+    fields: dict[str, list[str]] = {
+        "sender": [settings.sender] if settings else [],
+        "reply_to": [settings.reply_to] if settings and settings.reply_to else [],
+        "to": [_mailbox(a) for a in letter.recipients if a.email] + list(settings.to if settings else ()),
+        "cc": [_mailbox(a) for a in letter.copied if a.email] + list(settings.cc if settings else ()),
+        "bcc": list(settings.bcc if settings else ()),
+    }
+    for name in ("sender", "reply_to"):
+        if name in options:
+            fields[name] = [_checked(name, options[name])]
+    for name in LIST_OPTIONS:
+        if name in options:
+            fields[name] = _split(name, options[name])
+    return fields
+
+
+def subject_of(letter: Letter, options: Options) -> str:
+    """The subject: the option, the email settings', the letter's subject line, or its title."""
+    if "subject" in options:
+        problem = line_problem(options["subject"])
+        if problem is not None:
+            raise OptionError(f"eml.subject: the subject {problem} (expected one line of text)")
+        return options["subject"]
+    return (letter.email.subject if letter.email else None) or letter.subject or letter.title
+
+
+def _policy(addresses: Sequence[str]) -> EmailPolicy[EmailMessage]:
+    from email.policy import SMTP, SMTPUTF8
+
+    return SMTPUTF8 if any(not a.isascii() and not a.split("<")[-1].isascii() for a in addresses) else SMTP
+
+
+def html_part(letter: Letter) -> str:
+    """The HTML page for email, CSS inlined by css-inline."""
+    import css_inline
+
+    from .html import render_page
+
+    inlined: str = css_inline.inline(render_page(letter, {}, email=True))
+    return inlined
+
+
+def compose(letter: Letter, options: Options, *, text: str | None = None, html: str | None = None) -> EmailMessage:
+    """Build the message (pure: the same letter and options give the same message)."""
+    from email.utils import format_datetime
+
+    from ..plaintext import letter_to_text
+
+    fields = envelope(letter, options)
+    everyone = [a for key in ("sender", "reply_to", "to", "cc", "bcc") for a in fields[key]]
+    message = EmailMessage(policy=_policy(everyone))
+    if fields["sender"]:
+        message["From"] = fields["sender"][0]
+    for header, key in (("To", "to"), ("Cc", "cc"), ("Bcc", "bcc"), ("Reply-To", "reply_to")):
+        if fields[key]:
+            message[header] = ", ".join(fields[key])
+    message["Subject"] = subject_of(letter, options)
+    if letter.date is not None:
+        message["Date"] = format_datetime(dt.datetime.combine(letter.date, dt.time(0), tzinfo=dt.UTC))
+    if letter.email is not None and letter.email.list_unsubscribe is not None:
+        link = letter.email.list_unsubscribe
+        message["List-Unsubscribe"] = f"<{link}>"
+        if link.startswith("https://"):
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if not (fields["to"] or fields["cc"] or fields["bcc"]):
+        message["X-Unsent"] = "1"
+    text = text if text is not None else letter_to_text(letter)
+    html = html if html is not None else html_part(letter)
+    digest = hashlib.sha256("\0".join([str(message["Subject"]), *everyone, text]).encode()).hexdigest()[:32]
+    domain = fields["sender"][0].rpartition("@")[2].rstrip(">") if fields["sender"] else "openletter.invalid"
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        domain = "openletter.invalid"
+    message["Message-ID"] = f"<{digest}@{domain}>"
+    message.set_content(text, subtype="plain", charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    message["Content-Language"] = letter.language  # after set_content, which clears Content-*
+    message.set_boundary(f"=_openletter_{digest}")  # fixed, so the same letter gives the same bytes
+    return message
+
+
+def render(letter: Letter, options: Options) -> bytes:
+    """The message as bytes, CRLF line ends."""
+    return compose(letter, options).as_bytes()
+
+
+@hookimpl
+def openletter_exporters() -> Sequence[Exporter]:
+    """Provide the ``eml`` format."""
+    return [
+        Exporter(
+            name="eml",
+            title="Email message (RFC 5322, plain text and HTML)",
+            suffix=".eml",
+            media_type="message/rfc822",
+            render=render,
+            options=OPTIONS,
+        )
+    ]

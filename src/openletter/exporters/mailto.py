@@ -1,0 +1,98 @@
+"""The ``mailto`` format: RFC 6068 links for "email your representative" buttons.
+
+The output is a text file: first a link addressed to every recipient (the letter's ``to`` and
+``cc``), then one link per addressee that has an email address, each on its own line after the
+addressee's name. Subject and body (the plain-text letter) are percent-encoded UTF-8, line
+breaks as ``%0D%0A``, as RFC 6068 asks.
+
+Mail clients and browsers cap the length of the links they accept, so ``openletter check`` warns
+(through this plugin's lint hook) when a link is longer than `SAFE_LENGTH` characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from ..errors import Problem
+from ..exporter import Exporter, Options
+from ..hookspecs import hookimpl
+from ..model import Letter
+from .eml import envelope, subject_of
+
+SAFE_LENGTH = 2000
+"""Links up to this length open in the common mail clients and browsers (Outlook and older
+Windows handlers stop near 2,083 characters; some webmail handlers near 8,000)."""
+
+
+def _address(mailbox: str) -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(mailbox)[1]
+
+
+def link(to: Sequence[str], *, cc: Sequence[str] = (), subject: str = "", body: str = "") -> str:
+    """One RFC 6068 ``mailto:`` URI (addresses, then cc, subject and body as query fields)."""
+    head = ",".join(quote(_address(a), safe="@") for a in to)
+    fields = [("cc", ",".join(quote(_address(a), safe="@") for a in cc))] if cc else []
+    if subject:
+        fields.append(("subject", quote(subject, safe="")))
+    if body:
+        fields.append(("body", quote(body.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")))
+    query = "&".join(f"{name}={value}" for name, value in fields)
+    return f"mailto:{head}" + (f"?{query}" if query else "")
+
+
+def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
+    """(label, link) pairs: everyone first, then each addressee with an email address."""
+    from ..plaintext import letter_to_text
+
+    fields = envelope(letter, options)
+    subject = subject_of(letter, options)
+    body = letter_to_text(letter)
+    out = [("All recipients", link(fields["to"], cc=fields["cc"], subject=subject, body=body))]
+    for addressee in letter.addressees:
+        if addressee.email is not None:
+            out.append((addressee.name, link([addressee.email], subject=subject, body=body)))
+    return out
+
+
+def render(letter: Letter, options: Options) -> str:
+    """The links, one per line, each after its label."""
+    return "".join(f"{label}:\n{url}\n\n" for label, url in links(letter, options))
+
+
+@hookimpl
+def openletter_exporters() -> Sequence[Exporter]:
+    """Provide the ``mailto`` format."""
+    from .eml import OPTIONS
+
+    return [
+        Exporter(
+            name="mailto",
+            title="mailto: links (RFC 6068) for email buttons",
+            suffix=".mailto.txt",
+            media_type="text/plain; charset=utf-8",
+            render=render,
+            options={k: v for k, v in OPTIONS.items() if k not in ("sender", "reply_to", "bcc")},
+        )
+    ]
+
+
+@hookimpl
+def openletter_lint(letter: Letter) -> Sequence[Problem]:
+    """Warn when a mailto: link would be too long for common mail clients."""
+    if letter.email is None and not any(a.email for a in letter.addressees):
+        return []
+    longest = max(len(url) for _, url in links(letter, {}))
+    if longest <= SAFE_LENGTH:
+        return []
+    return [
+        Problem(
+            path=("email",) if letter.email else ("addressees",),
+            severity="warning",
+            message=f"the mailto: links are {longest:,} characters long; many mail clients and browsers "
+            f"refuse links over {SAFE_LENGTH:,} (Outlook stops near 2,083)",
+            expected="a shorter letter for mailto: buttons, or send the eml format instead",
+        )
+    ]

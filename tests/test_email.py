@@ -1,0 +1,292 @@
+"""The eml and mailto formats: messages that strict parsers accept, with no way to inject headers."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from email.errors import NonASCIILocalPartDefect
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import attrs
+import pytest
+from email_validator import EmailNotValidError, validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import openletter
+from openletter import Addressee, EmailSettings, Letter, OptionError, Person, PersonGroup
+from openletter.cli import EXIT_LETTER, EXIT_OK, main
+from openletter.exporters.mailto import SAFE_LENGTH, link
+from openletter.model import line_problem
+
+from .conftest import EXAMPLE
+from .strategies import letters
+
+NAMES = {
+    "khmer": "សុខ ចាន់ធី",
+    "thai": "สมชาย ใจดี",
+    "chinese": "王小明",
+    "arabic": "ليلى أحمد",
+    "accents": "Zoë Ðặng-Müller",
+}
+
+
+def with_email(letter: Letter, **settings: object) -> Letter:
+    base: dict[str, object] = {"sender": "APHR <info@example.org>"}
+    return attrs.evolve(letter, email=EmailSettings(**{**base, **settings}))  # type: ignore[arg-type]
+
+
+def parse(data: bytes, policy: email.policy.Policy = email.policy.strict) -> EmailMessage:
+    message = email.message_from_bytes(data, policy=policy)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def assert_well_formed(data: bytes) -> EmailMessage:
+    """Zero defects under the default and the strict policy; CRLF lines within 998 octets.
+
+    A message with a non-ASCII address is written for SMTPUTF8 (RFC 6532: UTF-8 headers); Python's
+    bytes parser predates RFC 6532, so such a message is parsed from its UTF-8 text.
+    """
+    headers = data.split(b"\r\n\r\n", 1)[0]
+    for policy in (email.policy.default, email.policy.strict):
+        if headers.isascii():
+            message = parse(data, policy)
+        else:
+            parsed = email.message_from_string(data.decode("utf-8"), policy=policy)
+            assert isinstance(parsed, EmailMessage)
+            message = parsed
+            assert any(not a.addr_spec.isascii() for h in ("From", "To", "Cc", "Bcc", "Reply-To")
+                       for a in getattr(message.get(h), "addresses", ()))  # fmt: skip
+        for part in message.walk():
+            assert part.defects == [], part.defects
+            for name in part:
+                defects = tuple(getattr(part[name], "defects", ()))
+                if not headers.isascii():  # RFC 6532 allows what Python still calls a defect
+                    defects = tuple(d for d in defects if not isinstance(d, NonASCIILocalPartDefect))
+                assert defects == (), (name, part[name])
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert all(len(line) <= 998 for line in data.split(b"\r\n"))
+    return parse(data, email.policy.default)
+
+
+def headers_of(data: bytes) -> EmailMessage:
+    """The message with its headers readable: from UTF-8 text when they are not ASCII (RFC 6532)."""
+    if data.split(b"\r\n\r\n", 1)[0].isascii():
+        return parse(data, email.policy.default)
+    parsed = email.message_from_string(data.decode("utf-8"), policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def test_example_builds_a_draft_eml(example_letter: Letter) -> None:
+    message = assert_well_formed(openletter.export(example_letter, "eml"))
+    assert message["X-Unsent"] == "1"  # nobody to send to yet: opens as a draft
+    assert message["Subject"] == example_letter.title
+    assert message["Date"] == "Thu, 08 Jun 2023 00:00:00 +0000"
+    assert message["MIME-Version"] == "1.0"
+    assert message.get_content_type() == "multipart/alternative"
+    plain, html = message.iter_parts()
+    assert plain.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
+
+
+def test_a_letter_with_email_settings_is_ready_to_send(example_letter: Letter) -> None:
+    letter = with_email(
+        attrs.evolve(
+            example_letter,
+            addressees=(*example_letter.addressees, Addressee(name="Clerk", email="clerk@example.com", kind="cc")),
+        ),
+        reply_to="press@example.org",
+        to=("Congress <congress@example.gov>",),
+        bcc=("archive@example.org",),
+        list_unsubscribe="https://example.org/unsubscribe",
+    )
+    message = assert_well_formed(openletter.export(letter, "eml"))
+    assert message["From"] == "APHR <info@example.org>"
+    assert message["To"] == "Congress <congress@example.gov>"
+    assert message["Cc"] == "Clerk <clerk@example.com>"
+    assert message["Bcc"] == "archive@example.org"
+    assert message["Reply-To"] == "press@example.org"
+    assert message["List-Unsubscribe"] == "<https://example.org/unsubscribe>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Message-ID"].endswith("@example.org>")
+    assert "X-Unsent" not in message
+    for header in ("From", "To", "Cc", "Bcc", "Reply-To"):
+        for address in message[header].addresses:
+            validate_email(address.addr_spec, check_deliverability=False)
+
+
+def test_plain_text_part_is_wrapped_with_numbered_demands_and_references(example_letter: Letter) -> None:
+    letter = attrs.evolve(
+        example_letter,
+        sections=(openletter.Section(text="See [the report](https://example.org/report) and a note.[^1]"),),
+        references=(openletter.Reference(id="1", text="The note."),),
+    )
+    plain, _ = assert_well_formed(openletter.export(letter, "eml")).iter_parts()
+    text = plain.get_content()
+    assert all(len(line) <= 72 for line in text.splitlines())
+    assert "See the report [2] and a note.[1]" in text
+    assert "[1] The note." in text and "[2] https://example.org/report" in text
+    assert "1. Pressure the Cambodian government" in text and "5. Refuse to accord" in text
+    assert "ASEAN Parliamentarians for Human Rights (APHR)" in text
+
+
+def test_plain_and_html_parts_carry_the_same_letter(example_letter: Letter) -> None:
+    plain, html = assert_well_formed(openletter.export(example_letter, "eml")).iter_parts()
+    html_text = re.sub(r"<[^>]+>", " ", html.get_content())
+    html_words = words_of(html_text.replace("&#x27;", "'").replace("&quot;", '"'))
+    plain_words = words_of(plain.get_content())
+    for section in example_letter.sections:
+        expected = words_of(section.text)
+        assert " ".join(expected) in " ".join(plain_words)
+        assert " ".join(expected) in " ".join(html_words)
+    assert "<style" not in html.get_content() and "style=" in html.get_content()  # CSS inlined
+    assert "<script" not in html.get_content()
+
+
+@pytest.mark.parametrize("script", list(NAMES))
+def test_non_latin_names_survive_every_header_and_part(example_letter: Letter, script: str) -> None:
+    name = NAMES[script]
+    letter = with_email(
+        attrs.evolve(
+            example_letter,
+            title=f"{name}: open letter",
+            addressees=(Addressee(id="us-congress", name=name, email="to@example.org"),),
+            signatories=(PersonGroup(people=(Person(name=name),)),),
+        ),
+        sender=f"{name} <from@example.org>",
+        cc=(f"{name} <ü@exämple.org>",),
+    )
+    data = openletter.export(letter, "eml")
+    message = headers_of(data)
+    assert message["From"].addresses[0].display_name == name
+    assert message["To"].addresses[0].display_name == name
+    assert message["Cc"].addresses[0].display_name == name
+    assert message["Cc"].addresses[0].addr_spec == "ü@exämple.org"
+    assert name in message["Subject"]
+    plain, html = assert_well_formed(data).iter_parts()
+    assert name in plain.get_content() and name in html.get_content()
+
+
+def test_ascii_only_addresses_give_an_ascii_message(example_letter: Letter) -> None:
+    letter = with_email(attrs.evolve(example_letter, title="Lettre ouverte à la députée"))
+    data = openletter.export(letter, "eml")
+    headers = data.split(b"\r\n\r\n", 1)[0]
+    assert headers.isascii()  # RFC 2047 encoded words, no SMTPUTF8 needed
+    assert b"=?utf-8?" in headers
+
+
+def test_same_letter_same_bytes(example_letter: Letter) -> None:
+    letter = with_email(example_letter)
+    assert openletter.export(letter, "eml") == openletter.export(letter, "eml")
+
+
+@settings(max_examples=30, deadline=None)
+@given(letters().filter(lambda letter: letter.email is not None))
+def test_generated_letters_give_well_formed_messages(letter: Letter) -> None:
+    data = openletter.export(letter, "eml")
+    assert_well_formed(data)
+    message = headers_of(data)
+    assert message["From"].addresses[0].addr_spec == letter.email.sender.split("<")[-1].rstrip(">")  # type: ignore[union-attr]
+
+
+INJECTIONS = ["x\r\nBcc: evil@example.net", "x\nBcc: evil@example.net", "x\rBcc: evil@example.net", "x\x00y"]
+
+
+@pytest.mark.parametrize("bad", INJECTIONS)
+@pytest.mark.parametrize("option", ["subject", "sender", "reply_to", "to", "cc", "bcc"])
+def test_cr_lf_or_nul_in_an_option_is_refused(example_letter: Letter, option: str, bad: str) -> None:
+    with pytest.raises(OptionError):
+        openletter.export(example_letter, "eml", {option: bad if option == "subject" else f"a@example.org{bad}"})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=30), st.sampled_from(["\r\n", "\n", "\r", "\x00"]))
+def test_no_header_injection_through_subject(prefix: str, breaker: str) -> None:
+    letter = openletter.load(EXAMPLE)
+    injected = f"{prefix}{breaker}Bcc: evil@example.net"
+    with pytest.raises(OptionError):
+        openletter.export(letter, "eml", {"subject": injected})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=40))
+def test_headers_are_exactly_the_expected_ones_whatever_the_subject(subject: str) -> None:
+    letter = openletter.load(EXAMPLE)
+    try:
+        data = openletter.export(letter, "eml", {"subject": subject})
+    except OptionError:
+        assert line_problem(subject) is not None  # empty, control characters, edge whitespace
+        return
+    message = parse(data, email.policy.default)
+    assert "Bcc" not in message
+    assert set(message.keys()) == {
+        "Subject", "Date", "X-Unsent", "Message-ID", "MIME-Version", "Content-Type", "Content-Language",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["sender", "reply_to", "subject", "list_unsubscribe"],
+)
+def test_cr_lf_in_letter_email_settings_is_refused_with_the_field_named(tmp_path: object, field: str) -> None:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    value = '"x@example.org\\r\\nBcc: evil@example.net"'
+    sender = "" if field == "sender" else "  sender: a@example.org\n"
+    (folder / "letter.yaml").write_text(
+        "title: T\nlanguage: en\nsections:\n- text: Body.\nsignatories:\n- people:\n  - name: N\n"
+        f"email:\n{sender}  {field}: {value}\n"
+    )
+    with pytest.raises(openletter.LetterError) as raised:
+        openletter.load(folder / "letter.yaml")
+    (problem,) = raised.value.problems
+    assert problem.path == ("email", field)
+    assert "control character" in problem.message
+
+
+def test_mailto_links_follow_rfc_6068(example_letter: Letter) -> None:
+    letter = attrs.evolve(
+        example_letter,
+        addressees=(Addressee(id="us-congress", name="Rep. Zoë", email="zoe@example.gov"),),
+        sections=(openletter.Section(text="Line one & two?\n\nÜber #1"),),
+    )
+    text = openletter.export(letter, "mailto").decode()
+    lines = [line for line in text.splitlines() if line.startswith("mailto:")]
+    assert len(lines) == 2
+    parts = urlsplit(lines[1])
+    assert parts.scheme == "mailto" and unquote(parts.path) == "zoe@example.gov"
+    query = parse_qs(parts.query)
+    assert query["subject"] == [letter.title]
+    assert "Line one & two?" in query["body"][0] and "Über #1" in query["body"][0]
+    assert "\r\n" in query["body"][0] and not re.search(r"[^\r]\n", query["body"][0])
+    assert " " not in lines[1] and "&body=" in lines[1]
+
+
+def test_mailto_link_encodes_reserved_characters() -> None:
+    url = link(["a@example.org", "b@example.org"], cc=["c@example.org"], subject="A&B=C?", body="x\ny")
+    assert url == "mailto:a@example.org,b@example.org?cc=c@example.org&subject=A%26B%3DC%3F&body=x%0D%0Ay"
+
+
+def test_check_warns_when_mailto_links_are_too_long(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    source = Path(str(tmp_path)) / "letter.md"
+    source.write_text(EXAMPLE.read_text().replace("- id: us-congress\n", "- id: us-congress\n  email: c@example.gov\n"))
+    assert main(["check", str(source)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "warning: the mailto: links are" in out and f"{SAFE_LENGTH:,}" in out
+    assert main(["check", "--strict", str(source)]) == EXIT_LETTER
+
+
+def test_invalid_addresses_are_refused() -> None:
+    for bad in ["not-an-address", "a@b", "Name <a@b.c>, other@x.org", "a@example.org\r\n"]:
+        with pytest.raises((ValueError, EmailNotValidError)):
+            EmailSettings(sender=bad)
