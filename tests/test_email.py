@@ -227,7 +227,7 @@ def test_headers_are_exactly_the_expected_ones_whatever_the_subject(subject: str
     message = parse(data, email.policy.default)
     assert "Bcc" not in message
     assert set(message.keys()) == {
-        "Subject", "Date", "X-Unsent", "Message-ID", "MIME-Version", "Content-Type", "Content-Language",
+        "From", "Subject", "Date", "X-Unsent", "Message-ID", "MIME-Version", "Content-Type", "Content-Language",
     }  # fmt: skip
 
 
@@ -290,3 +290,19 @@ def test_invalid_addresses_are_refused() -> None:
     for bad in ["not-an-address", "a@b", "Name <a@b.c>, other@x.org", "a@example.org\r\n"]:
         with pytest.raises((ValueError, EmailNotValidError)):
             EmailSettings(sender=bad)
+
+
+def test_check_warns_about_a_long_subject_and_exposed_recipient_lists(
+    example_letter: Letter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openletter.plugins import Registry
+
+    letter = with_email(
+        example_letter,
+        subject="A subject line that goes on and on well past what any mail client shows in its message list",
+        to=tuple(f"r{i}@example.org" for i in range(12)),
+    )
+    messages = [p.message for p in Registry(entry_points=False).lint(letter)]
+    assert any("the email subject is 91 characters" in m for m in messages)
+    assert any("12 recipients are in To/Cc" in m for m in messages)
+    assert Registry(entry_points=False).lint(with_email(example_letter)) == []

@@ -7,6 +7,7 @@ Exit status:
 * 2: the command line is wrong (unknown format or option, bad arguments);
 * 3: a plugin failed to load or to render; every other format was still written;
 * 4: an output could not be written (or would have overwritten a source);
+* 5: ``openletter mail --send`` did not deliver every message; a re-run sends only the rest;
 * 70: an internal error in openletter itself (please report it).
 """
 
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ._version import __version__
 from .errors import LetterError, OpenLetterError, OptionError, OutputError, PluginError, Problem, UnknownFormatError
+from .mail.send import PASSWORD_ENV
 from .scaffold import EXAMPLES
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ EXIT_LETTER = 1
 EXIT_USAGE = 2
 EXIT_PLUGIN = 3
 EXIT_OUTPUT = 4
+EXIT_INCOMPLETE = 5
 EXIT_INTERNAL = 70
 
 
@@ -87,6 +90,28 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
 
     commands.add_parser("formats", help="list the available formats and the plugins providing them")
+
+    mail = commands.add_parser("mail", help="mail merge: one personalised message per recipient")
+    mail.add_argument("source", metavar="SOURCE", help="the letter")
+    mail.add_argument("--recipients", metavar="FILE.csv", required=True, help="one row per recipient (an email column)")
+    where = mail.add_mutually_exclusive_group()
+    where.add_argument("--mbox", metavar="FILE", help="write every message to an mbox file")
+    where.add_argument("--maildir", metavar="DIR", help="deliver every message into a Maildir")
+    where.add_argument("--eml-dir", metavar="DIR", help="write one .eml file per recipient")
+    where.add_argument("--send", action="store_true", help="send over SMTP (see --smtp-*)")
+    mail.add_argument("--dry-run", action="store_true", help="print what would be sent; send and write nothing")
+    mail.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From address, replacing email.sender")
+    mail.add_argument("--subject", metavar="TEXT", help="the subject, replacing the letter's")
+    mail.add_argument("--journal", metavar="FILE", help="the send journal (default: RECIPIENTS.journal.jsonl)")
+    mail.add_argument("--smtp-host", metavar="HOST", default="localhost", help="SMTP server (default: localhost)")
+    mail.add_argument("--smtp-port", metavar="PORT", type=int, help="default: 587, or 465 with --smtp-security tls")
+    mail.add_argument(
+        "--smtp-security", choices=("starttls", "tls", "none"), default="starttls", help="default: starttls"
+    )
+    mail.add_argument("--smtp-user", metavar="USER", help=f"log in as USER (password from ${PASSWORD_ENV} or a prompt)")
+    mail.add_argument("--smtp-cafile", metavar="FILE", help="trust this CA certificate for the server")
+    mail.add_argument("--rate", metavar="N", type=float, default=0.0, help="send at most N messages a second")
+    mail.add_argument("--resend-uncertain", action="store_true", help="also send messages the journal is unsure of")
 
     new = commands.add_parser("new", help="start a new letter folder from a worked example")
     new.add_argument("folder", metavar="DIR", help="the folder to create")
@@ -272,7 +297,77 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"build": _cmd_build, "check": _cmd_check, "formats": _cmd_formats, "new": _cmd_new}
+def _cmd_mail(args: argparse.Namespace) -> int:
+    from .mail import merge, outputs, recipients, send
+
+    registry = _registry(args)
+    loaded, warnings = _load(args.source, registry)
+    _print_problems(warnings, sys.stderr)
+    path = Path(args.recipients)
+    letter = loaded.letter
+    options = {k: v for k, v in (("sender", args.sender), ("subject", args.subject)) if v is not None}
+    if not (args.dry_run or args.mbox or args.maildir or args.eml_dir or args.send):
+        raise OptionError("say where the messages go: --mbox FILE, --maildir DIR, --eml-dir DIR or --send")
+    merge.check_fields(letter, recipients.columns(path), str(path))
+    total = sum(1 for _ in recipients.read(path))  # validates every row before anything is written
+    factory = merge.Factory.for_letter(letter, options)
+    if not factory.personalised and total > 1:
+        _err(f"warning: all {total} messages are identical apart from their headers (no [[field]] placeholders)")
+    stream = factory.messages(recipients.read(path))
+    if args.dry_run:
+        for recipient, message in stream:
+            from email.header import decode_header, make_header
+
+            raw = message.split(b"\r\nSubject: ", 1)[1].split(b"\r\n", 1)[0].decode("utf-8", "replace")
+            subject = str(make_header(decode_header(raw)))
+            print(f"would send to {recipient.email}: {subject} ({len(message):,} bytes)")
+        return EXIT_OK
+    if args.mbox:
+        count = outputs.write_mbox(Path(args.mbox), stream, factory.sender)
+        print(f"wrote {count} messages to {args.mbox}")
+        return EXIT_OK
+    if args.maildir:
+        count = outputs.write_maildir(Path(args.maildir), stream)
+        print(f"delivered {count} messages into {args.maildir}")
+        return EXIT_OK
+    if args.eml_dir:
+        count = outputs.write_eml_folder(Path(args.eml_dir), stream)
+        print(f"wrote {count} messages to {args.eml_dir}")
+        return EXIT_OK
+    password = os.environ.get(PASSWORD_ENV)
+    if args.smtp_user and password is None:
+        if not sys.stdin.isatty():
+            raise OptionError(f"--smtp-user needs a password: set ${PASSWORD_ENV}")
+        import getpass
+
+        password = getpass.getpass(f"SMTP password for {args.smtp_user}: ")
+    port = args.smtp_port or (465 if args.smtp_security == "tls" else 587)
+    server = send.Server(args.smtp_host, port, args.smtp_security, args.smtp_user, password, args.smtp_cafile)
+    journal = send.Journal(Path(args.journal) if args.journal else path.with_name(path.name + ".journal.jsonl"))
+    show = sys.stderr.isatty()
+
+    def progress(number: int) -> None:
+        if show:
+            print(f"\rsending {number}/{total}", end="", file=sys.stderr, flush=True)
+
+    report = send.send(
+        stream,
+        sender=factory.sender,
+        message_id=factory.message_id,
+        server=server,
+        journal=journal,
+        rate=args.rate,
+        resend_uncertain=args.resend_uncertain,
+        progress=progress,
+    )
+    if show:
+        print(file=sys.stderr)
+    for line in send.describe(report):
+        print(line)
+    return EXIT_OK if report.complete else EXIT_INCOMPLETE
+
+
+_COMMANDS = {"build": _cmd_build, "check": _cmd_check, "formats": _cmd_formats, "new": _cmd_new, "mail": _cmd_mail}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
-from ..errors import OptionError
+from ..errors import OptionError, Problem
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
 from ..model import Addressee, Letter, line_problem, mailbox_problem
@@ -168,3 +168,39 @@ def openletter_exporters() -> Sequence[Exporter]:
             options=OPTIONS,
         )
     ]
+
+
+SUBJECT_LENGTH = 78
+"""Subjects longer than this are cut short by most mail clients' message lists."""
+
+VISIBLE_RECIPIENTS = 10
+"""More To/Cc recipients than this in one message exposes a list of addresses to everyone on it."""
+
+
+@hookimpl
+def openletter_lint(letter: Letter) -> Sequence[Problem]:
+    """Warn about a long subject, and about large To/Cc lists that expose everyone's address."""
+    problems: list[Problem] = []
+    subject = subject_of(letter, {})
+    if letter.email is not None and len(subject) > SUBJECT_LENGTH:
+        problems.append(
+            Problem(
+                path=("email", "subject") if letter.email.subject else ("title",),
+                severity="warning",
+                message=f"the email subject is {len(subject)} characters; mail clients show about {SUBJECT_LENGTH}",
+                expected=f"a subject of at most {SUBJECT_LENGTH} characters (set email.subject)",
+            )
+        )
+    visible = len([a for a in letter.addressees if a.email]) + (
+        len(letter.email.to) + len(letter.email.cc) if letter.email else 0
+    )
+    if visible > VISIBLE_RECIPIENTS:
+        problems.append(
+            Problem(
+                path=("email",) if letter.email else ("addressees",),
+                severity="warning",
+                message=f"{visible} recipients are in To/Cc: each one sees every other address",
+                expected="bcc for a list of recipients, or one message each with openletter mail",
+            )
+        )
+    return problems

@@ -82,8 +82,8 @@ def openletter_exporters() -> Sequence[Exporter]:
 @hookimpl
 def openletter_lint(letter: Letter) -> Sequence[Problem]:
     """Warn when a mailto: link would be too long for common mail clients."""
-    if letter.email is None and not any(a.email for a in letter.addressees):
-        return []
+    if not (any(a.email for a in letter.addressees) or (letter.email and letter.email.to)):
+        return []  # no one to write a link to
     longest = max(len(url) for _, url in links(letter, {}))
     if longest <= SAFE_LENGTH:
         return []

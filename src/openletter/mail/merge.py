@@ -1,0 +1,247 @@
+"""Personalised messages, fast: render the letter once, then fill in each recipient.
+
+Placeholders are ``[[field]]``, where ``field`` is a column of the recipients file (or
+``honorific`` / ``honorific_name``, derived from ``role``). They may stand in the salutation, the
+body, the demands, the closing, the postscript and the subject. Nothing is evaluated: a
+placeholder is replaced by the recipient's text, escaped for HTML in the HTML part, and never read
+as Markdown.
+
+Speed: building an ``EmailMessage`` per recipient runs at about 440 messages a second. Here the
+plain-text and HTML parts are rendered once with markers in place of the placeholders, cut into
+byte chunks, and each message is a join of those chunks with the recipient's values plus a few
+headers: thousands of messages a second, in constant memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import re
+from collections.abc import Iterable, Iterator
+from email.header import Header
+from email.utils import format_datetime, formataddr, parseaddr
+
+import attrs
+
+from ..errors import LetterError, OptionError, Problem
+from ..model import Letter
+from .recipients import Recipient
+
+PLACEHOLDER = re.compile(r"\[\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]\]")
+_MARK = "OLMERGE{}X"
+_MARK_RE = re.compile(r"OLMERGE(\d+)X")
+_MAX_LINE = 998
+
+
+def placeholders(letter: Letter) -> list[str]:
+    """Every placeholder field the letter uses, in order of first use."""
+    texts = [letter.salutation or "", letter.closing or "", letter.postscript or ""]
+    texts += [s.text for s in letter.sections] + [d.text for d in letter.demands]
+    if letter.email and letter.email.subject:
+        texts.append(letter.email.subject)
+    found: dict[str, None] = {}
+    for text in texts:
+        for name in PLACEHOLDER.findall(text):
+            found.setdefault(name, None)
+    return list(found)
+
+
+def check_fields(letter: Letter, columns: Iterable[str], file: str) -> None:
+    """Refuse placeholders that no recipient column (or derived field) can fill."""
+    known = {*columns, "honorific", "honorific_name"}
+    missing = [name for name in placeholders(letter) if name not in known]
+    if missing:
+        raise LetterError(
+            [
+                Problem(
+                    file=file,
+                    line=1,
+                    path=("recipients",),
+                    message=f"the letter uses [[{missing[0]}]], but the recipients file has no such column",
+                    expected="a column for every placeholder: " + ", ".join(sorted(known)),
+                )
+            ]
+        )
+
+
+def _marked(letter: Letter, names: list[str]) -> Letter:
+    def marks(text: str) -> str:
+        return PLACEHOLDER.sub(lambda m: _MARK.format(names.index(m.group(1))), text)
+
+    def mark(text: str | None) -> str | None:
+        return None if text is None else marks(text)
+
+    email = letter.email
+    if email is not None and email.subject:
+        email = attrs.evolve(email, subject=mark(email.subject))
+    return attrs.evolve(
+        letter,
+        salutation=mark(letter.salutation),
+        closing=mark(letter.closing),
+        postscript=mark(letter.postscript),
+        sections=tuple(attrs.evolve(s, text=marks(s.text)) for s in letter.sections),
+        demands=tuple(attrs.evolve(d, text=marks(d.text)) for d in letter.demands),
+        email=email,
+    )
+
+
+def _chunks(text: str) -> list[str | int]:
+    """Split rendered text into literal pieces and field indexes."""
+    out: list[str | int] = []
+    position = 0
+    for match in _MARK_RE.finditer(text):
+        out.append(text[position : match.start()])
+        out.append(int(match.group(1)))
+        position = match.end()
+    out.append(text[position:])
+    return out
+
+
+def _header(name: str, value: str) -> bytes:
+    if value.isascii():
+        return f"{name}: {value}\r\n".encode("ascii")
+    return f"{name}: {Header(value, 'utf-8', header_name=name).encode(linesep=chr(13) + chr(10))}\r\n".encode("ascii")
+
+
+def _mailbox(display: str, address: str) -> str:
+    if address.isascii():
+        return formataddr((display, address), charset="utf-8") if display else address
+    if not display:
+        return address  # SMTPUTF8: the address stays UTF-8 (RFC 6532)
+    quoted = display.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{address}>'
+
+
+def _addresses(name: str, mailboxes: Iterable[str]) -> bytes:
+    """An address header; display names RFC 2047-encoded, non-ASCII addresses left UTF-8."""
+    from email.utils import getaddresses
+
+    value = ", ".join(_mailbox(display, address) for display, address in getaddresses(list(mailboxes)))
+    return f"{name}: {value}\r\n".encode()
+
+
+def needs_smtputf8(message: bytes) -> bool:
+    """Whether the message's headers hold raw UTF-8 (a non-ASCII address)."""
+    return not message.split(b"\r\n\r\n", 1)[0].isascii()
+
+
+@attrs.define
+class Factory:
+    """Makes one personalised message (bytes, CRLF) per recipient."""
+
+    letter: Letter
+    names: list[str]
+    sender: str
+    text: list[str | int]
+    html: list[str | int]
+    subject: list[str | int]
+    static: bytes
+    boundary: str
+    domain: str
+    longest: tuple[int, int] = (0, 0)
+    """The longest line (in octets) of the text and HTML parts' fixed pieces."""
+
+    def __attrs_post_init__(self) -> None:
+        def longest(chunks: list[str | int]) -> int:
+            pieces = "".join(p if isinstance(p, str) else "" for p in chunks).encode("utf-8").split(b"\r\n")
+            return max(map(len, pieces), default=0)
+
+        self.longest = (longest(self.text), longest(self.html))
+
+    @classmethod
+    def for_letter(cls, letter: Letter, options: dict[str, str]) -> Factory:
+        from ..exporters.eml import envelope, html_part, subject_of
+        from ..plaintext import letter_to_text
+
+        fields = envelope(letter, options)
+        if not fields["sender"]:
+            raise OptionError("mail merge needs a sender: set email.sender in the letter, or --from")
+        names = placeholders(letter)
+        marked = _marked(letter, names)
+        sender = fields["sender"][0]
+        headers = [_addresses("From", [sender])]
+        for header, key in (("Cc", "cc"), ("Reply-To", "reply_to")):
+            if fields[key]:
+                headers.append(_addresses(header, fields[key]))
+        date = letter.date or dt.datetime.now(tz=dt.UTC).date()
+        headers.append(_header("Date", format_datetime(dt.datetime.combine(date, dt.time(0), tzinfo=dt.UTC))))
+        if letter.email is not None and letter.email.list_unsubscribe is not None:
+            link = letter.email.list_unsubscribe
+            headers.append(_header("List-Unsubscribe", f"<{link}>"))
+            if link.startswith("https://"):
+                headers.append(_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+        headers.append(_header("Content-Language", letter.language))
+        headers.append(b"MIME-Version: 1.0\r\n")
+        digest = hashlib.sha256(repr(letter).encode()).hexdigest()[:24]
+        boundary = f"=_openletter_{digest}"
+        headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'.encode())
+        domain = parseaddr(sender)[1].rpartition("@")[2]
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            domain = "openletter.invalid"
+        return cls(
+            letter=letter,
+            names=names,
+            sender=sender,
+            text=_chunks(letter_to_text(marked).replace("\n", "\r\n")),
+            html=_chunks(html_part(marked).replace("\r\n", "\n").replace("\n", "\r\n")),
+            subject=_chunks(subject_of(marked, options)),
+            static=b"".join(headers),
+            boundary=boundary,
+            domain=domain,
+        )
+
+    @property
+    def personalised(self) -> bool:
+        """Whether the messages differ by more than their headers."""
+        return bool(self.names)
+
+    def message_id(self, recipient: Recipient) -> str:
+        """The recipient's Message-ID: the same letter and address always give the same one."""
+        key = hashlib.sha256(f"{self.boundary}\0{recipient.email}".encode()).hexdigest()[:32]
+        return f"<{key}@{self.domain}>"
+
+    def make(self, recipient: Recipient) -> bytes:
+        """The message for one recipient."""
+        values = [recipient.fields.get(name, "") for name in self.names]
+        escaped = [html.escape(v) for v in values]
+        subject = "".join(p if isinstance(p, str) else values[p] for p in self.subject)
+        name = recipient.fields.get("name") or ""
+        to = f"To: {_mailbox(name, recipient.email)}\r\n".encode()
+        head = self.static + to + _header("Subject", subject)
+        head += f"Message-ID: {self.message_id(recipient)}\r\n".encode("ascii")
+        text = "".join(p if isinstance(p, str) else values[p] for p in self.text).encode("utf-8")
+        page = "".join(p if isinstance(p, str) else escaped[p] for p in self.html).encode("utf-8")
+        b = self.boundary.encode("ascii")
+        # Values hold no line breaks, so a line grows by at most their total length: scan the
+        # parts for long lines only when that bound could pass 998 octets.
+        text_growth = sum(len(values[p].encode("utf-8")) for p in self.text if isinstance(p, int))
+        html_growth = sum(len(escaped[p].encode("utf-8")) for p in self.html if isinstance(p, int))
+        return b"".join(
+            (
+                head,
+                b"\r\n--" + b + b"\r\n",
+                _part(b"text/plain", text, scan=self.longest[0] + text_growth > _MAX_LINE),
+                b"\r\n--" + b + b"\r\n",
+                _part(b"text/html", page, scan=self.longest[1] + html_growth > _MAX_LINE),
+                b"\r\n--" + b + b"--\r\n",
+            )
+        )
+
+    def messages(self, recipients: Iterable[Recipient]) -> Iterator[tuple[Recipient, bytes]]:
+        """Each recipient with their message, one at a time."""
+        for recipient in recipients:
+            yield recipient, self.make(recipient)
+
+
+def _part(content_type: bytes, body: bytes, *, scan: bool = True) -> bytes:
+    """A MIME part: 8bit when every line fits in 998 octets, base64 otherwise."""
+    if not scan or max(map(len, body.split(b"\r\n")), default=0) <= _MAX_LINE:
+        return b"Content-Type: " + content_type + b'; charset="utf-8"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n' + body
+    encoded = base64.encodebytes(body).replace(b"\n", b"\r\n")
+    return (
+        b"Content-Type: " + content_type + b'; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n' + encoded
+    )

@@ -1,0 +1,335 @@
+"""Mail merge: personalised messages to mbox/Maildir/.eml, and SMTP delivery that loses nothing.
+
+A real SMTP server (aiosmtpd) runs on 127.0.0.1 for these tests, plain and with STARTTLS (a
+self-signed certificate made here). Faults are injected in the server: a refused recipient, a
+connection dropped after some messages; and the sending process is killed mid-run.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import email
+import email.policy
+import mailbox
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from aiosmtpd.controller import Controller
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import openletter
+from openletter import EmailSettings
+from openletter.cli import EXIT_INCOMPLETE, EXIT_LETTER, EXIT_OK, main
+from openletter.mail.merge import Factory
+from openletter.mail.outputs import mbox_messages
+from openletter.mail.recipients import Recipient, derived
+
+from .conftest import EXAMPLE
+
+NAMES = ["Jane Doe", "សុខ ចាន់ធី", "สมชาย ใจดี", "王小明", "ليلى أحمد", "Zoë Müller"]
+ROLES = ["Senator", "Representative", "Member of Parliament", "Minister", "Ambassador", "Mayor"]
+
+
+def write_letter(folder: Path) -> Path:
+    text = (
+        EXAMPLE.read_text(encoding="utf-8")
+        .replace("salutation: Your Honors,", "salutation: Dear [[honorific_name]],")
+        .replace(
+            "  sender: ASEAN Parliamentarians for Human Rights <info@aphr.example>",
+            "  sender: APHR <info@example.org>\n  subject: 'Cambodia: a letter to [[honorific_name]]'",
+        )
+    )
+    source = folder / "letter.md"
+    source.write_text(text, encoding="utf-8")
+    return source
+
+
+def write_recipients(folder: Path, count: int, *, extra: dict[int, dict[str, str]] | None = None) -> Path:
+    path = folder / "recipients.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["email", "name", "last_name", "role"])
+        for i in range(count):
+            name = NAMES[i % len(NAMES)]
+            row = {"email": f"r{i}@example.org", "name": name, "last_name": name.split()[-1], "role": ROLES[i % 6]}
+            row.update((extra or {}).get(i, {}))
+            writer.writerow([row["email"], row["name"], row["last_name"], row["role"]])
+    return path
+
+
+class Handler:
+    """Records every accepted message; can refuse a recipient or drop the connection."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, bytes]] = []
+        self.refuse: set[str] = set()
+        self.drop_after: int | None = None
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.refuse:
+            self.refuse.discard(address)  # refused once; accepted on the next run
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.drop_after is not None and len(self.received) >= self.drop_after:
+            self.drop_after = None
+            server.loop.call_soon(session.transport.close)  # answer, then drop the connection
+            return "421 4.3.0 service shutting down"
+        self.received.append((envelope.rcpt_tos[0], envelope.original_content))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Handler, int]]:
+    handler = Handler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=True)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    loopback = ipaddress.ip_address("127.0.0.1")
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(loopback)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+def read_mbox(path: Path) -> list[mailbox.mboxMessage]:
+    box = mailbox.mbox(path, create=False)
+    try:
+        return list(box)
+    finally:
+        box.close()
+
+
+def _send_args(source: Path, recipients: Path, port: int, *more: str) -> list[str]:
+    return ["mail", str(source), "--recipients", str(recipients), "--send", "--smtp-host", "127.0.0.1",
+            "--smtp-port", str(port), "--smtp-security", "none", *more]  # fmt: skip
+
+
+def test_mbox_has_one_personalised_message_per_recipient(tmp_path: Path) -> None:
+    source, recipients = write_letter(tmp_path), write_recipients(tmp_path, 12)
+    assert main(["mail", str(source), "--recipients", str(recipients), "--mbox", str(tmp_path / "out.mbox")]) == EXIT_OK
+    messages = read_mbox(tmp_path / "out.mbox")
+    assert len(messages) == 12
+    for i, stored in enumerate(messages):
+        message = email.message_from_bytes(stored.as_bytes(), policy=email.policy.strict)
+        assert message.defects == []
+        assert message["To"].addresses[0].addr_spec == f"r{i}@example.org"
+        role = ROLES[i % 6]
+        honorific = {"Member of Parliament": "Hon."}.get(role, role)
+        plain, html = message.iter_parts()
+        assert f"Dear {honorific} {NAMES[i % 6].split()[-1]}," in plain.get_content()
+        assert f"Dear {honorific} {NAMES[i % 6].split()[-1]}," in html.get_content()
+        assert message["Subject"] == f"Cambodia: a letter to {honorific} {NAMES[i % 6].split()[-1]}"
+        if role == "Representative":
+            assert "Senator" not in plain.get_content()
+    assert len({m["Message-ID"] for m in messages}) == 12
+
+
+def test_mbox_quotes_from_lines(tmp_path: Path) -> None:
+    source = write_letter(tmp_path)
+    source.write_text(source.read_text().replace("We, ASEAN", "From the start, we\n\nFrom here: We, ASEAN"))
+    recipients = write_recipients(tmp_path, 2)
+    assert main(["mail", str(source), "--recipients", str(recipients), "--mbox", str(tmp_path / "o.mbox")]) == EXIT_OK
+    raw = (tmp_path / "o.mbox").read_bytes()
+    assert raw.count(b"\nFrom ") == 1  # only the separator of the second message
+    assert b"\n>From the start" in raw
+    assert all(
+        "From the start" in m.get_payload()[0].get_payload(decode=True).decode() for m in read_mbox(tmp_path / "o.mbox")
+    )
+
+
+def test_maildir_and_eml_folder(tmp_path: Path) -> None:
+    source, recipients = write_letter(tmp_path), write_recipients(tmp_path, 5)
+    assert main(["mail", str(source), "--recipients", str(recipients), "--maildir", str(tmp_path / "md")]) == EXIT_OK
+    assert len(list((tmp_path / "md" / "new").iterdir())) == 5
+    assert all(email.message_from_bytes(p.read_bytes())["To"] for p in (tmp_path / "md" / "new").iterdir())
+    assert main(["mail", str(source), "--recipients", str(recipients), "--eml-dir", str(tmp_path / "eml")]) == EXIT_OK
+    assert sorted(p.name for p in (tmp_path / "eml").iterdir())[0] == "00001-r0_example.org.eml"
+
+
+def test_dry_run_prints_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, recipients = write_letter(tmp_path), write_recipients(tmp_path, 3)
+    assert main(["mail", str(source), "--recipients", str(recipients), "--dry-run"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "would send to r1@example.org: Cambodia: a letter to Representative" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.md", "recipients.csv"]
+
+
+@pytest.mark.parametrize("bad", ["Jane\r\nBcc: evil@example.net", "Jane\nDoe", "Ja\x00ne"])
+@pytest.mark.parametrize("column", ["name", "last_name", "role"])
+def test_line_breaks_or_nul_in_the_csv_are_refused_naming_row_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str, bad: str
+) -> None:
+    source = write_letter(tmp_path)
+    recipients = write_recipients(tmp_path, 4, extra={2: {column: bad}})
+    assert (
+        main(["mail", str(source), "--recipients", str(recipients), "--mbox", str(tmp_path / "o.mbox")]) == EXIT_LETTER
+    )
+    err = capsys.readouterr().err
+    assert f"{recipients}:4: recipients.{column}: row 4, column {column!r} contains" in err
+    assert not (tmp_path / "o.mbox").exists()
+
+
+def test_unknown_placeholder_is_an_error_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_letter(tmp_path)
+    source.write_text(source.read_text().replace("[[honorific_name]],", "[[constituency]],", 1))
+    recipients = write_recipients(tmp_path, 2)
+    assert (
+        main(["mail", str(source), "--recipients", str(recipients), "--mbox", str(tmp_path / "o.mbox")]) == EXIT_LETTER
+    )
+    assert "uses [[constituency]], but the recipients file has no such column" in capsys.readouterr().err
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\r\n\x00"), min_size=1, max_size=30))
+def test_no_header_injection_through_recipient_fields(value: str) -> None:
+    letter = attrs.evolve(
+        openletter.load(EXAMPLE),
+        salutation="Dear [[name]],",
+        email=EmailSettings(sender="a@example.org", subject="To [[name]]"),
+    )
+    factory = Factory.for_letter(letter, {})
+    fields = derived({"email": "r@example.org", "name": value})
+    message = factory.make(Recipient(2, "r@example.org", fields))
+    parsed = email.message_from_bytes(message, policy=email.policy.default)
+    expected = {"From", "Date", "Content-Language", "MIME-Version", "Content-Type", "To", "Subject", "Message-ID"}
+    assert set(parsed.keys()) == expected
+    assert parsed["To"].addresses[0].addr_spec == "r@example.org"
+
+
+def test_smtp_delivery_bytes_equal_the_mbox(tmp_path: Path, smtp: tuple[Handler, int]) -> None:
+    handler, port = smtp
+    source, recipients = write_letter(tmp_path), write_recipients(tmp_path, 6)
+    assert main(["mail", str(source), "--recipients", str(recipients), "--mbox", str(tmp_path / "o.mbox")]) == EXIT_OK
+    assert main(_send_args(source, recipients, port)) == EXIT_OK
+    written = mbox_messages((tmp_path / "o.mbox").read_bytes())
+    assert len(written) == 6
+    assert [data for _, data in handler.received] == written
+    assert [to for to, _ in handler.received] == [f"r{i}@example.org" for i in range(6)]
+
+
+def test_smtp_with_starttls(tmp_path: Path) -> None:
+    cert, key = _certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    handler = Handler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True)
+    controller.start()
+    try:
+        source, recipients = write_letter(tmp_path), write_recipients(tmp_path, 3)
+        args = [a if a != "none" else "starttls" for a in _send_args(source, recipients, port)]
+        assert main([*args, "--smtp-cafile", str(cert)]) == EXIT_OK
+        assert len(handler.received) == 3
+    finally:
+        controller.stop()
+
+
+def test_refused_recipient_is_reported_and_the_rerun_sends_only_it(
+    tmp_path: Path, smtp: tuple[Handler, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    handler, port = smtp
+    handler.refuse = {"r2@example.org"}
+    source, recipients = write_letter(tmp_path), write_recipients(tmp_path, 10)
+    assert main(_send_args(source, recipients, port)) == EXIT_INCOMPLETE
+    assert "refused: r2@example.org (550 5.1.1 mailbox unavailable)" in capsys.readouterr().out
+    assert len(handler.received) == 9
+    assert main(_send_args(source, recipients, port)) == EXIT_OK
+    assert sorted(to for to, _ in handler.received) == sorted(f"r{i}@example.org" for i in range(10))
+
+
+def test_dropped_connection_is_reported_and_the_rerun_sends_the_rest(
+    tmp_path: Path, smtp: tuple[Handler, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    handler, port = smtp
+    handler.drop_after = 5
+    source, recipients = write_letter(tmp_path), write_recipients(tmp_path, 10)
+    assert main(_send_args(source, recipients, port)) == EXIT_INCOMPLETE
+    out = capsys.readouterr().out
+    assert [f"not sent: r{i}@example.org" in out for i in range(5, 10)] == [True] * 5
+    assert len(handler.received) == 5
+    assert main(_send_args(source, recipients, port)) == EXIT_OK
+    assert sorted(to for to, _ in handler.received) == sorted(f"r{i}@example.org" for i in range(10))
+
+
+def test_killed_mid_run_then_rerun_delivers_each_message_exactly_once(
+    tmp_path: Path, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    source, recipients = write_letter(tmp_path), write_recipients(tmp_path, 40)
+    command = [sys.executable, "-m", "openletter", *_send_args(source, recipients, port, "--rate", "20")]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while len(handler.received) < 8 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    first = len(handler.received)
+    assert 8 <= first < 40
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    journal = recipients.with_name("recipients.csv.journal.jsonl").read_text()
+    uncertain = "uncertain" in result.stdout
+    delivered = [to for to, _ in handler.received]
+    if not uncertain:
+        assert result.returncode == EXIT_OK, result.stdout + result.stderr
+        assert sorted(delivered) == sorted(f"r{i}@example.org" for i in range(40))
+    assert len(delivered) == len(set(delivered)), "a recipient received two messages"
+    assert journal.count('"accepted"') >= first
+
+
+def test_non_ascii_address_needs_smtputf8(tmp_path: Path, smtp: tuple[Handler, int]) -> None:
+    handler, port = smtp
+    source = write_letter(tmp_path)
+    recipients = write_recipients(tmp_path, 3, extra={1: {"email": "ü@exämple.org"}})
+    assert main(_send_args(source, recipients, port)) == EXIT_OK
+    assert "ü@exämple.org" in [to for to, _ in handler.received]
