@@ -13,6 +13,7 @@ import email
 import email.policy
 import mailbox
 import os
+import re
 import signal
 import ssl
 import subprocess
@@ -318,12 +319,14 @@ def test_killed_mid_run_then_rerun_delivers_each_message_exactly_once(
     assert 8 <= first < 40
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     journal = recipients.with_name("recipients.csv.journal.jsonl").read_text()
-    uncertain = "uncertain" in result.stdout
+    uncertain = set(re.findall(r"uncertain \(may have been sent; not sent again\): (\S+)", result.stdout))
     delivered = [to for to, _ in handler.received]
-    if not uncertain:
-        assert result.returncode == EXIT_OK, result.stdout + result.stderr
-        assert sorted(delivered) == sorted(f"r{i}@example.org" for i in range(40))
     assert len(delivered) == len(set(delivered)), "a recipient received two messages"
+    # Everyone got the letter, except at most the one message in flight when the process died,
+    # which is reported as uncertain (and, as the server did receive it here, was delivered once).
+    assert len(uncertain) <= 1
+    assert set(delivered) | uncertain == {f"r{i}@example.org" for i in range(40)}
+    assert result.returncode == (EXIT_INCOMPLETE if uncertain else EXIT_OK), result.stdout + result.stderr
     assert journal.count('"accepted"') >= first
 
 
@@ -333,3 +336,35 @@ def test_non_ascii_address_needs_smtputf8(tmp_path: Path, smtp: tuple[Handler, i
     recipients = write_recipients(tmp_path, 3, extra={1: {"email": "ü@exämple.org"}})
     assert main(_send_args(source, recipients, port)) == EXIT_OK
     assert "ü@exämple.org" in [to for to, _ in handler.received]
+
+
+def test_example_mail_merge_writes_an_mbox_that_strict_parsers_accept(tmp_path: Path) -> None:
+    from email_validator import validate_email
+
+    recipients = EXAMPLE.parent / "recipients.csv"
+    out = tmp_path / "aphr.mbox"
+    assert main(["mail", str(EXAMPLE), "--recipients", str(recipients), "--mbox", str(out)]) == EXIT_OK
+    messages = mbox_messages(out.read_bytes())
+    assert len(messages) == 8
+    for data in messages:
+        for policy in (email.policy.default, email.policy.strict):
+            message = email.message_from_bytes(data, policy=policy)
+            for part in message.walk():
+                assert part.defects == []
+                for name in part:
+                    assert tuple(getattr(part[name], "defects", ())) == ()
+        assert all(len(line) <= 998 for line in data.split(b"\r\n"))
+        parsed = email.message_from_bytes(data, policy=email.policy.default)
+        for header in ("From", "To"):
+            validate_email(parsed[header].addresses[0].addr_spec, check_deliverability=False)
+        plain, html = parsed.iter_parts()
+        assert "Your Honors," in plain.get_content() and "Your Honors," in html.get_content()
+
+
+def test_non_latin_recipient_names_survive_in_the_to_header(tmp_path: Path) -> None:
+    source, recipients = write_letter(tmp_path), write_recipients(tmp_path, 6)
+    assert main(["mail", str(source), "--recipients", str(recipients), "--mbox", str(tmp_path / "o.mbox")]) == EXIT_OK
+    for i, data in enumerate(mbox_messages((tmp_path / "o.mbox").read_bytes())):
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        assert message["To"].addresses[0].display_name == NAMES[i]
+        assert data.split(b"\r\n\r\n", 1)[0].isascii()  # RFC 2047 encoded, no SMTPUTF8 needed
