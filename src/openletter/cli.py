@@ -9,6 +9,9 @@ Exit status:
 * 4: an output could not be written (or would have overwritten a source);
 * 5: ``openletter mail --send`` did not deliver every message; a re-run sends only the rest;
 * 70: an internal error in openletter itself (please report it).
+
+(Like other command-line programs, openletter exits 130 after Ctrl-C and 141 when its output
+pipe is closed early.)
 """
 
 from __future__ import annotations
@@ -390,9 +393,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OpenLetterError as error:
         _err(f"error: {error}")
         return EXIT_USAGE
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (| head): say so with the shell's SIGPIPE status
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+        return 141
     except KeyboardInterrupt:
         return 130
     except Exception as error:

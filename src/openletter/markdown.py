@@ -31,7 +31,7 @@ def parser() -> MarkdownIt:
     """Return the shared parser: CommonMark, raw HTML off, footnotes on, tail rule off.
 
     The footnote tail rule is disabled so that footnote definitions stay where they were written,
-    with their source line numbers; use `renderer` to render HTML.
+    with their source line numbers. (The html exporter configures its own renderer.)
     """
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
@@ -41,24 +41,9 @@ def parser() -> MarkdownIt:
     return md
 
 
-@cache
-def renderer() -> MarkdownIt:
-    """Return the parser used to render HTML: like `parser`, with footnotes collected at the end."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.footnote import footnote_plugin
-
-    return MarkdownIt("commonmark", {"html": False}).use(footnote_plugin).disable("footnote_inline")
-
-
 def parse(text: str) -> list[Token]:
     """Parse Markdown block structure with the shared `parser`."""
     return parser().parse(text, {})
-
-
-def render_html(text: str) -> str:
-    """Render Markdown to (safe) HTML with the shared configuration."""
-    html: str = renderer().render(text)
-    return html
 
 
 def _structure_problems(tokens: list[Token], *, allow_footnotes: int) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from ..errors import FieldPath, LetterError, Problem
-from ..model import Organisation, Person, PersonGroup
+from ..model import Organisation, Person
 from .locate import SourceMap
 from .text import decode
 
@@ -153,15 +153,3 @@ def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: S
     if not rows:
         raise LetterError([Problem(file=shown, line=1, path=path, message="the CSV file has no rows", expected=noun)])
     return rows
-
-
-def write(group: PersonGroup) -> str:
-    """Write a group of people as CSV text in the shape `read` accepts (used by ``openletter new``)."""
-    fields = [a.name for a in attrs.fields(Person)]
-    used = [f for f in fields if any(getattr(p, f) is not None for p in group.people)]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(used)
-    for person in group.people:
-        writer.writerow([getattr(person, f) or "" for f in used])
-    return out.getvalue()
