@@ -19,6 +19,7 @@ from .errors import (
     UnknownFormatError,
 )
 from .exporter import Exporter, Options
+from .exporters.jsonld import embeddable
 from .hookspecs import hookimpl
 from .model import (
     Addressee,
@@ -33,12 +34,14 @@ from .model import (
     Section,
     SignatoryGroup,
 )
+from .plugins import FormatInfo, PluginInfo, Registry, default_registry
 
 __all__ = [
     "Addressee",
     "Demand",
     "EmailSettings",
     "Exporter",
+    "FormatInfo",
     "Letter",
     "LetterError",
     "OpenLetterError",
@@ -50,15 +53,19 @@ __all__ = [
     "Person",
     "PersonGroup",
     "PluginError",
+    "PluginInfo",
     "PluginLoadError",
     "Problem",
     "Reference",
+    "Registry",
     "RenderError",
     "Section",
     "SignatoryGroup",
     "UnknownFormatError",
     "__version__",
+    "default_registry",
     "dumps",
+    "embeddable",
     "export",
     "hookimpl",
     "load",
