@@ -16,7 +16,7 @@ from openletter.cli import EXIT_LETTER, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, main
 from openletter.errors import OutputError
 from openletter.output import output_path, write_atomic
 
-from .conftest import EXAMPLE
+from .conftest import ALL_OUTPUTS, EXAMPLE
 from .plugin_site import PluginSite
 
 
@@ -28,14 +28,7 @@ def _copy_example(tmp_path: Path) -> Path:
 
 def test_build_writes_every_format_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", str(EXAMPLE), "-o", str(tmp_path)]) == EXIT_OK
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "letter.eml",
-        "letter.html",
-        "letter.json",
-        "letter.jsonld",
-        "letter.mailto.txt",
-        "letter.md",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ALL_OUTPUTS
     assert openletter.load(tmp_path / "letter.json") == openletter.load(EXAMPLE)
     assert f"wrote {tmp_path / 'letter.json'}" in capsys.readouterr().out
 
@@ -68,14 +61,7 @@ def test_outputs_replace_old_files_atomically_and_leave_no_temporary_files(tmp_p
     (tmp_path / "letter.json").write_text("old")
     assert main(["build", str(EXAMPLE), "-o", str(tmp_path)]) == EXIT_OK
     assert json.loads((tmp_path / "letter.json").read_text())["language"] == "en"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "letter.eml",
-        "letter.html",
-        "letter.json",
-        "letter.jsonld",
-        "letter.mailto.txt",
-        "letter.md",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ALL_OUTPUTS
 
 
 def test_a_failed_write_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -248,14 +234,7 @@ def test_console_script_builds_the_example(tmp_path: Path) -> None:
         [script, "build", str(EXAMPLE), "-o", str(tmp_path)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "letter.eml",
-        "letter.html",
-        "letter.json",
-        "letter.jsonld",
-        "letter.mailto.txt",
-        "letter.md",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ALL_OUTPUTS
 
 
 def test_csv_with_a_repeated_column_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

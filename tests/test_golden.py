@@ -14,10 +14,10 @@ import pytest
 
 from openletter.cli import main
 
-from .conftest import EXAMPLE
+from .conftest import ALL_OUTPUTS, EXAMPLE
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "aphr_cambodia"
-FILES = ["letter.eml", "letter.html", "letter.json", "letter.jsonld", "letter.mailto.txt", "letter.md"]
+FILES = ALL_OUTPUTS
 
 
 @pytest.fixture(scope="module")

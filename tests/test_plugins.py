@@ -13,7 +13,7 @@ from openletter.cli import EXIT_OK, EXIT_PLUGIN, EXIT_USAGE, main
 from openletter.errors import OptionError, PluginLoadError, RenderError, UnknownFormatError
 from openletter.plugins import DEFAULT_PLUGINS, Registry
 
-from .conftest import EXAMPLE
+from .conftest import ALL_OUTPUTS, EXAMPLE
 from .plugin_site import PluginSite
 
 
@@ -99,14 +99,7 @@ def test_plugin_that_fails_to_import_is_named_and_does_not_stop_the_others(
     assert main(["build", str(EXAMPLE), "-o", str(out)]) == EXIT_PLUGIN
     captured = capsys.readouterr()
     assert f"plugin {name!r}" in captured.err
-    assert sorted(p.name for p in out.iterdir()) == [
-        "letter.eml",
-        "letter.html",
-        "letter.json",
-        "letter.jsonld",
-        "letter.mailto.txt",
-        "letter.md",
-    ]
+    assert sorted(p.name for p in out.iterdir()) == ALL_OUTPUTS
     # Asking only for formats that work is not spoilt by an unrelated broken plugin.
     assert main(["build", str(EXAMPLE), "-t", "json", "-o", str(tmp_path / "two")]) == EXIT_OK
 
@@ -124,14 +117,7 @@ def test_plugin_that_raises_while_rendering_is_named_with_the_format_and_others_
     assert main(["build", str(EXAMPLE), "-o", str(out)]) == EXIT_PLUGIN
     err = capsys.readouterr().err
     assert f"plugin {name!r} (format 'fire')" in err
-    assert sorted(p.name for p in out.iterdir()) == [
-        "letter.eml",
-        "letter.html",
-        "letter.json",
-        "letter.jsonld",
-        "letter.mailto.txt",
-        "letter.md",
-    ]
+    assert sorted(p.name for p in out.iterdir()) == ALL_OUTPUTS
 
 
 def test_two_plugins_cannot_both_provide_a_format(plugin_site: PluginSite) -> None:
