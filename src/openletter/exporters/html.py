@@ -71,8 +71,9 @@ LONG_LIST = 12
 def text_direction(language: str) -> str:
     """``rtl`` for right-to-left languages and scripts, ``ltr`` otherwise."""
     parts = language.lower().split("-")
-    if any(len(p) == 4 and p in _RTL_SCRIPTS for p in parts[1:]):
-        return "rtl"
+    scripts = [p for p in parts[1:] if len(p) == 4 and p.isalpha()]
+    if scripts:  # an explicit script decides: ku-Latn is left-to-right, az-Arab right-to-left
+        return "rtl" if scripts[0] in _RTL_SCRIPTS else "ltr"
     return "rtl" if parts[0] in _RTL_LANGUAGES else "ltr"
 
 
