@@ -267,3 +267,10 @@ def test_new_into_an_impossible_folder_is_an_output_error(tmp_path: Path, capsys
     blocker.write_text("x")
     assert main(["new", str(blocker / "sub")]) == EXIT_OUTPUT
     assert "cannot create" in capsys.readouterr().err
+
+
+def test_a_yaml_key_read_as_a_boolean_is_named_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "letter.yaml"
+    source.write_text("title: T\nlanguage: en\non: yes\nsections:\n- text: x\nsignatories:\n- people:\n  - name: N\n")
+    assert main(["check", str(source)]) == EXIT_LETTER
+    assert f"{source}:3: on: YAML reads the field name on as a yes/no value" in capsys.readouterr().out

@@ -157,6 +157,16 @@ def _walk(
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
             key_line = key_node.start_mark.line + 1 + offset
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _BOOL_TAG and not key_node.style:
+                problems.append(
+                    Problem(
+                        file=source.file,
+                        line=key_line,
+                        path=(*path, key),
+                        message=f"YAML reads the field name {key} as a yes/no value, not a name",
+                        expected=f'a field name; write "{key}" in quotes if you mean it',
+                    )
+                )
             if key in keys:
                 problems.append(
                     Problem(
