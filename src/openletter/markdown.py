@@ -16,8 +16,9 @@ markdown-it-py is imported on first use, not when ``openletter`` is imported.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -31,14 +32,39 @@ def parser() -> MarkdownIt:
     """Return the shared parser: CommonMark, raw HTML off, footnotes on, tail rule off.
 
     The footnote tail rule is disabled so that footnote definitions stay where they were written,
-    with their source line numbers. (The html exporter configures its own renderer.)
+    with their source line numbers; exporters list the notes themselves, numbered in the
+    letter's order (see `footnote_env`). Rendered HTML is HTML5 (no ``<br />``), and a marker
+    renders as ``<sup class="footnote-ref"><a href="#fnN" id="fnrefN">N</a></sup>``.
     """
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).use(footnote_plugin)
     md.disable(["footnote_tail", "footnote_inline"])  # notes are [^label] references only
+    md.add_render_rule("footnote_ref", _footnote_ref)
     return md
+
+
+def _footnote_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    meta = tokens[idx].meta
+    number = meta["id"] + 1
+    sub_id = meta.get("subId", 0)
+    ref_id = f"fnref{number}" + (f"-{sub_id}" if sub_id > 0 else "")
+    return f'<sup class="footnote-ref"><a href="#fn{number}" id="{ref_id}">{number}</a></sup>'
+
+
+def footnote_env(labels: Sequence[str]) -> dict[str, Any]:
+    """A parser environment in which ``[^label]`` markers are numbered in the order of `labels`.
+
+    Pass the same environment to every parse of one letter; afterwards
+    ``env["footnotes"]["list"][n]["count"]`` says how often note ``n`` was cited.
+    """
+    return {
+        "footnotes": {
+            "refs": {f":{label}": number for number, label in enumerate(labels)},
+            "list": {number: {"label": label, "count": 0} for number, label in enumerate(labels)},
+        }
+    }
 
 
 def parse(text: str) -> list[Token]:

@@ -121,23 +121,8 @@ def _line(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _check((attribute.name,), line_problem(value), "one line of text")
 
 
-def _opt_line(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _line(_, attribute, value)
-
-
 def _markdown(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _check((attribute.name,), markdown_problem(value), "Markdown text")
-
-
-def _opt_markdown(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _markdown(_, attribute, value)
-
-
-def _opt_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _id(_, attribute, value)
 
 
 def _id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -147,6 +132,11 @@ def _id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
             f"{value!r} is not a valid id",
             "letters, digits, '-', '_' or '.', starting with a letter or digit",
         )
+
+
+_opt_line = attrs.validators.optional(_line)
+_opt_markdown = attrs.validators.optional(_markdown)
+_opt_id = attrs.validators.optional(_id)
 
 
 def _opt_url(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -218,16 +208,6 @@ def _instance(cls: type) -> Validator:
             raise FieldError((attribute.name,), f"got {_describe(value)}", f"a {cls.__name__}")
 
     return check
-
-
-def _opt_instance(cls: type) -> Validator:
-    check = _instance(cls)
-
-    def optional(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None:
-            check(instance, attribute, value)
-
-    return optional
 
 
 def _section_text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -369,9 +349,7 @@ def _mailbox(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _check((attribute.name,), mailbox_problem(value), 'an address like name@example.org or "Name <name@example.org>"')
 
 
-def _opt_mailbox(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _mailbox(_, attribute, value)
+_opt_mailbox = attrs.validators.optional(_mailbox)
 
 
 def _opt_unsubscribe(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -447,7 +425,9 @@ class Letter:
     )
     postscript: str | None = _md(_opt_markdown, default=None)
     references: tuple[Reference, ...] = attrs.field(default=(), validator=_each(_instance(Reference)))
-    email: EmailSettings | None = attrs.field(default=None, validator=_opt_instance(EmailSettings))
+    email: EmailSettings | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_instance(EmailSettings))
+    )
 
     def __attrs_post_init__(self) -> None:
         """Check what involves several fields; raise every problem (an ExceptionGroup if several)."""

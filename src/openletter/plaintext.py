@@ -75,12 +75,9 @@ def _inline(children: list[Token], refs: _References) -> str:
 
 def markdown_to_text(markdown: str, refs: _References) -> str:
     """Render Markdown block text as wrapped plain text."""
-    from .exporters.html import _markdown
+    from .markdown import footnote_env, parser
 
-    md = _markdown()
-    env = {"footnotes": {"refs": {f":{label}": n - 1 for label, n in refs.notes.items()},
-                         "list": {n - 1: {"label": label, "count": 0} for label, n in refs.notes.items()}}}  # fmt: skip
-    tokens = md.parse(markdown, env)
+    tokens = parser().parse(markdown, footnote_env(list(refs.notes)))
     blocks: list[str] = []
     prefixes: list[str] = []  # one per open container (list item / quote)
     counters: list[int | None] = []  # per open list: next number, or None for bullets

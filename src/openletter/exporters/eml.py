@@ -95,9 +95,11 @@ def subject_of(letter: Letter, options: Options) -> str:
 
 
 def _policy(addresses: Sequence[str]) -> EmailPolicy[EmailMessage]:
+    """SMTPUTF8 (UTF-8 headers, RFC 6532) only when an address itself is not ASCII."""
     from email.policy import SMTP, SMTPUTF8
+    from email.utils import parseaddr
 
-    return SMTPUTF8 if any(not a.isascii() and not a.split("<")[-1].isascii() for a in addresses) else SMTP
+    return SMTPUTF8 if any(not parseaddr(a)[1].isascii() for a in addresses) else SMTP
 
 
 def html_part(letter: Letter) -> str:
@@ -110,10 +112,37 @@ def html_part(letter: Letter) -> str:
     return inlined
 
 
-def compose(letter: Letter, options: Options, *, text: str | None = None, html: str | None = None) -> EmailMessage:
-    """Build the message (pure: the same letter and options give the same message)."""
+def date_header(date: dt.date) -> str:
+    """The Date header for a letter dated by day: that day at 00:00 UTC."""
     from email.utils import format_datetime
 
+    return format_datetime(dt.datetime.combine(date, dt.time(0), tzinfo=dt.UTC))
+
+
+def campaign_headers(letter: Letter) -> list[tuple[str, str]]:
+    """List-Unsubscribe, and List-Unsubscribe-Post for one-click https links (RFC 8058)."""
+    link = letter.email.list_unsubscribe if letter.email is not None else None
+    if link is None:
+        return []
+    headers = [("List-Unsubscribe", f"<{link}>")]
+    if link.startswith("https://"):
+        headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    return headers
+
+
+def message_id_domain(sender: str | None) -> str:
+    """The domain for Message-IDs: the sender's, in ASCII (IDNA), or ``openletter.invalid``."""
+    from email.utils import parseaddr
+
+    domain = parseaddr(sender)[1].rpartition("@")[2] if sender else ""
+    try:
+        return domain.encode("idna").decode("ascii") if domain else "openletter.invalid"
+    except UnicodeError:
+        return "openletter.invalid"
+
+
+def compose(letter: Letter, options: Options) -> EmailMessage:
+    """Build the message (pure: the same letter and options give the same message)."""
     from ..plaintext import letter_to_text
 
     fields = envelope(letter, options)
@@ -126,25 +155,16 @@ def compose(letter: Letter, options: Options, *, text: str | None = None, html: 
             message[header] = ", ".join(fields[key])
     message["Subject"] = subject_of(letter, options)
     if letter.date is not None:
-        message["Date"] = format_datetime(dt.datetime.combine(letter.date, dt.time(0), tzinfo=dt.UTC))
-    if letter.email is not None and letter.email.list_unsubscribe is not None:
-        link = letter.email.list_unsubscribe
-        message["List-Unsubscribe"] = f"<{link}>"
-        if link.startswith("https://"):
-            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message["Date"] = date_header(letter.date)
+    for name, value in campaign_headers(letter):
+        message[name] = value
     if not (fields["to"] or fields["cc"] or fields["bcc"]):
         message["X-Unsent"] = "1"
-    text = text if text is not None else letter_to_text(letter)
-    html = html if html is not None else html_part(letter)
+    text = letter_to_text(letter)
     digest = hashlib.sha256("\0".join([str(message["Subject"]), *everyone, text]).encode()).hexdigest()[:32]
-    domain = fields["sender"][0].rpartition("@")[2].rstrip(">") if fields["sender"] else "openletter.invalid"
-    try:
-        domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        domain = "openletter.invalid"
-    message["Message-ID"] = f"<{digest}@{domain}>"
+    message["Message-ID"] = f"<{digest}@{message_id_domain(fields['sender'][0] if fields['sender'] else None)}>"
     message.set_content(text, subtype="plain", charset="utf-8")
-    message.add_alternative(html, subtype="html", charset="utf-8")
+    message.add_alternative(html_part(letter), subtype="html", charset="utf-8")
     message["Content-Language"] = letter.language  # after set_content, which clears Content-*
     message.set_boundary(f"=_openletter_{digest}")  # fixed, so the same letter gives the same bytes
     return message

@@ -30,7 +30,6 @@ from ..model import Letter, OrganisationGroup
 
 if TYPE_CHECKING:
     from jinja2 import Template
-    from markdown_it import MarkdownIt
     from markupsafe import Markup
 
 _RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"}
@@ -104,38 +103,14 @@ def _format_date(date: dt.date, language: str) -> str:
     return date.isoformat()
 
 
-@cache
-def _markdown() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.footnote import footnote_plugin
-
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).use(footnote_plugin)
-    md.disable(["footnote_tail", "footnote_inline"])  # notes: listed by the template; ^[...] is text
-
-    def footnote_ref(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-        meta = tokens[idx].meta
-        number = meta["id"] + 1
-        sub_id = meta.get("subId", 0)
-        ref_id = f"fnref{number}" + (f"-{sub_id}" if sub_id > 0 else "")
-        return f'<sup class="footnote-ref"><a href="#fn{number}" id="{ref_id}">{number}</a></sup>'
-
-    md.add_render_rule("footnote_ref", footnote_ref)
-    return md
-
-
 class _Renderer:
     """Markdown to HTML for one letter: endnote markers numbered in the letter's order."""
 
     def __init__(self, letter: Letter) -> None:
-        self.md = _markdown()
-        refs = {f":{r.id}": n for n, r in enumerate(letter.references)}
-        self.env: dict[str, Any] = {
-            "footnotes": {
-                "refs": refs,
-                "list": {n: {"label": r.id, "count": 0} for n, r in enumerate(letter.references)},
-            }
-        }
-        self.cited: set[int] = set()
+        from ..markdown import footnote_env, parser
+
+        self.md = parser()
+        self.env = footnote_env([r.id for r in letter.references])
 
     def block(self, text: str) -> Markup:
         from markupsafe import Markup

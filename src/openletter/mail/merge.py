@@ -21,7 +21,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from email.header import Header
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import formataddr
 
 import attrs
 
@@ -152,7 +152,7 @@ class Factory:
 
     @classmethod
     def for_letter(cls, letter: Letter, options: dict[str, str]) -> Factory:
-        from ..exporters.eml import envelope, html_part, subject_of
+        from ..exporters.eml import campaign_headers, date_header, envelope, html_part, message_id_domain, subject_of
         from ..plaintext import letter_to_text
 
         fields = envelope(letter, options)
@@ -165,23 +165,13 @@ class Factory:
         for header, key in (("Cc", "cc"), ("Reply-To", "reply_to")):
             if fields[key]:
                 headers.append(_addresses(header, fields[key]))
-        date = letter.date or dt.datetime.now(tz=dt.UTC).date()
-        headers.append(_header("Date", format_datetime(dt.datetime.combine(date, dt.time(0), tzinfo=dt.UTC))))
-        if letter.email is not None and letter.email.list_unsubscribe is not None:
-            link = letter.email.list_unsubscribe
-            headers.append(_header("List-Unsubscribe", f"<{link}>"))
-            if link.startswith("https://"):
-                headers.append(_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+        headers.append(_header("Date", date_header(letter.date or dt.datetime.now(tz=dt.UTC).date())))
+        headers += [_header(name, value) for name, value in campaign_headers(letter)]
         headers.append(_header("Content-Language", letter.language))
         headers.append(b"MIME-Version: 1.0\r\n")
         digest = hashlib.sha256(repr(letter).encode()).hexdigest()[:24]
         boundary = f"=_openletter_{digest}"
         headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'.encode())
-        domain = parseaddr(sender)[1].rpartition("@")[2]
-        try:
-            domain = domain.encode("idna").decode("ascii")
-        except UnicodeError:
-            domain = "openletter.invalid"
         return cls(
             letter=letter,
             names=names,
@@ -191,7 +181,7 @@ class Factory:
             subject=_chunks(subject_of(marked, options)),
             static=b"".join(headers),
             boundary=boundary,
-            domain=domain,
+            domain=message_id_domain(sender),
         )
 
     @property
