@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+from pathlib import Path
 
 import attrs
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from openletter import (
     Demand,
     EmailSettings,
     Letter,
+    Logo,
     Organisation,
     OrganisationGroup,
     Person,
@@ -141,9 +143,20 @@ email_settings = st.builds(
 languages = st.sampled_from(["en", "km", "th", "zh-Hant", "zh-CN", "ar", "fr", "pt-BR", "my", "id"])
 
 
+LOGO_FOLDER = Path(__file__).resolve().parent / "data"
+"""Where the logo files that `logos` names are (pass it as ``base_dir`` to read a letter back)."""
+
+logos = st.sampled_from(["logo.png", "logo.gif"]).flatmap(
+    lambda file: st.builds(Logo, file=st.just(file), alt=lines, data=st.just((LOGO_FOLDER / file).read_bytes()))
+)
+
+
 @st.composite
-def letters(draw: st.DrawFn) -> Letter:
-    """A valid letter with every kind of part, any of which may be absent."""
+def letters(draw: st.DrawFn, *, with_logo: bool = True) -> Letter:
+    """A valid letter with every kind of part, any of which may be absent.
+
+    A logo names a file in `LOGO_FOLDER`; with `with_logo` false, the letter has none.
+    """
     labels = tuple(draw(st.lists(ids, max_size=3, unique=True)))
     references = tuple(Reference(id=label, text=draw(blocks())) for label in labels)
     to_people = draw(st.lists(addressees, max_size=4))
@@ -177,6 +190,7 @@ def letters(draw: st.DrawFn) -> Letter:
         date_text=draw(optional_lines) if date else None,
         place=draw(optional_lines),
         url=draw(st.none() | ids.map(lambda i: f"https://example.org/letters/{i}")),
+        logo=draw(st.none() | logos) if with_logo else None,
         keywords=tuple(draw(st.lists(lines, max_size=4))),
         addressees=with_ids,
         salutation=draw(optional_lines),
@@ -231,7 +245,7 @@ def hostile_letters(draw: st.DrawFn) -> Letter:
     def taint(value: object, name: str = "") -> object:
         if (
             isinstance(value, str)
-            and name not in ("language", "id", "target", "url", "email", "sender", "reply_to")
+            and name not in ("language", "id", "target", "url", "email", "sender", "reply_to", "file")
             and name not in ("to", "cc", "bcc", "list_unsubscribe")
             and not _KEEP.fullmatch(value)
         ):

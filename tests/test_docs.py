@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import re
+import shutil
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -203,14 +204,23 @@ def test_every_model_field_is_in_its_class_table_in_model_order(cls: type) -> No
 
 
 @pytest.mark.parametrize("cls", MODEL_CLASSES, ids=lambda cls: cls.__name__)
-def test_every_model_class_has_a_valid_yaml_example(cls: type) -> None:
+def test_every_model_class_has_a_valid_yaml_example(cls: type, tmp_path: Path) -> None:
     blocks = fenced_blocks(section(read(DOCS / "authoring-format.md"), cls.__name__))
     yaml_examples = [text for info, text in blocks if info == "yaml"]
     assert yaml_examples, f"the {cls.__name__} section has no YAML example"
     for text in yaml_examples:
         fragment = yaml.safe_load(text)
         assert isinstance(fragment, dict)
-        openletter.structure({**MINIMAL_LETTER, **fragment})
+        if "logo" in fragment:  # the logo file sits next to the letter
+            shutil.copyfile(ROOT / "tests" / "data" / "logo.png", tmp_path / fragment["logo"]["file"])
+        letter = openletter.loads(yaml.safe_dump({**MINIMAL_LETTER, **fragment}), "yaml", base_dir=tmp_path)
+        assert letter == openletter.structure({**MINIMAL_LETTER, **fragment, **_logo_data(fragment, tmp_path)})
+
+
+def _logo_data(fragment: dict[str, Any], folder: Path) -> dict[str, Any]:
+    if "logo" not in fragment:
+        return {}
+    return {"logo": {**fragment["logo"], "data": (folder / fragment["logo"]["file"]).read_bytes()}}
 
 
 def _letter_examples() -> Iterator[Any]:

@@ -11,24 +11,35 @@ import openletter
 from openletter import Letter
 from openletter.convert import structure, unstructure
 
-from .strategies import letters
+from .strategies import LOGO_FOLDER, letters
 
 FORMATS = ["json", "yaml", "toml", "markdown"]
 
 
-@given(letters())
+@given(letters(with_logo=False))
 def test_structure_of_unstructure_is_identity(letter: Letter) -> None:
     assert structure(unstructure(letter)) == letter
+
+
+@given(letters())
+def test_unstructure_leaves_the_logo_image_in_its_file(letter: Letter) -> None:
+    data = unstructure(letter)
+    if letter.logo is None:
+        assert "logo" not in data
+    else:
+        assert data["logo"] == {"file": letter.logo.file, "alt": letter.logo.alt}
+        data["logo"]["data"] = (LOGO_FOLDER / letter.logo.file).read_bytes()
+    assert structure(data) == letter
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @given(letter=letters())
 def test_loads_of_dumps_is_identity(fmt: openletter._api.DataFormat, letter: Letter) -> None:
-    assert openletter.loads(openletter.dumps(letter, fmt), fmt) == letter
+    assert openletter.loads(openletter.dumps(letter, fmt), fmt, base_dir=LOGO_FOLDER) == letter
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@given(letter=letters())
+@given(letter=letters(with_logo=False))
 def test_dumps_is_deterministic(fmt: openletter._api.DataFormat, letter: Letter) -> None:
     assert openletter.dumps(letter, fmt) == openletter.dumps(structure(unstructure(letter)), fmt)
 
@@ -36,14 +47,14 @@ def test_dumps_is_deterministic(fmt: openletter._api.DataFormat, letter: Letter)
 @given(letters())
 def test_json_export_loads_back_as_the_same_letter(letter: Letter) -> None:
     data = openletter.export(letter, "json")
-    assert openletter.loads(data.decode("utf-8"), "json") == letter
+    assert openletter.loads(data.decode("utf-8"), "json", base_dir=LOGO_FOLDER) == letter
     assert json.loads(data)["title"] == letter.title
 
 
 @given(letters())
 def test_markdown_export_loads_back_as_the_same_letter(letter: Letter) -> None:
     text = openletter.export(letter, "markdown").decode("utf-8")
-    assert openletter.loads(text, "markdown") == letter
+    assert openletter.loads(text, "markdown", base_dir=LOGO_FOLDER) == letter
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -327,15 +327,15 @@ def _cmd_mail(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.mbox:
         count = outputs.write_mbox(Path(args.mbox), stream, factory.sender)
-        print(f"wrote {count} messages to {args.mbox}")
+        print(f"wrote {count} message{'' if count == 1 else 's'} to {args.mbox}")
         return EXIT_OK
     if args.maildir:
         count = outputs.write_maildir(Path(args.maildir), stream)
-        print(f"delivered {count} messages into {args.maildir}")
+        print(f"delivered {count} message{'' if count == 1 else 's'} into {args.maildir}")
         return EXIT_OK
     if args.eml_dir:
         count = outputs.write_eml_folder(Path(args.eml_dir), stream)
-        print(f"wrote {count} messages to {args.eml_dir}")
+        print(f"wrote {count} message{'' if count == 1 else 's'} to {args.eml_dir}")
         return EXIT_OK
     password = os.environ.get(PASSWORD_ENV)
     if args.smtp_user and password is None:

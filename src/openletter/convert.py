@@ -34,6 +34,7 @@ from .model import (
     Demand,
     EmailSettings,
     Letter,
+    Logo,
     Organisation,
     OrganisationGroup,
     Person,
@@ -124,6 +125,12 @@ def _structure_optional_markdown(value: object, _: type) -> str | None:
     return None if value is None else _structure_markdown(value, str)
 
 
+def _structure_bytes(value: object, _: type) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    raise StructureProblem(f"got {_got(value)}", "the image file's bytes, read from the letter's folder")
+
+
 def _is_tuple(type_: Any) -> bool:
     return get_origin(type_) is tuple
 
@@ -154,6 +161,7 @@ def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(bytes, _structure_bytes)
     conv.register_unstructure_hook(dt.date, lambda d: d)
     conv.register_structure_hook_func(
         lambda t: get_origin(t) is not None and str(get_origin(t)) == "typing.Literal", _structure_str
@@ -216,6 +224,28 @@ def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
         return structure_fn(value, type_)
 
     return hook
+
+
+def _structure_logo(value: object, type_: type) -> Logo:
+    """A logo names its file; the loader adds the file's bytes (`openletter.sources.assets`)."""
+    if isinstance(value, dict) and "data" not in value:
+        raise FieldError(
+            ("file",),
+            "the logo file was not read: only a letter read from a file (or given base_dir) can name one",
+            "openletter.load(path), or openletter.loads(text, base_dir=...)",
+        )
+    logo: Logo = _logo_hook(value, type_)
+    return logo
+
+
+def _unstructure_logo(logo: Logo) -> dict[str, Any]:
+    """The file name and text alternative; the bytes stay in the file."""
+    return {"file": logo.file, "alt": logo.alt}
+
+
+_logo_hook = _model_hook(Logo)
+converter.register_structure_hook(Logo, _structure_logo)
+converter.register_unstructure_hook(Logo, _unstructure_logo)
 
 
 # The tuple and group hooks come first: each model's structure function is generated with the

@@ -30,6 +30,7 @@ __all__ = [
     "DemandStatus",
     "EmailSettings",
     "Letter",
+    "Logo",
     "Organisation",
     "OrganisationGroup",
     "Person",
@@ -294,6 +295,86 @@ class PersonGroup:
 
 SignatoryGroup = OrganisationGroup | PersonGroup
 
+# --------------------------------------------------------------------------- the logo
+
+IMAGE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+}
+"""Logo file suffixes: media type and the bytes such a file starts with (what every mail client,
+browser, PDF engine and word processor shows)."""
+
+LOGO_MAX_BYTES = 1024 * 1024
+"""The largest logo accepted: every copy of the letter (each email, each page) carries it."""
+
+
+def logo_file_problem(value: object) -> str | None:
+    """Why `value` is not a logo file name (a relative path inside the letter's folder), or None."""
+    problem = line_problem(value)
+    if problem is not None:
+        return problem
+    text = str(value)
+    parts = text.replace("\\", "/").split("/")
+    if text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":") or ".." in parts or "" in parts:
+        return f"{text!r} is not a relative path inside the letter's folder"
+    suffix = "." + text.rpartition(".")[2].lower() if "." in parts[-1] else ""
+    if suffix not in IMAGE_TYPES:
+        return f"{text!r} is not a PNG, JPEG or GIF file name"
+    return None
+
+
+def _logo_file(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _check(
+        (attribute.name,),
+        logo_file_problem(value),
+        "a relative path to a .png, .jpg or .gif file next to the letter, such as logo.png",
+    )
+
+
+def _logo_data(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bytes):
+        raise FieldError((attribute.name,), f"got {_describe(value)}", "the image file's bytes")
+
+
+@attrs.frozen(kw_only=True)
+class Logo:
+    """The sender's logo, shown in the letterhead: an image file in the letter's folder.
+
+    `file` is the name as written in the letter (a relative path); `data` is the image itself,
+    read by `openletter.load` from the letter's folder. `alt` is the text alternative that screen
+    readers and mail clients that block images show (usually the organisation's name).
+    """
+
+    file: str = attrs.field(validator=_logo_file)
+    alt: str = attrs.field(validator=_line)
+    data: bytes = attrs.field(repr=False, validator=_logo_data)
+
+    def __attrs_post_init__(self) -> None:
+        """The bytes must be an image of the kind the file name says, and not too large.
+
+        (Reported at ``file``, which is what the author wrote.)
+        """
+        if not self.data:
+            raise FieldError(("file",), "the image file is empty", "a PNG, JPEG or GIF image")
+        if len(self.data) > LOGO_MAX_BYTES:
+            raise FieldError(
+                ("file",),
+                f"the image is {len(self.data) // 1024} KiB, more than {LOGO_MAX_BYTES // 1024} KiB",
+                "a logo of at most 1 MiB (every email and page carries it; 20-50 KiB is plenty)",
+            )
+        media_type, signatures = IMAGE_TYPES["." + self.file.rpartition(".")[2].lower()]
+        if not self.data.startswith(signatures):
+            kind = media_type.partition("/")[2].upper()
+            raise FieldError(("file",), f"{self.file!r} is not a {kind} image", f"a {kind} file, as its name says")
+
+    @property
+    def media_type(self) -> str:
+        """The image's media type, such as ``image/png``."""
+        return IMAGE_TYPES["." + self.file.rpartition(".")[2].lower()][0]
+
+
 # --------------------------------------------------------------------------- the letter's parts
 
 
@@ -414,6 +495,7 @@ class Letter:
     date_text: str | None = attrs.field(default=None, validator=_opt_line)
     place: str | None = attrs.field(default=None, validator=_opt_line)
     url: str | None = attrs.field(default=None, validator=_opt_url)
+    logo: Logo | None = attrs.field(default=None, validator=attrs.validators.optional(_instance(Logo)))
     keywords: tuple[str, ...] = attrs.field(default=(), validator=_each(_line))
     addressees: tuple[Addressee, ...] = attrs.field(default=(), validator=_each(_instance(Addressee)))
     salutation: str | None = attrs.field(default=None, validator=_opt_line)

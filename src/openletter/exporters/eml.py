@@ -2,7 +2,10 @@
 
 The message is ``multipart/alternative``: a plain-text part first (wrapped at 72 columns, demands
 numbered, links and notes as numbered references, signatories listed; see `openletter.plaintext`)
-and the HTML page second, with its CSS inlined by css-inline for mail clients. Headers: From, To,
+and the HTML page second, with its CSS inlined by css-inline for mail clients. A letter with a logo
+puts the HTML page and the image together in a ``multipart/related`` part (RFC 2387), the page
+referring to the image by its Content-ID, so that mail clients show it without fetching anything.
+Headers: From, To,
 Cc, Bcc, Reply-To, Subject, Date (the letter's date), Message-ID (derived from the content, so
 the same letter gives the same bytes), MIME-Version, Content-Language and, for campaigns,
 List-Unsubscribe (with List-Unsubscribe-Post for one-click https links, RFC 8058).
@@ -102,14 +105,28 @@ def _policy(addresses: Sequence[str]) -> EmailPolicy[EmailMessage]:
     return SMTPUTF8 if any(not parseaddr(a)[1].isascii() for a in addresses) else SMTP
 
 
-def html_part(letter: Letter) -> str:
-    """The HTML page for email, CSS inlined by css-inline."""
+def html_part(letter: Letter, logo_cid: str | None = None) -> str:
+    """The HTML page for email, CSS inlined by css-inline; the logo referred to by `logo_cid`."""
     import css_inline
 
     from .html import render_page
 
-    inlined: str = css_inline.inline(render_page(letter, {}, email=True))
+    src = None if logo_cid is None else f"cid:{logo_cid}"
+    inlined: str = css_inline.inline(render_page(letter, {}, email=True, logo_src=src))
     return inlined
+
+
+def logo_cid(letter: Letter, domain: str) -> str | None:
+    """The Content-ID of the logo's MIME part (without angle brackets), from the image's bytes."""
+    if letter.logo is None:
+        return None
+    return f"logo.{hashlib.sha256(letter.logo.data).hexdigest()[:24]}@{domain}"
+
+
+def logo_filename(letter: Letter) -> str:
+    """The logo's file name, without its folders (Content-Disposition's filename)."""
+    assert letter.logo is not None
+    return letter.logo.file.replace("\\", "/").rpartition("/")[2]
 
 
 def date_header(date: dt.date) -> str:
@@ -162,9 +179,26 @@ def compose(letter: Letter, options: Options) -> EmailMessage:
         message["X-Unsent"] = "1"
     text = letter_to_text(letter)
     digest = hashlib.sha256("\0".join([str(message["Subject"]), *everyone, text]).encode()).hexdigest()[:32]
-    message["Message-ID"] = f"<{digest}@{message_id_domain(fields['sender'][0] if fields['sender'] else None)}>"
+    domain = message_id_domain(fields["sender"][0] if fields["sender"] else None)
+    message["Message-ID"] = f"<{digest}@{domain}>"
     message.set_content(text, subtype="plain", charset="utf-8")
-    message.add_alternative(html_part(letter), subtype="html", charset="utf-8")
+    cid = logo_cid(letter, domain)
+    message.add_alternative(html_part(letter, cid), subtype="html", charset="utf-8")
+    if letter.logo is not None and cid is not None:
+        # multipart/alternative [text/plain, multipart/related [text/html, the image]] (RFC 2387)
+        page = list(message.iter_parts())[1]
+        assert isinstance(page, EmailMessage)
+        maintype, _, subtype = letter.logo.media_type.partition("/")
+        page.add_related(
+            letter.logo.data,
+            maintype=maintype,
+            subtype=subtype,
+            cid=f"<{cid}>",
+            disposition="inline",
+            filename=logo_filename(letter),
+        )
+        page.set_boundary(f"=_openletter_related_{digest}")
+        page.set_param("type", "text/html")  # RFC 2387: the root part's type
     message["Content-Language"] = letter.language  # after set_content, which clears Content-*
     message.set_boundary(f"=_openletter_{digest}")  # fixed, so the same letter gives the same bytes
     return message
@@ -193,14 +227,26 @@ def openletter_exporters() -> Sequence[Exporter]:
 SUBJECT_LENGTH = 78
 """Subjects longer than this are cut short by most mail clients' message lists."""
 
+LOGO_BYTES = 100 * 1024
+"""A logo larger than this makes every message heavy (and base64 adds a third on the wire)."""
+
 VISIBLE_RECIPIENTS = 10
 """More To/Cc recipients than this in one message exposes a list of addresses to everyone on it."""
 
 
 @hookimpl
 def openletter_lint(letter: Letter) -> Sequence[Problem]:
-    """Warn about a long subject, and about large To/Cc lists that expose everyone's address."""
+    """Warn about a long subject, large To/Cc lists that expose everyone's address, a heavy logo."""
     problems: list[Problem] = []
+    if letter.logo is not None and len(letter.logo.data) > LOGO_BYTES:
+        problems.append(
+            Problem(
+                path=("logo", "file"),
+                severity="warning",
+                message=f"the logo is {len(letter.logo.data) // 1024} KiB, and every email carries a copy",
+                expected=f"a logo of at most {LOGO_BYTES // 1024} KiB (a PNG of 300 pixels or so is plenty)",
+            )
+        )
     subject = subject_of(letter, {})
     if letter.email is not None and len(subject) > SUBJECT_LENGTH:
         problems.append(

@@ -166,10 +166,24 @@ def _shorten(text: str, limit: int = 200) -> str:
     return cut + "…"
 
 
-def page_context(letter: Letter, *, email: bool = False) -> dict[str, Any]:
+def logo_context(letter: Letter, site_name: str | None, src: str | None = None) -> dict[str, str] | None:
+    """The letterhead logo: its ``src`` (a ``data:`` URI unless given, such as an email's ``cid:``)
+    and its ``alt`` text (empty when the organisation's name is written right beside it)."""
+    logo = letter.logo
+    if logo is None:
+        return None
+    if src is None:
+        import base64
+
+        src = f"data:{logo.media_type};base64,{base64.b64encode(logo.data).decode('ascii')}"
+    return {"src": src, "alt": "" if logo.alt == site_name else logo.alt}
+
+
+def page_context(letter: Letter, *, email: bool = False, logo_src: str | None = None) -> dict[str, Any]:
     """Everything the template sees: plain values (escaped by Jinja2) and rendered Markup.
 
     With `email`, the page is the HTML part of an email: no JSON-LD script, no social tags.
+    `logo_src` replaces the logo's ``data:`` URI (an email refers to its attached image by ``cid:``).
     """
     from markupsafe import Markup
 
@@ -234,6 +248,7 @@ def page_context(letter: Letter, *, email: bool = False) -> dict[str, Any]:
         "url": letter.url,
         "og_locale": letter.language.replace("-", "_"),
         "site_name": sender.name if sender else None,
+        "logo": logo_context(letter, sender.name if sender else None, logo_src),
         "date": letter.date.isoformat() if letter.date else None,
         "date_text": display_date(letter),
         "place": letter.place,
@@ -324,14 +339,17 @@ def render(letter: Letter, options: Options) -> str:
     return render_page(letter, options)
 
 
-def render_page(letter: Letter, options: Options, *, email: bool = False) -> str:
-    """Render the page (or, with `email`, the HTML part of an email) with the theme in `options`."""
+def render_page(letter: Letter, options: Options, *, email: bool = False, logo_src: str | None = None) -> str:
+    """Render the page (or, with `email`, the HTML part of an email) with the theme in `options`.
+
+    `logo_src` is where the page finds the logo, when not in a ``data:`` URI (see `page_context`).
+    """
     from jinja2 import TemplateError
     from markupsafe import Markup
 
     from ..errors import OptionError
 
-    context = page_context(letter, email=email)
+    context = page_context(letter, email=email, logo_src=logo_src)
     css = options.get("stylesheet", default_email_stylesheet() if email else default_stylesheet())
     if "</style" in css.lower():
         raise OptionError("the stylesheet must not contain '</style'")

@@ -140,6 +140,8 @@ class Factory:
     static: bytes
     boundary: str
     domain: str
+    logo: bytes = b""
+    """The logo's MIME part (headers and base64 body), when the letter has a logo."""
     longest: tuple[int, int] = (0, 0)
     """The longest line (in octets) of the text and HTML parts' fixed pieces."""
 
@@ -152,7 +154,15 @@ class Factory:
 
     @classmethod
     def for_letter(cls, letter: Letter, options: dict[str, str]) -> Factory:
-        from ..exporters.eml import campaign_headers, date_header, envelope, html_part, message_id_domain, subject_of
+        from ..exporters.eml import (
+            campaign_headers,
+            date_header,
+            envelope,
+            html_part,
+            logo_cid,
+            message_id_domain,
+            subject_of,
+        )
         from ..plaintext import letter_to_text
 
         fields = envelope(letter, options)
@@ -172,16 +182,19 @@ class Factory:
         digest = hashlib.sha256(repr(letter).encode()).hexdigest()[:24]
         boundary = f"=_openletter_{digest}"
         headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'.encode())
+        domain = message_id_domain(sender)
+        cid = logo_cid(letter, domain)
         return cls(
             letter=letter,
             names=names,
             sender=sender,
             text=_chunks(letter_to_text(marked).replace("\n", "\r\n")),
-            html=_chunks(html_part(marked).replace("\r\n", "\n").replace("\n", "\r\n")),
+            html=_chunks(html_part(marked, cid).replace("\r\n", "\n").replace("\n", "\r\n")),
             subject=_chunks(subject_of(marked, options)),
             static=b"".join(headers),
             boundary=boundary,
-            domain=message_id_domain(sender),
+            domain=domain,
+            logo=b"" if cid is None else _logo_part(letter, cid),
         )
 
     @property
@@ -210,13 +223,26 @@ class Factory:
         # parts for long lines only when that bound could pass 998 octets.
         text_growth = sum(len(values[p].encode("utf-8")) for p in self.text if isinstance(p, int))
         html_growth = sum(len(escaped[p].encode("utf-8")) for p in self.html if isinstance(p, int))
+        html_part = _part(b"text/html", page, scan=self.longest[1] + html_growth > _MAX_LINE)
+        if self.logo:  # multipart/related [text/html, the image], as the eml format writes it
+            r = b"=_openletter_related_" + b[len("=_openletter_") :]
+            html_part = b"".join(
+                (
+                    b'Content-Type: multipart/related; type="text/html";\r\n boundary="' + r + b'"\r\n',
+                    b"\r\n--" + r + b"\r\n",
+                    html_part,
+                    b"\r\n--" + r + b"\r\n",
+                    self.logo,
+                    b"\r\n--" + r + b"--",
+                )
+            )
         return b"".join(
             (
                 head,
                 b"\r\n--" + b + b"\r\n",
                 _part(b"text/plain", text, scan=self.longest[0] + text_growth > _MAX_LINE),
                 b"\r\n--" + b + b"\r\n",
-                _part(b"text/html", page, scan=self.longest[1] + html_growth > _MAX_LINE),
+                html_part,
                 b"\r\n--" + b + b"--\r\n",
             )
         )
@@ -225,6 +251,27 @@ class Factory:
         """Each recipient with their message, one at a time."""
         for recipient in recipients:
             yield recipient, self.make(recipient)
+
+
+def _logo_part(letter: Letter, cid: str) -> bytes:
+    """The logo's MIME part: headers and base64 body, CRLF, without a final line break."""
+    from email.message import MIMEPart
+    from email.policy import SMTP
+
+    from ..exporters.eml import logo_filename
+
+    assert letter.logo is not None
+    part = MIMEPart(policy=SMTP)
+    maintype, _, subtype = letter.logo.media_type.partition("/")
+    part.set_content(
+        letter.logo.data,
+        maintype=maintype,
+        subtype=subtype,
+        cid=f"<{cid}>",
+        disposition="inline",
+        filename=logo_filename(letter),
+    )
+    return part.as_bytes().rstrip(b"\r\n")
 
 
 def _part(content_type: bytes, body: bytes, *, scan: bool = True) -> bytes:

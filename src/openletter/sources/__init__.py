@@ -16,7 +16,7 @@ import attrs
 from ..convert import structure
 from ..errors import LetterError, Problem
 from ..model import Letter
-from . import csv_source
+from . import assets, csv_source
 from .locate import SourceMap
 from .text import decode
 
@@ -87,11 +87,11 @@ def load_text(text: str, fmt: SourceFormat, *, file: str = "<letter>", base_dir:
     """Parse and structure a letter from text; raise `LetterError` with located problems."""
     try:
         data, source = _parser(fmt)(text, file)
-        problems = csv_source.expand(data, base_dir, source)
+        problems = csv_source.expand(data, base_dir, source) + assets.read_logo(data, base_dir, source)
         try:
             letter = structure(data)
         except LetterError as error:
-            # A CSV file that could not be read leaves its name in place of the list: say so once.
+            # A file that could not be read leaves its name in place of the data: say so once.
             failed = {p.path[:3] for p in problems}
             problems.extend(source.locate_all(p for p in error.problems if p.path[:3] not in failed))
     except RecursionError:

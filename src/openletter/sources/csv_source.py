@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..errors import FieldPath, LetterError, Problem
 from ..model import Organisation, Person
+from .folder import resolve_inside
 from .locate import SourceMap
 from .text import decode
 
@@ -44,29 +45,9 @@ def expand(data: Any, base_dir: Path | None, source: SourceMap) -> list[Problem]
     return problems
 
 
-def _resolve(name: str, base_dir: Path | None, path: FieldPath) -> Path:
-    pure = PurePosixPath(name.replace("\\", "/"))
-    if base_dir is None:
-        raise LetterError([Problem(path=path, message="a CSV file can only be named by a letter read from a file")])
-    drive = len(name) > 1 and name[1] == ":"  # C:/x.csv is absolute on Windows
-    resolved = (base_dir / pure).resolve()
-    inside = resolved.is_relative_to(base_dir.resolve())  # also catches symlinks pointing out
-    if pure.is_absolute() or drive or ".." in pure.parts or not inside or pure.suffix.lower() != ".csv":
-        raise LetterError(
-            [
-                Problem(
-                    path=path,
-                    message=f"{name!r} is not a CSV file name inside the letter's folder",
-                    expected="a relative path to a .csv file, such as signatories.csv",
-                )
-            ]
-        )
-    return base_dir / pure
-
-
 def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: SourceMap) -> list[dict[str, str]]:
     """Read the rows of one CSV signatory file, recording each row's line in `source`."""
-    file_path = _resolve(name, base_dir, path)
+    file_path = resolve_inside(name, base_dir, path, (".csv",), "a CSV file")
     shown = str(file_path)
     try:
         raw = file_path.read_bytes()

@@ -1,0 +1,54 @@
+"""The logo a letter names (``logo: {file: logo.png, alt: ...}``): read from the letter's folder.
+
+Exporters are pure functions of the letter, so the loader reads the image's bytes into the data
+before it is structured into a `openletter.Logo`; the letter's text keeps only the file name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import LetterError, Problem
+from ..model import IMAGE_TYPES, LOGO_MAX_BYTES
+from .folder import resolve_inside
+from .locate import SourceMap
+
+
+def read_logo(data: Any, base_dir: Path | None, source: SourceMap) -> list[Problem]:
+    """Add the bytes of the file that ``logo.file`` names as ``logo.data``; return the problems."""
+    logo = data.get("logo") if isinstance(data, dict) else None
+    if not isinstance(logo, dict) or not isinstance(logo.get("file"), str):
+        return []  # the converter reports a missing or wrong-shaped logo
+    if "data" in logo:
+        return source.locate_all(
+            [
+                Problem(
+                    path=("logo", "data"),
+                    message="unknown field 'data'",
+                    expected="the logo's file and alt; the image is read from the file",
+                )
+            ]
+        )
+    path = ("logo", "file")
+    name = logo["file"]
+    try:
+        file_path = resolve_inside(name, base_dir, path, tuple(IMAGE_TYPES), "an image file")
+        try:
+            with file_path.open("rb") as stream:
+                logo["data"] = stream.read(LOGO_MAX_BYTES + 1)
+        except OSError as error:
+            reason = "was not found" if isinstance(error, FileNotFoundError) else f"cannot be read ({error.strerror})"
+            raise LetterError(
+                [
+                    Problem(
+                        path=path,
+                        message=f"the logo file {name!r} {reason}",
+                        expected="a PNG, JPEG or GIF file next to the letter",
+                    )
+                ]
+            ) from None
+    except LetterError as error:
+        return source.locate_all(error.problems)
+    source.also_read.append(str(file_path))
+    return []
