@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 
 import openletter
 
-pytest_plugins = ["tests.plugin_site", "tests.browser"]
+pytest_plugins = ["tests.plugin_site", "tests.browser", "pytester"]
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "aphr_cambodia" / "letter.md"

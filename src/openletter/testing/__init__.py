@@ -1,0 +1,31 @@
+"""Testing tools for plugin authors: sample letters and the exporter contract suite.
+
+``openletter.testing`` is also a pytest plugin (registered through the ``pytest11`` entry point,
+so it is active wherever openletter is installed). It adds the ``openletter_sample`` fixture
+(each sample letter in turn) and the ``openletter_samples`` fixture (all of them by name); the
+contract itself is the `ExporterContract` class::
+
+    from openletter.testing import ExporterContract
+
+    class TestTxtContract(ExporterContract):
+        format = "txt"
+
+See docs/plugins.md, "Testing a plugin".
+"""
+
+from __future__ import annotations
+
+from .contract import ExporterContract, ImpureRender, guard_purity, textual_media_type
+from .samples import SAMPLE_FOLDER, SAMPLE_NAMES, sample_letter, sample_letters, sample_phrases
+
+__all__ = [
+    "SAMPLE_FOLDER",
+    "SAMPLE_NAMES",
+    "ExporterContract",
+    "ImpureRender",
+    "guard_purity",
+    "sample_letter",
+    "sample_letters",
+    "sample_phrases",
+    "textual_media_type",
+]

@@ -1,0 +1,186 @@
+"""openletter.testing: the contract suite catches each way an exporter can break it."""
+
+from __future__ import annotations
+
+import pytest
+
+from openletter.testing import SAMPLE_NAMES, sample_letter, sample_letters
+
+GOOD = """
+def good(letter):
+    names = [o.name for o in letter.organisations()] + [p.name for p in letter.people()]
+    return "\\n".join([letter.title, letter.salutation or "", letter.closing or "", *names])
+"""
+
+PER_SAMPLE = {
+    "test_renders_without_error",
+    "test_output_is_deterministic",
+    "test_output_matches_its_media_type",
+    "test_no_network_and_no_files_written",
+    "test_text_of_the_letter_is_in_the_output",
+}
+
+BROKEN: dict[str, tuple[str, str, set[str]]] = {
+    "random": (
+        "import os\ndef render(letter, options):\n    return good(letter) + os.urandom(4).hex()",
+        "text/plain",
+        {"test_output_is_deterministic"},
+    ),
+    "network": (
+        "import socket\n"
+        "def render(letter, options):\n"
+        "    try:\n"
+        "        socket.create_connection(('127.0.0.1', 9), timeout=0.01).close()\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    return good(letter)",
+        "text/plain",
+        {"test_no_network_and_no_files_written"},
+    ),
+    "writes": (
+        "import tempfile\n"
+        "def render(letter, options):\n"
+        "    with tempfile.TemporaryFile() as f:\n"
+        "        f.write(b'x')\n"
+        "    return good(letter)",
+        "text/plain",
+        {"test_no_network_and_no_files_written"},
+    ),
+    "not_json": (
+        "def render(letter, options):\n    return good(letter)",
+        "application/json",
+        {"test_output_matches_its_media_type", "test_text_of_the_letter_is_in_the_output"},
+    ),
+    "not_pdf": (
+        "def render(letter, options):\n    return good(letter)",
+        "application/pdf",
+        {"test_output_matches_its_media_type"},
+    ),
+    "not_utf8": (
+        "def render(letter, options):\n    return good(letter).encode('utf-16')",
+        "text/plain",
+        {"test_output_matches_its_media_type", "test_text_of_the_letter_is_in_the_output"},
+    ),
+    "no_title": (
+        "def render(letter, options):\n    return 'nothing here'",
+        "text/plain",
+        {"test_text_of_the_letter_is_in_the_output"},
+    ),
+    "raises": (
+        "def render(letter, options):\n    if letter.signatory_count > 1000:\n        raise ValueError('too many')\n"
+        "    return good(letter)",
+        "text/plain",
+        PER_SAMPLE,
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(BROKEN))
+def test_the_contract_catches_a_broken_exporter(pytester: pytest.Pytester, kind: str) -> None:
+    code, media_type, failing = BROKEN[kind]
+    pytester.makepyfile(
+        test_broken=f"""
+import openletter
+from openletter.testing import ExporterContract
+{GOOD}
+{code}
+
+class Plugin:
+    @openletter.hookimpl
+    def openletter_exporters(self):
+        return [openletter.Exporter(name="broken", title="Broken", suffix=".txt",
+                                    media_type="{media_type}", render=render)]
+
+class TestBrokenContract(ExporterContract):
+    format = "broken"
+
+    def registry(self):
+        return openletter.Registry(entry_points=False, plugins=[("broken", Plugin())])
+"""
+    )
+    recorder = pytester.inline_run("-p", "no:cacheprovider", "-q")
+    reports = [r for r in recorder.getreports("pytest_runtest_logreport") if r.failed]
+    assert {r.nodeid.split("::")[-1].split("[")[0] for r in reports} == failing, [r.nodeid for r in reports]
+    if kind == "raises":  # only the sample that breaks it
+        assert {r.nodeid.split("[")[-1] for r in reports} == {"coalition]"}
+
+
+def test_a_correct_exporter_passes_every_contract_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_good="""
+import openletter
+from openletter.testing import ExporterContract
+
+def render(letter, options):
+    names = [o.name for o in letter.organisations()] + [p.name for p in letter.people()]
+    return "\\n".join([letter.title, letter.salutation or "", letter.closing or "", *names])
+
+class Plugin:
+    @openletter.hookimpl
+    def openletter_exporters(self):
+        return [openletter.Exporter(name="good", title="Good", suffix=".txt", media_type="text/plain", render=render)]
+
+class TestGoodContract(ExporterContract):
+    format = "good"
+
+    def registry(self):
+        return openletter.Registry(entry_points=False, plugins=[("good", Plugin())])
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=1 + 5 * len(SAMPLE_NAMES))
+
+
+def test_a_missing_format_fails_naming_the_formats_there_are(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_missing="""
+from openletter.testing import ExporterContract
+
+class TestMissingContract(ExporterContract):
+    format = "nosuchformat"
+    samples = ("minimal",)
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-q")
+    result.stdout.fnmatch_lines(["*no format 'nosuchformat' is installed (formats: json, markdown*"])
+
+
+def test_the_pytest_plugin_is_registered_and_gives_each_sample(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_fixture="""
+def test_sample(openletter_sample):
+    assert openletter_sample.title
+
+def test_samples(openletter_samples):
+    assert len(openletter_samples) == 8
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-q")  # no conftest: the entry point loads it
+    result.assert_outcomes(passed=len(SAMPLE_NAMES) + 1)
+
+
+def test_samples_cover_what_the_contract_promises() -> None:
+    letters = sample_letters()
+    assert set(letters) == set(SAMPLE_NAMES)
+    assert letters["coalition"].signatory_count >= 2000
+    assert letters["arabic_rtl"].language == "ar"
+    assert {letters[n].language for n in ("khmer", "thai_with_logo", "chinese")} == {"km", "th", "zh-Hans"}
+    assert letters["thai_with_logo"].logo is not None
+    assert "<script>" in letters["hostile"].title
+    minimal = letters["minimal"]
+    assert (minimal.addressees, minimal.demands, minimal.date, minimal.salutation) == ((), (), None, None)
+    with pytest.raises(KeyError, match="the samples are: aphr_cambodia"):
+        sample_letter("nope")
+
+
+def test_the_shipped_example_sample_is_the_example(example_text: str) -> None:
+    from openletter.testing import SAMPLE_FOLDER
+
+    assert (SAMPLE_FOLDER / "aphr_cambodia.md").read_text(encoding="utf-8") == example_text
+
+
+@pytest.fixture
+def example_text() -> str:
+    from .conftest import EXAMPLE
+
+    return EXAMPLE.read_text(encoding="utf-8")
