@@ -178,6 +178,21 @@ def test_every_hook_has_an_entry_in_hooks_doc(hook: str) -> None:
     assert " ".join(summary.split()) in " ".join(entry.split()), "the docstring's first line is not in the entry"
 
 
+def test_hook_reference_is_generated_from_hookspecs() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hooks_doc", ROOT / "scripts" / "hooks_doc.py")
+    assert spec is not None and spec.loader is not None
+    hooks_doc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks_doc)
+    text = read(DOCS / "hooks.md")
+    assert hooks_doc.updated(text) == text, "docs/hooks.md is out of date: run python scripts/hooks_doc.py"
+    assert hooks_doc.hooks() == HOOKS_IN_ORDER
+
+
+HOOKS_IN_ORDER = ["openletter_exporters", "openletter_lint"]
+
+
 def test_hooks_doc_mentions_no_hook_that_does_not_exist() -> None:
     mentioned = set(re.findall(r"\bopenletter_\w+", read(DOCS / "hooks.md")))
     assert mentioned - set(HOOKS) == set()

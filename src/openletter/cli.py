@@ -121,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--from", dest="example", default="aphr_cambodia", choices=EXAMPLES, help="the example to start from"
     )
+
+    new_plugin = commands.add_parser(
+        "new-plugin", help="start a plugin package for a new format; its tests pass out of the box"
+    )
+    new_plugin.add_argument("name", metavar="NAME", help="the format's name, such as txt (lower-case, digits, _)")
+    new_plugin.add_argument("-o", "--output", metavar="DIR", help="the folder to create (default: openletter-NAME)")
     return parser
 
 
@@ -300,6 +306,20 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_new_plugin(args: argparse.Namespace) -> int:
+    from .plugin_scaffold import new_plugin
+
+    written = new_plugin(args.name, None if args.output is None else Path(args.output))
+    for path in written:
+        print(f"created {path}")
+    folder = written[0].parent
+    print(
+        f'\nNext:\n  cd {folder}\n  python -m pip install -e ".[test]"\n'
+        f"  openletter formats            # lists {args.name}\n  python -m pytest              # passes as it is"
+    )
+    return EXIT_OK
+
+
 def _cmd_mail(args: argparse.Namespace) -> int:
     from .mail import merge, outputs, recipients, send
 
@@ -370,7 +390,14 @@ def _cmd_mail(args: argparse.Namespace) -> int:
     return EXIT_OK if report.complete else EXIT_INCOMPLETE
 
 
-_COMMANDS = {"build": _cmd_build, "check": _cmd_check, "formats": _cmd_formats, "new": _cmd_new, "mail": _cmd_mail}
+_COMMANDS = {
+    "build": _cmd_build,
+    "check": _cmd_check,
+    "formats": _cmd_formats,
+    "new": _cmd_new,
+    "new-plugin": _cmd_new_plugin,
+    "mail": _cmd_mail,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -48,7 +48,8 @@ def openletter_exporters() -> Sequence[Exporter]:
     ``str`` or ``bytes``, reads no files and opens no connections. It may raise
     `openletter.OptionError` for an option value it cannot use (reported as a usage error); any
     other exception is reported as an error naming the plugin and the format, and the other
-    formats are still written.
+    formats are still written. The contract suite ``openletter.testing.ExporterContract``
+    checks all of this on openletter's sample letters (see docs/plugins.md).
 
     :return: the exporters this plugin provides (an empty sequence is fine).
 

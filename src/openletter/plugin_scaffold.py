@@ -1,0 +1,59 @@
+"""``openletter new-plugin NAME``: start a plugin package whose tests pass out of the box."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from string import Template
+
+from ._version import __version__
+from .errors import OutputError
+
+TEMPLATE = Path(__file__).resolve().parent / "plugin_template"
+"""The package template: ``*.tmpl`` files with ``$$name``-style placeholders."""
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+def _files(name: str) -> dict[str, str]:
+    module = f"openletter_{name}"
+    return {
+        "pyproject.toml": "pyproject.toml.tmpl",
+        "README.md": "README.md.tmpl",
+        f"src/{module}/__init__.py": "src/__init__.py.tmpl",
+        f"src/{module}/py.typed": "",
+        f"tests/test_{name}.py": "tests/test_plugin.py.tmpl",
+    }
+
+
+def new_plugin(name: str, folder: Path | None = None) -> list[Path]:
+    """Write the package for format `name` into `folder` (default ``openletter-NAME``).
+
+    The folder must not exist or be empty; nothing is overwritten.
+    """
+    if not _NAME.match(name):
+        raise OutputError(
+            f"{name!r} cannot be a format name: use lower-case letters, digits and '_', starting with a letter"
+        )
+    folder = folder if folder is not None else Path(f"openletter-{name.replace('_', '-')}")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise OutputError(f"{folder} already exists and is not an empty folder; choose a new folder name")
+    values = {
+        "name": name,
+        "dist": f"openletter-{name.replace('_', '-')}",
+        "module": f"openletter_{name}",
+        "title": f"{name.replace('_', ' ').capitalize()} (from the openletter-{name.replace('_', '-')} plugin)",
+        "openletter_version": __version__,
+    }
+    written = []
+    try:
+        for target, source in _files(name).items():
+            text = Template((TEMPLATE / source).read_text(encoding="utf-8")).substitute(values) if source else ""
+            path = folder / target
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8", newline="\n") as handle:  # never overwrite
+                handle.write(text)
+            written.append(path)
+    except OSError as error:
+        raise OutputError(f"cannot create {folder}: {error.strerror or error}") from None
+    return written

@@ -1,0 +1,73 @@
+"""``openletter new-plugin``: the package it writes installs, registers its format and passes its tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from openletter.cli import EXIT_OK, EXIT_OUTPUT, main
+from openletter.testing import SAMPLE_NAMES
+
+from .conftest import EXAMPLE
+
+
+def run(*command: str, cwd: Path, site: Path) -> str:
+    environment = {**os.environ, "PYTHONPATH": str(site)}
+    environment.pop("PYTEST_ADDOPTS", None)
+    done = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_new_plugin_passes_its_own_tests_out_of_the_box(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    package = tmp_path / "openletter-shout"
+    assert main(["new-plugin", "shout", "-o", str(package)]) == EXIT_OK
+    assert "python -m pip install -e" in capsys.readouterr().out
+    site = tmp_path / "site"
+    # What `pip install -e ".[test]"` does, without the network and outside the test environment.
+    run(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(site),
+        str(package), cwd=tmp_path, site=site)  # fmt: skip
+    formats = run(sys.executable, "-m", "openletter", "formats", cwd=package, site=site)
+    assert re.search(r"^shout\s+\.shout\.txt\s+text/plain", formats, re.M), formats
+    run(sys.executable, "-m", "openletter", "build", str(EXAMPLE), "-t", "shout", "-o", str(tmp_path / "out"),
+        cwd=package, site=site)  # fmt: skip
+    assert (tmp_path / "out" / "letter.shout.txt").read_text(encoding="utf-8").startswith("Open Letter to the US")
+    tests = run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=package, site=site)
+    assert f"{2 + 5 * len(SAMPLE_NAMES)} passed" in tests, tests
+
+
+def test_new_plugin_writes_the_package_files(tmp_path: Path) -> None:
+    assert main(["new-plugin", "my_format", "-o", str(tmp_path / "p")]) == EXIT_OK
+    files = sorted(str(p.relative_to(tmp_path / "p")) for p in (tmp_path / "p").rglob("*") if p.is_file())
+    assert files == [
+        "README.md",
+        "pyproject.toml",
+        "src/openletter_my_format/__init__.py",
+        "src/openletter_my_format/py.typed",
+        "tests/test_my_format.py",
+    ]
+    pyproject = (tmp_path / "p" / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'name = "openletter-my-format"' in pyproject
+    assert '[project.entry-points.openletter]\nmy_format = "openletter_my_format"' in pyproject
+    assert "$" not in pyproject
+
+
+@pytest.mark.parametrize("name", ["Txt", "1st", "my-format", "a b", "../x", ""])
+def test_a_bad_name_is_refused(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new-plugin", name, "-o", str(tmp_path / "p")]) == EXIT_OUTPUT
+    assert "cannot be a format name" in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
+
+
+def test_an_existing_folder_is_never_overwritten(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "pyproject.toml").write_text("mine", encoding="utf-8")
+    assert main(["new-plugin", "txt", "-o", str(tmp_path / "p")]) == EXIT_OUTPUT
+    assert "already exists" in capsys.readouterr().err
+    assert (tmp_path / "p" / "pyproject.toml").read_text(encoding="utf-8") == "mine"
