@@ -45,6 +45,9 @@ def example_letter() -> openletter.Letter:
 
 @pytest.fixture(autouse=True)
 def _no_user_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see exactly the plugins they set up, not whatever else is installed."""
+    """Tests see exactly the plugins they set up, not whatever else is installed (such as
+    plugins/openletter-pdf in CI, whose own tests run it): installed plugins are not loaded,
+    unless a test installs its own with the `plugin_site` fixture."""
     monkeypatch.delenv("OPENLETTER_DISABLE_PLUGINS", raising=False)
-    monkeypatch.delenv("OPENLETTER_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    monkeypatch.setenv("OPENLETTER_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.setattr(openletter.plugins, "_default", None)  # the cached registry, built afresh

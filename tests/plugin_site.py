@@ -38,10 +38,32 @@ class PluginSite:
         return name
 
 
+def _installed_in(entry_point: object, root: Path) -> bool:
+    path = getattr(getattr(entry_point, "dist", None), "_path", None)
+    return path is not None and Path(path).resolve().is_relative_to(root.resolve())
+
+
 @pytest.fixture
 def plugin_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginSite]:
+    import importlib.metadata
+
     root = tmp_path / "site-packages"
     root.mkdir()
+    # Entry-point plugins are loaded, but only those installed here: the test sees exactly the
+    # plugins it installs, not others in the environment (such as plugins/openletter-pdf in CI).
+    real_entry_points = importlib.metadata.entry_points
+    installed = sorted({ep.name for ep in real_entry_points(group="openletter")})
+
+    def entry_points(**selection: str) -> importlib.metadata.EntryPoints:
+        found = real_entry_points(**selection)
+        if selection.get("group") != "openletter":
+            return found
+        return importlib.metadata.EntryPoints(ep for ep in found if _installed_in(ep, root))
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    monkeypatch.delenv("OPENLETTER_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    if installed:  # for openletter run in a subprocess
+        monkeypatch.setenv("OPENLETTER_DISABLE_PLUGINS", ",".join(installed))
     monkeypatch.syspath_prepend(str(root))
     monkeypatch.setenv("PYTHONPATH", str(root))
     site = PluginSite(root, monkeypatch)

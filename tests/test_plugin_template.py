@@ -19,6 +19,7 @@ from .conftest import EXAMPLE
 def run(*command: str, cwd: Path, site: Path) -> str:
     environment = {**os.environ, "PYTHONPATH": str(site)}
     environment.pop("PYTEST_ADDOPTS", None)
+    environment.pop("OPENLETTER_DISABLE_PLUGIN_AUTOLOAD", None)  # the new plugin is found by its entry point
     done = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout

@@ -1,0 +1,887 @@
+"""Build the Word document (imported by `openletter_docx.render` on first use: python-docx is heavy).
+
+Layout, top to bottom: letterhead (logo and the first signing organisation), title, subtitle,
+date line, addressees, subject, salutation, sections, numbered demands, closing, signatories (in
+two columns when there are many), postscript, "About" paragraphs, numbered notes. Every paragraph
+has a built-in Word style, so editing the style edits every paragraph that uses it.
+
+Letter text is untrusted. It only ever becomes the text of runs (``w:t``), never XML, a field or a
+relationship of its own: the one field in the document is the page number this module writes, and
+the only external relationships are hyperlinks whose address is ``http``, ``https`` or ``mailto``
+(any other link keeps its text and loses its address).
+
+Markdown is read with openletter's shared parser; endnote markers are numbered as in every other
+format (`openletter.markdown.footnote_env`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import docx
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Inches, Pt, RGBColor, Twips
+from docx.text.paragraph import Paragraph
+
+from openletter import Letter, Organisation, OrganisationGroup, Person
+from openletter.exporters.html import display_date, labels, text_direction
+from openletter.markdown import footnote_env, parser
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.section import Section
+    from markdown_it.token import Token
+
+LONG_LIST = 12
+"""More signatories than this are set in two columns."""
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+"""The timestamp of every file inside the .docx (the earliest a zip file can hold)."""
+
+FALLBACK_DATE = dt.date(2000, 1, 1)
+"""The document's created/modified date when the letter has no date."""
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+"""Link addresses that become hyperlinks; any other link is written as its text alone."""
+
+# Element order inside w:pPr, w:rPr and w:sectPr (WordprocessingML schema); Word rejects other orders.
+_PPR_ORDER = (
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+)
+_RPR_ORDER = (
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+)
+_SECTPR_ORDER = (
+    "headerReference",
+    "footerReference",
+    "footnotePr",
+    "endnotePr",
+    "type",
+    "pgSz",
+    "pgMar",
+    "paperSrc",
+    "pgBorders",
+    "lnNumType",
+    "pgNumType",
+    "cols",
+    "formProt",
+    "vAlign",
+    "noEndnote",
+    "titlePg",
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+    "sectPrChange",
+)
+
+# --------------------------------------------------------------------------- scripts and fonts
+
+_EAST_ASIAN_LANGUAGES = {"zh", "ja", "ko", "yue", "cmn", "wuu", "hak", "nan"}
+_COMPLEX_LANGUAGES = {
+    "ar", "fa", "ur", "ps", "ckb", "sd", "ug", "ks", "he", "iw", "yi", "dv", "syr", "th", "lo", "km", "my",
+    "hi", "mr", "ne", "sa", "bn", "as", "pa", "gu", "or", "ta", "te", "kn", "ml", "si", "bo", "dz",
+}  # fmt: skip
+
+_COMPLEX_FONTS = {
+    "th": "Noto Sans Thai",
+    "lo": "Noto Sans Lao",
+    "km": "Noto Sans Khmer",
+    "my": "Noto Sans Myanmar",
+    "ar": "Noto Naskh Arabic",
+    "fa": "Noto Naskh Arabic",
+    "ps": "Noto Naskh Arabic",
+    "ckb": "Noto Naskh Arabic",
+    "sd": "Noto Naskh Arabic",
+    "ug": "Noto Naskh Arabic",
+    "ks": "Noto Naskh Arabic",
+    "ur": "Noto Nastaliq Urdu",
+    "he": "Noto Sans Hebrew",
+    "iw": "Noto Sans Hebrew",
+    "yi": "Noto Sans Hebrew",
+    "hi": "Noto Sans Devanagari",
+    "mr": "Noto Sans Devanagari",
+    "ne": "Noto Sans Devanagari",
+    "bn": "Noto Sans Bengali",
+    "ta": "Noto Sans Tamil",
+    "si": "Noto Sans Sinhala",
+}
+"""The complex-script font slot (w:cs) by language; Thai, Khmer, Arabic, Hebrew... use this slot."""
+
+DEFAULT_COMPLEX_FONT = "Noto Sans"
+DEFAULT_EAST_ASIAN_FONT = "Noto Sans CJK SC"
+
+
+def fonts(language: str) -> tuple[str, str]:
+    """The East Asian (w:eastAsia) and complex-script (w:cs) fonts for a letter in `language`."""
+    parts = language.lower().split("-")
+    east_asian = DEFAULT_EAST_ASIAN_FONT
+    if parts[0] == "ja":
+        east_asian = "Noto Sans CJK JP"
+    elif parts[0] == "ko":
+        east_asian = "Noto Sans CJK KR"
+    elif parts[0] in _EAST_ASIAN_LANGUAGES and ({"hant", "tw", "hk", "mo"} & set(parts[1:]) or parts[0] == "yue"):
+        east_asian = "Noto Sans CJK TC"
+    return east_asian, _COMPLEX_FONTS.get(parts[0], DEFAULT_COMPLEX_FONT)
+
+
+_RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
+_COMPLEX_RANGES = ((0x0900, 0x0DFF), (0x0E00, 0x0EFF), (0x0F00, 0x109F), (0x1780, 0x17FF), (0x19E0, 0x19FF))
+_EAST_ASIAN_RANGES = (
+    (0x1100, 0x11FF), (0x2E80, 0x2FFF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x9FFF), (0xA960, 0xA97F),
+    (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF),
+)  # fmt: skip
+
+
+def _in(code: int, ranges: Iterable[tuple[int, int]]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _script(char: str) -> str | None:
+    """The font slot a character needs: ``rtl``, ``cs`` (complex), ``ea`` (East Asian), ``l``, or
+    None for neutral characters (spaces, digits, punctuation, marks) that go with their neighbours."""
+    code = ord(char)
+    if code < 0x0590:
+        return "l" if unicodedata.category(char)[0] == "L" else None
+    if _in(code, _RTL_RANGES):
+        return "rtl"
+    if _in(code, _COMPLEX_RANGES):
+        return "cs"
+    if _in(code, _EAST_ASIAN_RANGES):
+        return "ea"
+    if unicodedata.bidirectional(char) in ("R", "AL"):
+        return "rtl"
+    return "l" if unicodedata.category(char)[0] == "L" else None
+
+
+def segments(text: str) -> list[tuple[str, str]]:
+    """Split `text` into runs by script, as Word does: ``[(text, slot), ...]`` (see `_script`)."""
+    if text.isascii():
+        return [(text, "l")]
+    out: list[tuple[str, str]] = []
+    start, current = 0, None
+    for index, char in enumerate(text):
+        kind = _script(char)
+        if kind is None or kind == current:
+            continue
+        if current is not None:
+            out.append((text[start:index], current))
+            start = index
+        current = kind
+    out.append((text[start:], current or "l"))
+    return out
+
+
+def safe_url(url: str) -> bool:
+    """True for the addresses a hyperlink may have: absolute http(s) with a host, or mailto."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    scheme = parts.scheme.lower()
+    if scheme not in SAFE_SCHEMES:
+        return False
+    return bool(parts.path) if scheme == "mailto" else bool(parts.netloc)
+
+
+# --------------------------------------------------------------------------- XML helpers
+
+
+def _insert(parent: Any, child: Any, order: Sequence[str]) -> Any:
+    """Insert `child` into `parent` at its place in the schema's `order`, replacing one of its kind."""
+    name = child.tag.rpartition("}")[2]
+    existing = parent.find(qn(f"w:{name}"))
+    if existing is not None:
+        parent.replace(existing, child)
+        return child
+    later = {qn(f"w:{tag}") for tag in order[order.index(name) + 1 :]}
+    for position, sibling in enumerate(parent):
+        if sibling.tag in later:
+            parent.insert(position, child)
+            return child
+    parent.append(child)
+    return child
+
+
+def _element(tag: str, **attributes: str) -> Any:
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def _add_text(run: Any, text: str) -> None:
+    """Append `text` to a w:r element: w:t pieces, w:tab for tabs, w:br for line ends."""
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            run.append(OxmlElement("w:br"))
+        for index, piece in enumerate(line.split("\t")):
+            if index:
+                run.append(OxmlElement("w:tab"))
+            if piece:
+                element = OxmlElement("w:t")
+                if piece != piece.strip():
+                    element.set(qn("xml:space"), "preserve")
+                element.text = piece
+                run.append(element)
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Rewrite a zip file with fixed timestamps and attributes, [Content_Types].xml first, then by name."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(source.namelist(), key=lambda name: (name != "[Content_Types].xml", name))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def _format_date(date: dt.date, language: str) -> str:
+    """A long date in the letter's language (as the html format writes it)."""
+    for tag in (language, language.split("-", maxsplit=1)[0]):
+        try:
+            locale = Locale.parse(tag, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
+        return str(format_date(date, format="long", locale=locale))
+    return date.isoformat()
+
+
+# --------------------------------------------------------------------------- the writer
+
+
+class _Writer:
+    """One letter's document, written top to bottom."""
+
+    def __init__(self, letter: Letter, page_size: tuple[int, int]) -> None:
+        self.letter = letter
+        self.rtl = text_direction(letter.language) == "rtl"
+        self.words = labels(letter.language)
+        self.doc: Document = docx.Document()
+        self.md = parser()
+        self.env = footnote_env([reference.id for reference in letter.references])
+        self.addressees = {a.id: a for a in letter.addressees if a.id is not None}
+        self._style_ids: dict[str, str] = {}
+        self._end = self.doc.element.body.get_or_add_sectPr()  # paragraphs go before it
+        self._drop_thumbnail()
+        self._set_up_styles()
+        self._set_up_page(page_size)
+        self._set_properties()
+
+    # ----------------------------------------------------------------------- set-up
+
+    def _drop_thumbnail(self) -> None:
+        """python-docx's template carries a thumbnail of an empty page: leave it out."""
+        rels = self.doc.part.package.rels
+        for r_id in [r_id for r_id, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+            del rels[r_id]
+
+    def _set_up_styles(self) -> None:
+        styles = self.doc.styles
+        east_asian, complex_script = fonts(self.letter.language)
+        root = styles.element
+        # Fonts: East Asian and complex-script slots named outright (the template's theme has none).
+        for rfonts in root.iter(qn("w:rFonts")):
+            for theme, attribute, font in (
+                ("w:eastAsiaTheme", "w:eastAsia", east_asian),
+                ("w:cstheme", "w:cs", complex_script),
+            ):
+                if rfonts.get(qn(theme)) is not None:
+                    del rfonts.attrib[qn(theme)]
+                    rfonts.set(qn(attribute), font)
+        defaults = root.find(qn("w:docDefaults"))
+        run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        rfonts = run_defaults.find(qn("w:rFonts"))
+        rfonts.set(qn("w:eastAsia"), east_asian)
+        rfonts.set(qn("w:cs"), complex_script)
+        # Language: Latin, East Asian and complex-script text are each tagged with the letter's
+        # language when it is written in such a script, else with Word's usual defaults.
+        language = self.letter.language
+        primary = language.lower().split("-")[0]
+        _insert(
+            run_defaults,
+            _element(
+                "w:lang",
+                val=language,
+                eastAsia=language if primary in _EAST_ASIAN_LANGUAGES else "zh-CN",
+                bidi=language if primary in _COMPLEX_LANGUAGES else "ar-SA",
+            ),
+            _RPR_ORDER,
+        )
+        if self.rtl:
+            paragraph_defaults = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+            _insert(paragraph_defaults, _element("w:bidi"), _PPR_ORDER)
+            _insert(run_defaults, _element("w:rtl"), _RPR_ORDER)
+
+        def paragraph_style(
+            name: str,
+            *,
+            builtin: bool = True,
+            bold: bool = False,
+            size: float | None = None,
+            before: float | None = None,
+            after: float | None = None,
+            keep_with_next: bool = False,
+        ) -> None:
+            if name in [s.name for s in styles]:
+                return
+            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=builtin)
+            style.base_style = styles["Normal"]
+            style.next_paragraph_style = styles["Normal"]
+            style.quick_style = True
+            if bold:
+                style.font.bold = True
+                _insert(style.element.get_or_add_rPr(), _element("w:bCs"), _RPR_ORDER)
+            if size is not None:
+                style.font.size = Pt(size)
+                _insert(style.element.get_or_add_rPr(), _element("w:szCs", val=str(int(size * 2))), _RPR_ORDER)
+            if before is not None:
+                style.paragraph_format.space_before = Pt(before)
+            if after is not None:
+                style.paragraph_format.space_after = Pt(after)
+            if keep_with_next:
+                style.paragraph_format.keep_with_next = True
+
+        paragraph_style("Letterhead", builtin=False, bold=True, size=14, after=18)
+        paragraph_style("Date", after=12)
+        paragraph_style("Salutation", before=12)
+        paragraph_style("Closing", before=12, keep_with_next=True)
+        paragraph_style("Signature", after=3)
+        styles["Letterhead"].font.color.rgb = RGBColor(0x1F, 0x38, 0x64)
+
+        # Word's own character styles (not flagged custom: Word knows them by name).
+        hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
+        hyperlink.base_style = styles["Default Paragraph Font"]
+        hyperlink.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+        hyperlink.font.underline = True
+        code = styles.add_style("HTML Code", WD_STYLE_TYPE.CHARACTER, builtin=True)
+        code.base_style = styles["Default Paragraph Font"]
+        code.font.name = "Courier New"
+
+    def _set_up_page(self, page_size: tuple[int, int]) -> None:
+        section = self.doc.sections[0]
+        width, height = page_size
+        section.page_width = Twips(width)
+        section.page_height = Twips(height)
+        margin = Cm(2.5) if width < 12000 else Inches(1)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = margin
+        section.header_distance = section.footer_distance = Cm(1.25)
+        if self.rtl:
+            _insert(section._sectPr, _element("w:bidi"), _SECTPR_ORDER)
+        footer = section.footer.paragraphs[0]
+        footer.style = self.doc.styles["Footer"]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if self.rtl:
+            _insert(footer._p.get_or_add_pPr(), _element("w:bidi"), _PPR_ORDER)
+        # The page number: a PAGE field (the only field in the document).
+        for kind, content in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
+            run = footer.add_run()
+            if kind == "instr":
+                instruction = OxmlElement("w:instrText")
+                instruction.set(qn("xml:space"), "preserve")
+                instruction.text = content
+                run._r.append(instruction)
+            elif kind == "text":
+                run.text = content
+            else:
+                run._r.append(_element("w:fldChar", fldCharType=kind))
+
+    def _set_properties(self) -> None:
+        letter = self.letter
+        properties = self.doc.core_properties
+        organisations = list(letter.organisations())
+        people = list(letter.people())
+        author = organisations[0].name if organisations else people[0].name if people else ""
+        moment = dt.datetime.combine(letter.date or FALLBACK_DATE, dt.time(0, 0), tzinfo=dt.UTC)
+        properties.title = letter.title
+        properties.subject = letter.subject or letter.subtitle or ""
+        properties.author = author
+        properties.last_modified_by = author
+        properties.language = letter.language
+        properties.keywords = ", ".join(letter.keywords)
+        properties.comments = ""
+        properties.category = ""
+        properties.identifier = letter.url or ""
+        properties.revision = 1
+        properties.created = moment
+        properties.modified = moment
+
+    # ----------------------------------------------------------------------- paragraphs and runs
+
+    def style_id(self, name: str) -> str:
+        """The id of the style called `name` (looked up once: python-docx's lookup is slow)."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
+    def paragraph(self, style: str) -> Paragraph:
+        """A new paragraph at the end of the body, in `style` (right-to-left in an RTL letter)."""
+        p = OxmlElement("w:p")
+        if style != "Normal" or self.rtl:
+            properties = OxmlElement("w:pPr")
+            if style != "Normal":
+                properties.append(_element("w:pStyle", val=self.style_id(style)))
+            if self.rtl:
+                properties.append(_element("w:bidi"))
+            p.append(properties)
+        self._end.addprevious(p)
+        return Paragraph(p, self.doc._body)
+
+    def text(
+        self,
+        paragraph: Paragraph,
+        text: str,
+        *,
+        style: str | None = None,
+        bold: bool = False,
+        italic: bool = False,
+        superscript: bool = False,
+        into: Any = None,
+    ) -> None:
+        """Add `text` as runs (one per script) with a character style and direct formatting."""
+        if not text:
+            return
+        parent = paragraph._p if into is None else into
+        for piece, script in segments(text):
+            properties = []
+            if style is not None:
+                properties.append(_element("w:rStyle", val=self.style_id(style)))
+            if script in ("rtl", "cs"):
+                properties.append(_element("w:rFonts", hint="cs"))
+            elif script == "ea":
+                properties.append(_element("w:rFonts", hint="eastAsia"))
+            if bold:
+                properties += [_element("w:b"), _element("w:bCs")]
+            if italic:
+                properties += [_element("w:i"), _element("w:iCs")]
+            if superscript:
+                properties.append(_element("w:vertAlign", val="superscript"))
+            if script in ("rtl", "cs"):
+                properties.append(_element("w:rtl" if script == "rtl" else "w:cs"))
+            r = OxmlElement("w:r")
+            if properties:
+                run_properties = OxmlElement("w:rPr")
+                run_properties.extend(properties)
+                r.append(run_properties)
+            _add_text(r, piece)
+            parent.append(r)
+
+    def hyperlink(self, paragraph: Paragraph, url: str) -> Any:
+        """A w:hyperlink at the end of `paragraph` for a safe `url`, or None (the text stays plain)."""
+        if not safe_url(url):
+            return None
+        r_id = self.doc.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        element = OxmlElement("w:hyperlink")
+        element.set(qn("r:id"), r_id)
+        element.set(qn("w:history"), "1")
+        paragraph._p.append(element)
+        return element
+
+    def line_break(self, paragraph: Paragraph, into: Any = None) -> None:
+        run = paragraph.add_run()
+        run.add_break()
+        if into is not None:
+            into.append(run._r)
+
+    def numbering(self, style: str, start: int = 1) -> int:
+        """A new numbering instance for a list in `style`, counting from `start` (a list restarts)."""
+        numbering = self.doc.part.numbering_part.element
+        style_num = self.doc.styles[style].element.pPr.numPr.numId.val
+        abstract = numbering.num_having_numId(style_num).abstractNumId.val
+        num = numbering.add_num(abstract)
+        num.add_lvlOverride(ilvl=0).add_startOverride(start)
+        return int(num.numId)
+
+    def number(self, paragraph: Paragraph, num_id: int) -> None:
+        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num_id
+
+    # ----------------------------------------------------------------------- Markdown
+
+    def inline(self, paragraph: Paragraph, children: Sequence[Token], *, strong: bool = False) -> None:
+        """Write inline Markdown tokens into `paragraph`."""
+        bold = 1 if strong else 0
+        italic = 0
+        link: Any = None
+        for token in children:
+            kind = token.type
+            if kind in ("text", "code_inline", "softbreak", "image", "footnote_ref", "html_inline"):
+                text = token.content
+                superscript = False
+                if kind == "softbreak":
+                    text = " "
+                elif kind == "footnote_ref":
+                    text, superscript = str(int(token.meta["id"]) + 1), True
+                styles = [
+                    name
+                    for name, on in (("HTML Code", kind == "code_inline"), ("Hyperlink", link is not None),
+                                     ("Strong", bold > 0), ("Emphasis", italic > 0))
+                    if on
+                ]  # fmt: skip
+                self.text(
+                    paragraph,
+                    text,
+                    style=styles[0] if styles else None,
+                    bold=bold > 0 and styles[0] != "Strong",
+                    italic=italic > 0 and styles[0] != "Emphasis",
+                    superscript=superscript,
+                    into=link,
+                )
+            elif kind == "hardbreak":
+                self.line_break(paragraph, link)
+            elif kind == "strong_open":
+                bold += 1
+            elif kind == "strong_close":
+                bold -= 1
+            elif kind == "em_open":
+                italic += 1
+            elif kind == "em_close":
+                italic -= 1
+            elif kind == "link_open":
+                link = self.hyperlink(paragraph, str(token.attrs.get("href", "")))
+            elif kind == "link_close":
+                link = None
+
+    def inline_markdown(self, paragraph: Paragraph, text: str, *, strong: bool = False) -> None:
+        """Write one line of inline Markdown (a heading) into `paragraph`."""
+        for token in self.md.parseInline(text, self.env):
+            self.inline(paragraph, token.children or [], strong=strong)
+
+    def markdown(
+        self,
+        text: str,
+        *,
+        item: tuple[str, int] | None = None,
+        lead: Callable[[Paragraph], None] | None = None,
+    ) -> Paragraph | None:
+        """Write Markdown blocks; return the last paragraph written.
+
+        With `item` (a list style and its numbering instance), the text is one item of that list:
+        its first paragraph is numbered, the next ones continue the item, nested lists go one
+        level deeper. `lead` writes something at the start of the first paragraph (a label).
+        """
+        tokens = self.md.parse(text, self.env)
+        lists: list[tuple[bool, int | None]] = []  # open lists: ordered?, numbering instance
+        items: list[bool] = []  # open list items: first paragraph written?
+        quotes = 0
+        first_done = False
+        last: Paragraph | None = None
+        base_depth = 1 if item else 0
+
+        def style_for(heading: str | None) -> tuple[str, int | None, bool]:
+            """The paragraph style, numbering instance and boldness of the next block."""
+            nonlocal first_done
+            if items:
+                depth = min(base_depth + len(lists), 3)
+                suffix = "" if depth == 1 else f" {depth}"
+                ordered, num_id = lists[-1]
+                if not items[-1]:
+                    items[-1] = True
+                    return ("List Number" if ordered else "List Bullet") + suffix, num_id, heading is not None
+                return "List Continue" + suffix, None, heading is not None
+            if item is not None:
+                if not first_done:
+                    first_done = True
+                    return item[0], item[1], heading is not None
+                return "List Continue", None, heading is not None
+            if quotes:
+                return "Quote", None, heading is not None
+            if heading is not None:
+                return f"Heading {min(max(int(heading[1]) - 1, 2), 6)}", None, False
+            return "Normal", None, False
+
+        def start(style: str, num_id: int | None) -> Paragraph:
+            nonlocal lead, last
+            paragraph = self.paragraph(style)
+            if num_id is not None:
+                self.number(paragraph, num_id)
+            if lead is not None:
+                lead(paragraph)
+                lead = None
+            last = paragraph
+            return paragraph
+
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "bullet_list_open":
+                lists.append((False, None))
+            elif kind == "ordered_list_open":
+                depth = min(base_depth + len(lists) + 1, 3)
+                style = "List Number" + ("" if depth == 1 else f" {depth}")
+                lists.append((True, self.numbering(style, int(str(token.attrs.get("start", 1))))))
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+            elif kind == "list_item_open":
+                items.append(False)
+            elif kind == "list_item_close":
+                items.pop()
+            elif kind == "blockquote_open":
+                quotes += 1
+            elif kind == "blockquote_close":
+                quotes -= 1
+            elif kind in ("paragraph_open", "heading_open"):
+                style, num_id, strong = style_for(token.tag if kind == "heading_open" else None)
+                paragraph = start(style, num_id)
+                self.inline(paragraph, tokens[index + 1].children or [], strong=strong)
+            elif kind in ("fence", "code_block"):
+                style, num_id, _ = style_for(None)
+                paragraph = start("macro" if num_id is None else style, num_id)
+                self.text(paragraph, token.content.rstrip("\n"), style=None if num_id is None else "HTML Code")
+            elif kind == "hr":
+                paragraph = start("Normal", None)
+                borders = _element("w:pBdr")
+                borders.append(_element("w:bottom", val="single", sz="6", space="1", color="auto"))
+                _insert(paragraph._p.get_or_add_pPr(), borders, _PPR_ORDER)
+        return last
+
+    # ----------------------------------------------------------------------- the letter's parts
+
+    def build(self) -> None:
+        letter = self.letter
+        words = self.words
+        organisations = list(letter.organisations())
+        sender = organisations[0] if organisations else None
+        if letter.logo is not None or sender is not None:
+            paragraph = self.paragraph("Letterhead")
+            if letter.logo is not None:
+                self.logo(paragraph)
+            if sender is not None:
+                if letter.logo is not None:
+                    paragraph.add_run("\t")
+                self.text(paragraph, sender.name)
+        self.text(self.paragraph("Title"), letter.title)
+        if letter.subtitle:
+            self.text(self.paragraph("Subtitle"), letter.subtitle)
+        dateline = words["comma"].join(x for x in (letter.place, display_date(letter)) if x)
+        if dateline:
+            self.text(self.paragraph("Date"), dateline)
+        for label, people in ((words["to"], letter.recipients), (words["cc"], letter.copied)):
+            if people:
+                paragraph = self.paragraph("Normal")
+                self.text(paragraph, f"{label}: ", style="Strong")
+                for number, person in enumerate(people):
+                    if number:
+                        self.text(paragraph, words["semicolon"])
+                    name = " ".join(x for x in (person.honorific, person.name) if x)
+                    self.text(paragraph, words["comma"].join(x for x in (name, person.role, person.organisation) if x))
+                    if person.email:
+                        self.text(paragraph, " ")
+                        link = self.hyperlink(paragraph, f"mailto:{person.email}")
+                        self.text(paragraph, person.email, style="Hyperlink", into=link)
+        if letter.subject:
+            paragraph = self.paragraph("Normal")
+            self.text(paragraph, f"{words['subject']}: ", style="Strong")
+            self.text(paragraph, letter.subject)
+        if letter.salutation:
+            self.text(self.paragraph("Salutation"), letter.salutation)
+        for section in letter.sections:
+            if section.heading:
+                self.inline_markdown(self.paragraph("Heading 1"), section.heading)
+            self.markdown(section.text)
+        if letter.demands:
+            self.text(self.paragraph("Heading 1"), words["demands"])
+            num_id = self.numbering("List Number")
+            for demand in letter.demands:
+                last = self.markdown(demand.text, item=("List Number", num_id))
+                notes = []
+                if demand.target is not None:
+                    notes.append(f"{words['to']}: {self.addressees[demand.target].name}")
+                if demand.deadline is not None:
+                    notes.append(f"{words['by']} {_format_date(demand.deadline, letter.language)}")
+                if notes and last is not None:
+                    self.text(last, f" ({words['semicolon'].join(notes)})", style="Emphasis")
+        if letter.closing:
+            self.text(self.paragraph("Closing"), letter.closing)
+        self.signatories()
+        if letter.postscript:
+            self.markdown(letter.postscript, lead=self.postscript_label)
+        for organisation in organisations:
+            if organisation.description is not None:
+                self.text(self.paragraph("Heading 2"), f"{words['about']} {organisation.name}")
+                self.markdown(organisation.description)
+        if letter.references:
+            self.text(self.paragraph("Heading 1"), words["notes"])
+            num_id = self.numbering("List Number")
+            for reference in letter.references:
+                self.markdown(reference.text, item=("List Number", num_id))
+
+    def postscript_label(self, paragraph: Paragraph) -> None:
+        """The "P.S." label at the start of the postscript, set off from the signatories above."""
+        paragraph.paragraph_format.space_before = Pt(12)
+        self.text(paragraph, f"{self.words['postscript']} ", style="Strong")
+
+    def logo(self, paragraph: Paragraph) -> None:
+        """The logo, 1.8 cm high (at most 7 cm wide), described by its alt text; the alt text
+        alone if python-docx cannot read the image."""
+        logo = self.letter.logo
+        assert logo is not None
+        try:
+            image = Image.from_blob(logo.data)
+            native_width, native_height = int(image.width), int(image.height)
+        except Exception:  # noqa: BLE001 -- any image python-docx cannot read: the letterhead keeps the alt text
+            native_width = native_height = 0
+        if native_width <= 0 or native_height <= 0:
+            self.text(paragraph, logo.alt)
+            return
+        height = int(Cm(1.8))
+        width = height * native_width // native_height
+        if width > int(Cm(7)):
+            width = int(Cm(7))
+            height = width * native_height // native_width
+        shape = paragraph.add_run().add_picture(io.BytesIO(logo.data), width=Emu(width), height=Emu(height))
+        properties = shape._inline.docPr
+        properties.set("name", "Logo")
+        properties.set("descr", logo.alt)
+
+    def signatories(self) -> None:
+        letter = self.letter
+        words = self.words
+        if letter.signatory_count > 1:  # one signatory signs below the closing, with no heading
+            self.text(self.paragraph("Heading 1"), words["signatories"])
+        columns = letter.signatory_count > LONG_LIST
+        if columns:
+            self._columns(self.doc.add_section(WD_SECTION.CONTINUOUS), 2)
+        for group in letter.signatories:
+            if group.heading:
+                self.text(self.paragraph("Heading 2"), group.heading)
+            members: Sequence[Organisation | Person] = (
+                group.organisations if isinstance(group, OrganisationGroup) else group.people
+            )
+            for member in members:
+                self.signatory(self.paragraph("Signature"), member)
+        if columns:
+            self._columns(self.doc.add_section(WD_SECTION.CONTINUOUS), 1)
+
+    def signatory(self, paragraph: Paragraph, member: Organisation | Person) -> None:
+        comma = self.words["comma"]
+        if isinstance(member, Organisation):
+            link = self.hyperlink(paragraph, member.url) if member.url else None
+            self.text(paragraph, member.name, style="Strong", into=link)
+            if member.short_name and member.short_name not in member.name:
+                self.text(paragraph, f" ({member.short_name})")
+            if member.country:
+                self.text(paragraph, f"{comma}{member.country}")
+        else:
+            self.text(paragraph, " ".join(x for x in (member.honorific, member.name) if x), style="Strong")
+            for extra in (member.title, member.affiliation):
+                if extra:
+                    self.text(paragraph, f"{comma}{extra}")
+            if member.country:
+                self.text(paragraph, f" ({member.country})")
+
+    def _columns(self, section: Section, count: int) -> None:
+        properties = section._sectPr
+        columns = properties.find(qn("w:cols"))
+        if columns is None:
+            columns = _insert(properties, _element("w:cols"), _SECTPR_ORDER)
+        if count > 1:
+            columns.set(qn("w:num"), str(count))
+        elif qn("w:num") in columns.attrib:
+            del columns.attrib[qn("w:num")]
+        columns.set(qn("w:space"), "567")
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.doc.save(out)
+        return _stable_zip(out.getvalue())
+
+
+def render_docx(letter: Letter, *, page_size: tuple[int, int]) -> bytes:
+    """The letter as a .docx file's bytes, on pages of `page_size` (width, height in twips)."""
+    writer = _Writer(letter, page_size)
+    writer.build()
+    return writer.save()

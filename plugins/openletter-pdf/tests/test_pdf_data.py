@@ -1,0 +1,118 @@
+"""The data the template gets: JSON only, Markdown as node trees, numbering like the other formats.
+
+These run without Typst or poppler-utils.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pdf_helpers import example, make_letter, people
+
+from openletter import OptionError, Reference, Section
+from openletter_pdf._data import MarkdownTree, References, cjk_variant, language_parts, letter_data, script_of
+from openletter_pdf._render import paper, template, timestamp
+
+
+def test_the_data_is_plain_json() -> None:
+    data = letter_data(example(), paper="a4")
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_markdown_becomes_nodes_whose_text_stays_text() -> None:
+    tree = MarkdownTree(References([]))
+    assert tree.blocks('#eval("x") *a* `#b` <script>') == [
+        {
+            "t": "p",
+            "tight": False,
+            "c": [
+                {"t": "text", "v": '#eval("x") '},
+                {"t": "em", "c": [{"t": "text", "v": "a"}]},
+                {"t": "text", "v": " "},
+                {"t": "code", "v": "#b"},
+                {"t": "text", "v": " <script>"},
+            ],
+        }
+    ]
+
+
+def test_lists_quotes_and_code_blocks() -> None:
+    tree = MarkdownTree(References([]))
+    nodes = tree.blocks("3. a\n4. b\n\n- x\n\n- y\n\n> q\n\n```\ncode\n```")
+    assert [n["t"] for n in nodes] == ["ol", "ul", "quote", "codeblock"]
+    assert (nodes[0]["start"], nodes[0]["tight"], nodes[1]["tight"]) == (3, True, False)
+    assert nodes[3]["v"] == "code"
+
+
+def test_notes_are_numbered_in_the_letters_order_and_links_after_them() -> None:
+    letter = make_letter(
+        sections=(Section(text="B[^b] then [x](https://x.example) then A[^a] and [x again](https://x.example)."),),
+        references=(Reference(id="a", text="Note a."), Reference(id="b", text="Note b, [y](https://y.example).")),
+    )
+    data = letter_data(letter, paper="a4")
+    paragraph = data["sections"][0]["body"][0]["c"]
+    assert [n["n"] for n in paragraph if n["t"] in ("note", "link")] == [2, 3, 1, 3]
+    assert [n["n"] for n in data["notes"]] == [1, 2]
+    assert data["links"] == [{"n": 3, "url": "https://x.example"}, {"n": 4, "url": "https://y.example"}]
+
+
+@pytest.mark.parametrize(("count", "columns"), [(1, 1), (12, 1), (13, 2), (40, 2), (41, 3), (2000, 3)])
+def test_long_signatory_lists_are_set_in_columns(count: int, columns: int) -> None:
+    assert letter_data(people(count), paper="a4")["groups"][1]["columns"] == columns
+
+
+@pytest.mark.parametrize(
+    ("language", "parts", "script", "cjk"),
+    [
+        ("en", ("en", None, None), "latin", "SC"),
+        ("km", ("km", None, None), "khmer", "SC"),
+        ("th-TH", ("th", "TH", None), "thai", "SC"),
+        ("zh", ("zh", None, None), "cjk", "SC"),
+        ("zh-Hant-TW", ("zh", "TW", "hant"), "cjk", "TC"),
+        ("zh-HK", ("zh", "HK", None), "cjk", "HK"),
+        ("ja", ("ja", None, None), "cjk", "JP"),
+        ("ko-KR", ("ko", "KR", None), "cjk", "KR"),
+        ("ar", ("ar", None, None), "arabic", "SC"),
+        ("fa-IR", ("fa", "IR", None), "arabic", "SC"),
+        ("ur", ("ur", None, None), "arabic", "SC"),
+        ("he", ("he", None, None), "hebrew", "SC"),
+        ("ku-Latn", ("ku", None, "latn"), "latin", "SC"),
+        ("es-419", ("es", None, None), "latin", "SC"),
+    ],
+)
+def test_language_script_and_cjk_variant(
+    language: str, parts: tuple[str, str | None, str | None], script: str, cjk: str
+) -> None:
+    assert language_parts(language) == parts
+    assert script_of(language) == script
+    assert cjk_variant(language) == cjk
+
+
+@pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("ar", "rtl"), ("he", "rtl"), ("fa", "rtl")])
+def test_direction(language: str, direction: str) -> None:
+    assert letter_data(make_letter(language=language), paper="a4")["dir"] == direction
+
+
+@pytest.mark.parametrize(("value", "expected"), [("a4", "a4"), ("A4", "a4"), (" us-letter ", "us-letter")])
+def test_paper_option(value: str, expected: str) -> None:
+    assert paper({"paper": value}) == expected
+    assert paper({}) == "a4"
+
+
+def test_a_bad_paper_is_refused_before_typesetting() -> None:
+    with pytest.raises(OptionError):
+        paper({"paper": "a3"})
+
+
+def test_the_timestamp_is_the_letters_date_or_1970() -> None:
+    assert timestamp(example()).isoformat() == "2023-06-08T00:00:00+00:00"
+    assert timestamp(make_letter()).isoformat() == "1970-01-01T00:00:00+00:00"
+
+
+def test_the_template_is_shipped_and_reads_only_its_inputs() -> None:
+    source = template().decode("utf-8")
+    code = "\n".join(line.partition("//")[0] for line in source.splitlines())  # without the comments
+    assert 'json(bytes(sys.inputs.at("letter")))' in code
+    for forbidden in ("eval(", "read(", "import", "include", "plugin("):
+        assert forbidden not in code, forbidden
