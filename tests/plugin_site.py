@@ -6,6 +6,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,8 +55,8 @@ def plugin_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Plu
     real_entry_points = importlib.metadata.entry_points
     installed = sorted({ep.name for ep in real_entry_points(group="openletter")})
 
-    def entry_points(**selection: str) -> importlib.metadata.EntryPoints:
-        found = real_entry_points(**selection)
+    def entry_points(**selection: str) -> Any:
+        found: Any = real_entry_points(**selection)
         if selection.get("group") != "openletter":
             return found
         return importlib.metadata.EntryPoints(ep for ep in found if _installed_in(ep, root))

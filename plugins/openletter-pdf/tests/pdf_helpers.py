@@ -16,10 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import openletter
+import pytest
 from openletter import Letter, Organisation, OrganisationGroup, Person, PersonGroup, Section
+
 from openletter_pdf import render
 
 REPO = Path(__file__).resolve().parents[3]

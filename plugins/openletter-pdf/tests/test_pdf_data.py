@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from pdf_helpers import example, make_letter, people
-
 from openletter import OptionError, Reference, Section
+
 from openletter_pdf._data import MarkdownTree, References, cjk_variant, language_parts, letter_data, script_of
 from openletter_pdf._render import paper, template, timestamp
+from pdf_helpers import example, make_letter, people
 
 
 def test_the_data_is_plain_json() -> None:

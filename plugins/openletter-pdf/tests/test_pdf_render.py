@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openletter
 import pytest
+from openletter import Demand, OptionError, Reference, Section
+
 from pdf_helpers import (
     assert_in_order,
     body_text,
@@ -24,9 +27,6 @@ from pdf_helpers import (
     sentences,
     text,
 )
-
-import openletter
-from openletter import Demand, OptionError, Reference, Section
 
 
 def test_the_format_is_registered_through_the_entry_point() -> None:
@@ -79,7 +79,7 @@ def test_paper(paper: str | None, size: str) -> None:
 
 @pytest.mark.parametrize("value", ["bogus", "A5", "", "letter "])
 def test_an_unknown_paper_is_an_option_error(value: str) -> None:
-    with pytest.raises(OptionError, match="pdf.paper must be one of a4, us-letter"):
+    with pytest.raises(OptionError, match=r"pdf\.paper must be one of a4, us-letter"):
         openletter.export(example(), "pdf", {"paper": value})
 
 
@@ -95,9 +95,7 @@ def test_every_font_is_embedded_as_a_subset_with_unicode_map(letter: str) -> Non
         assert (row["emb"], row["sub"], row["uni"]) == ("yes", "yes", "yes"), row
 
 
-@pytest.mark.parametrize(
-    ("letter", "language"), [("example", "en"), ("thai_forest", "th"), ("arabic_water", "ar")]
-)
+@pytest.mark.parametrize(("letter", "language"), [("example", "en"), ("thai_forest", "th"), ("arabic_water", "ar")])
 def test_title_author_date_and_language_metadata(letter: str, language: str) -> None:
     source = example() if letter == "example" else data_letter(letter)
     data = pdf(source)
@@ -171,7 +169,9 @@ def test_openletter_build_writes_letter_pdf(tmp_path: Path) -> None:
 def test_notes_links_and_postscript() -> None:
     letter = make_letter(
         sections=(
-            Section(text="See [the report](https://example.org/report) and the law.[^law] Also <https://example.org/a>."),
+            Section(
+                text="See [the report](https://example.org/report) and the law.[^law] Also <https://example.org/a>."
+            ),
             Section(heading="Details *now*", text="1. first\n2. second\n\n> quoted words\n\n    code = 1"),
         ),
         demands=(Demand(text="Publish [the data](https://example.org/data).", deadline=dt.date(2030, 1, 2)),),
@@ -222,3 +222,16 @@ def test_two_thousand_signatories_in_columns_with_page_numbers() -> None:
 def test_a_short_signatory_list_is_one_column() -> None:
     layout = text(pdf(people(5)), "-layout")
     assert not [line for line in layout.splitlines() if len(re.findall(r"Signatory \d{4}", line)) >= 2]
+
+
+def test_without_the_noto_fonts_the_letter_still_renders() -> None:
+    """Fonts missing: Typst falls back to the fonts it carries (the Thai comes out as boxes)."""
+    import typst
+
+    from openletter_pdf._render import render_pdf
+
+    data = render_pdf(data_letter("thai_forest"), {}, fonts=typst.Fonts(include_system_fonts=False))
+    names = [row["name"] for row in fonts(data)]
+    assert names
+    assert not [name for name in names if "Noto" in name]
+    assert int(info(data)["Pages"]) >= 1

@@ -12,9 +12,19 @@ import string
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pdf_helpers import assert_in_order, body_text, info, make_letter, normalise, pdf, text
+from openletter import (
+    Addressee,
+    Demand,
+    Letter,
+    Organisation,
+    OrganisationGroup,
+    Person,
+    PersonGroup,
+    Reference,
+    Section,
+)
 
-from openletter import Addressee, Demand, Organisation, OrganisationGroup, Person, PersonGroup, Reference, Section
+from pdf_helpers import assert_in_order, body_text, info, make_letter, normalise, pdf, text
 
 # One-line fields are plain text (no Markdown), so anything goes there.
 HOSTILE_LINES = [
@@ -40,7 +50,7 @@ HOSTILE_MARKDOWN = [
 ]
 
 
-def hostile_letter() -> object:
+def hostile_letter() -> Letter:
     lines = iter(HOSTILE_LINES * 3)
     return make_letter(
         title=next(lines),
@@ -67,7 +77,7 @@ def hostile_letter() -> object:
 
 def test_hostile_text_is_printed_literally() -> None:
     letter = hostile_letter()
-    data = pdf(letter)  # type: ignore[arg-type]
+    data = pdf(letter)
     extracted = body_text(data)
     for line in HOSTILE_LINES:
         assert normalise(line) in normalise(extracted), line
@@ -79,11 +89,13 @@ def test_hostile_text_is_printed_literally() -> None:
 
 
 def test_hostile_text_is_the_pdf_title_as_written() -> None:
-    assert info(pdf(hostile_letter()))["Title"] == HOSTILE_LINES[0]  # type: ignore[arg-type]
+    assert info(pdf(hostile_letter()))["Title"] == HOSTILE_LINES[0]
 
 
 ALPHABET = string.ascii_letters + string.digits + string.punctuation + " éßЖ—…“”«»"
-lines = st.text(alphabet=ALPHABET, min_size=1, max_size=30).filter(lambda s: s == s.strip() and any(c.isalnum() for c in s))
+lines = st.text(alphabet=ALPHABET, min_size=1, max_size=30).filter(
+    lambda s: s == s.strip() and any(c.isalnum() for c in s)
+)
 
 
 @pytest.mark.slow

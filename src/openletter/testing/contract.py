@@ -103,8 +103,10 @@ def guard_purity() -> Iterator[list[str]]:
 
 
 def _squeeze(text: str) -> str:
-    """NFC, without any whitespace or soft hyphen: how phrases are compared with rendered text."""
-    return re.sub(r"[\s\u00ad]+", "", unicodedata.normalize("NFC", text))
+    """NFC, without whitespace and invisible format characters (soft hyphens, bidirectional marks
+    that text extractors such as pdftotext add): how phrases are compared with rendered text."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
 def _strings(value: object) -> Iterator[str]:

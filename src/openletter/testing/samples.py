@@ -54,7 +54,7 @@ HOSTILE_TEXT = (
     "]]> <!-- --> &amp; &#x3C;",
     '=HYPERLINK("https://example.org") ;,"\'',
     "{\\rtf1 \\par} ${HOME} `id`",
-    "\u202eevil\u202c \u200f",
+    "\u2066isolated\u2069 \u200f",
 )
 """Pieces of hostile text, joined into every free-text field of the hostile sample."""
 

@@ -331,5 +331,4 @@ def letter_data(letter: Letter, *, paper: str) -> dict[str, Any]:
         "about": about,
         "notes": notes,
         "links": links,
-        "url": letter.url,
     }
