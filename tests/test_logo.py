@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+import json
 import mailbox
 import os
 import re
+from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -43,13 +45,8 @@ def output(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def logo_line(source: Path) -> int:
-    return source.read_text(encoding="utf-8").split("\n").index("  file: " + _file_of(source)) + 1
-
-
-def _file_of(source: Path) -> str:
-    match = re.search(r"^  file: (.*)$", source.read_text(encoding="utf-8"), re.M)
-    assert match is not None
-    return match.group(1)
+    lines = source.read_text(encoding="utf-8").split("\n")
+    return next(number for number, line in enumerate(lines, start=1) if line.startswith("  file: "))
 
 
 # --------------------------------------------------------------------------- reading
@@ -94,11 +91,13 @@ def test_a_letter_read_from_text_without_a_folder_cannot_name_a_logo(tmp_path: P
         ("/etc/logo.png", None, "'/etc/logo.png' is not an image file name inside the letter's folder"),
         ("C:/logo.png", None, "'C:/logo.png' is not an image file name inside the letter's folder"),
         ("logo.svg", b"<svg/>", "'logo.svg' is not an image file name (expected a relative path to a .png, .jpg"),
-        ("missing.png", None, "the logo file 'missing.png' was not found"),
+        ("missing.png", None, "the image file 'missing.png' was not found"),
         ("fake.png", b"GIF89a not a png", "'fake.png' is not a PNG image"),
         ("fake.jpg", PNG, "'fake.jpg' is not a JPEG image"),
         ("empty.png", b"", "the image file is empty"),
-        ("huge.png", PNG + bytes(1024 * 1024), "the image is 1024 KiB, more than 1024 KiB"),
+        ("huge.png", PNG + bytes(3 * 1024 * 1024), "the file is 3,072 KiB, more than 1,024 KiB"),
+        ("lo\x00go.png", None, "the file name contains the control character U+0000"),
+        ("logo.png ", None, "the file name has leading or trailing whitespace"),
     ],
     ids=lambda value: value if isinstance(value, str) and "." in value and " " not in value else "",
 )
@@ -107,7 +106,7 @@ def test_bad_logo_files_are_reported_at_the_logo_line(
 ) -> None:
     folder = tmp_path / "letter"
     folder.mkdir()
-    source = letter_folder(folder, f"logo:\n  file: {name}\n  alt: APHR\n")
+    source = letter_folder(folder, f"logo:\n  file: {json.dumps(name)}\n  alt: APHR\n")
     if content is not None:
         (folder / name).write_bytes(content)
     assert main(["check", str(source)]) == EXIT_LETTER
@@ -147,10 +146,43 @@ def test_a_heavy_logo_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "logo.file: warning: the logo is 300 KiB, and every email carries a copy" in output(capsys)
 
 
-def test_building_never_writes_into_the_logo_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda folder: os.mkfifo(folder / "logo.png"), "'logo.png' is not a regular file"),
+        (lambda folder: (folder / "logo.png").mkdir(), "'logo.png' is not a regular file"),
+        (lambda folder: os.symlink("logo.png", folder / "logo.png"), "'logo.png' is not an image file name inside"),
+    ],
+    ids=["fifo", "folder", "symlink-loop"],
+)
+def test_what_is_not_a_regular_file_is_refused_without_reading_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setup: Callable[[Path], object], message: str
+) -> None:
     source = letter_folder(tmp_path)
-    assert main(["build", str(source), "-o", str(tmp_path), "-t", "html", "-t", "eml"]) == EXIT_OK
-    assert (tmp_path / "logo.png").read_bytes() == PNG
+    (tmp_path / "logo.png").unlink()
+    setup(tmp_path)
+    assert main(["check", str(source)]) == EXIT_LETTER  # a FIFO would block here for ever
+    out = output(capsys)
+    assert f"logo.file: {message}" in out
+    assert "internal error" not in out
+
+
+@pytest.mark.parametrize(
+    ("logo", "message"),
+    [
+        ("logo:\n  alt: APHR\n", "logo.file: required field is missing"),
+        ("logo:\n  file: [a.png]\n  alt: APHR\n", "logo.file: got a list"),
+        ("logo:\n  file: 5\n  alt: APHR\n", "logo.file: got the number 5"),
+    ],
+)
+def test_a_missing_or_mistyped_file_name_is_reported_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], logo: str, message: str
+) -> None:
+    source = letter_folder(tmp_path, logo)
+    assert main(["check", str(source)]) == EXIT_LETTER
+    out = output(capsys)
+    assert message in out
+    assert "was not read" not in out
 
 
 # --------------------------------------------------------------------------- the page
@@ -207,7 +239,7 @@ def related_parts(message: EmailMessage) -> tuple[EmailMessage, EmailMessage]:
     assert page.get_content_type() == "text/html"
     assert image.get_content_type() == "image/png"
     assert image.get_content_disposition() == "inline"
-    assert image.get_filename() == "logo.png"
+    assert image.get_filename() == "logo.png"  # never the letter's own file name
     assert image.get_content() == PNG
     cid = image["Content-ID"]
     assert cid.startswith("<") and cid.endswith(">")
@@ -241,3 +273,36 @@ def test_every_mail_merge_message_carries_the_logo(tmp_path: Path) -> None:
     for message in messages:
         _, image = related_parts(message)
         assert image["Content-ID"] == eml_image["Content-ID"]
+
+
+def test_the_file_name_never_reaches_an_email_header(tmp_path: Path) -> None:
+    name = "=?utf-8?q?x=0D=0ABcc:_victim@example.net=0D=0A=0D=0AINJECTED?=.png"
+    source = letter_folder(tmp_path, f"logo:\n  file: '{name}'\n  alt: APHR\n")
+    (tmp_path / name).write_bytes(PNG)
+    data = openletter.export(openletter.load(source), "eml")
+    message = assert_well_formed(data)
+    assert b"victim" not in data and b"INJECTED" not in data
+    _, image = related_parts(message)
+    assert image.get_filename() == "logo.png"
+    recipients = write_recipients(tmp_path, 2)
+    assert main(["mail", str(source), "--recipients", str(recipients), "--eml-dir", str(tmp_path / "out")]) == EXIT_OK
+    for path in sorted((tmp_path / "out").iterdir()):
+        assert b"victim" not in path.read_bytes()
+
+
+def test_a_new_logo_makes_a_new_message_id(logo_letter: Letter) -> None:
+    assert logo_letter.logo is not None
+    other = attrs.evolve(logo_letter, logo=attrs.evolve(logo_letter.logo, file="logo.gif", data=GIF))
+    ids = {assert_well_formed(openletter.export(letter, "eml"))["Message-ID"] for letter in (logo_letter, other)}
+    assert len(ids) == 2
+
+
+def test_marker_like_text_in_the_letter_stays_text_in_a_mail_merge(tmp_path: Path) -> None:
+    source = letter_folder(tmp_path, "logo:\n  file: logo.png\n  alt: Logo OLMERGE7X OLMERGE0X\n")
+    recipients = write_recipients(tmp_path, 2)
+    mbox = tmp_path / "out.mbox"
+    assert main(["mail", str(source), "--recipients", str(recipients), "--mbox", str(mbox)]) == EXIT_OK
+    box = mailbox.mbox(str(mbox))
+    pages = [related_parts(assert_well_formed(m.as_bytes(policy=email.policy.SMTP)))[0] for m in box]
+    box.close()
+    assert all('alt="Logo OLMERGE7X OLMERGE0X"' in page.get_content() for page in pages)

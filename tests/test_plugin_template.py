@@ -59,7 +59,7 @@ def test_new_plugin_writes_the_package_files(tmp_path: Path) -> None:
     assert "$" not in pyproject
 
 
-@pytest.mark.parametrize("name", ["Txt", "1st", "my-format", "a b", "../x", ""])
+@pytest.mark.parametrize("name", ["Txt", "1st", "my-format", "a b", "../x", "", "foo_", "a__b", "x" * 41])
 def test_a_bad_name_is_refused(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new-plugin", name, "-o", str(tmp_path / "p")]) == EXIT_OUTPUT
     assert "cannot be a format name" in capsys.readouterr().err
@@ -72,3 +72,18 @@ def test_an_existing_folder_is_never_overwritten(tmp_path: Path, capsys: pytest.
     assert main(["new-plugin", "txt", "-o", str(tmp_path / "p")]) == EXIT_OUTPUT
     assert "already exists" in capsys.readouterr().err
     assert (tmp_path / "p" / "pyproject.toml").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("name", ["html", "json", "eml"])
+def test_the_name_of_an_existing_format_is_refused(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["new-plugin", name, "-o", str(tmp_path / "p")]) == EXIT_OUTPUT
+    assert f"the format {name!r} already exists (from openletter)" in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
+
+
+def test_the_next_steps_quote_the_folder_for_the_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "my plugin"
+    assert main(["new-plugin", "txt", "-o", str(folder)]) == EXIT_OK
+    assert f"cd '{folder}'" in capsys.readouterr().out

@@ -35,7 +35,7 @@ BROKEN: dict[str, tuple[str, str, set[str]]] = {
         "        pass\n"
         "    return good(letter)",
         "text/plain",
-        {"test_no_network_and_no_files_written"},
+        PER_SAMPLE,  # every render is watched for the network
     ),
     "writes": (
         "import tempfile\n"
@@ -45,6 +45,46 @@ BROKEN: dict[str, tuple[str, str, set[str]]] = {
         "    return good(letter)",
         "text/plain",
         {"test_no_network_and_no_files_written"},
+    ),
+    "zip_clock": (
+        "import io, zipfile\n"
+        "def render(letter, options):\n"
+        "    buffer = io.BytesIO()\n"
+        "    with zipfile.ZipFile(buffer, 'w') as package:\n"
+        "        package.writestr('letter.txt', good(letter))\n"
+        "    return buffer.getvalue()",
+        "application/zip",
+        {"test_output_is_deterministic"},
+    ),
+    "program": (
+        "import subprocess, sys\n"
+        "def render(letter, options):\n"
+        "    subprocess.run([sys.executable, '-c', 'pass'], check=True)\n"
+        "    return good(letter)",
+        "text/plain",
+        {"test_no_network_and_no_files_written"},
+    ),
+    "database": (
+        "import sqlite3\n"
+        "def render(letter, options):\n"
+        "    sqlite3.connect(':memory:').close()\n"
+        "    return good(letter)",
+        "text/plain",
+        {"test_no_network_and_no_files_written"},
+    ),
+    "cached_network": (
+        "import functools, socket\n"
+        "@functools.cache\n"
+        "def lookup():\n"
+        "    try:\n"
+        "        socket.getaddrinfo('example.invalid', 80)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "def render(letter, options):\n"
+        "    lookup()\n"
+        "    return good(letter)",
+        "text/plain",
+        {"test_renders_without_error"},  # every render is watched for the network: the first one fails
     ),
     "not_json": (
         "def render(letter, options):\n    return good(letter)",
@@ -98,11 +138,12 @@ class TestBrokenContract(ExporterContract):
         return openletter.Registry(entry_points=False, plugins=[("broken", Plugin())])
 """
     )
-    recorder = pytester.inline_run("-p", "no:cacheprovider", "-q")
-    reports = [r for r in recorder.getreports("pytest_runtest_logreport") if r.failed]
-    assert {r.nodeid.split("::")[-1].split("[")[0] for r in reports} == failing, [r.nodeid for r in reports]
+    # In a subprocess: an in-process run would unload the modules it imported (yaml...) afterwards.
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q", "-rf")
+    failed = [line.split()[1] for line in result.outlines if line.startswith("FAILED ")]
+    assert {test.split("::")[-1].split("[")[0] for test in failed} == failing, failed
     if kind == "raises":  # only the sample that breaks it
-        assert {r.nodeid.split("[")[-1] for r in reports} == {"coalition]"}
+        assert {test.split("[")[-1] for test in failed} == {"coalition]"}
 
 
 def test_a_correct_exporter_passes_every_contract_test(pytester: pytest.Pytester) -> None:
@@ -127,7 +168,7 @@ class TestGoodContract(ExporterContract):
         return openletter.Registry(entry_points=False, plugins=[("good", Plugin())])
 """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider", "-q")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=1 + 5 * len(SAMPLE_NAMES))
 
 
@@ -141,7 +182,7 @@ class TestMissingContract(ExporterContract):
     samples = ("minimal",)
 """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider", "-q")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
     result.stdout.fnmatch_lines(["*no format 'nosuchformat' is installed (formats: json, markdown*"])
 
 
@@ -155,7 +196,7 @@ def test_samples(openletter_samples):
     assert len(openletter_samples) == 8
 """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider", "-q")  # no conftest: the entry point loads it
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")  # no conftest: the entry point loads it
     result.assert_outcomes(passed=len(SAMPLE_NAMES) + 1)
 
 

@@ -58,5 +58,6 @@ def test_installed_wheel_scaffolds_and_builds_a_new_letter(tmp_path: Path) -> No
     result = openletter("build", "my-letter/letter.md", "-o", "out")
     assert result.returncode == 0, result.stderr
     assert {p.name for p in (work / "out").iterdir()} == {
-        f"letter{i.exporter.suffix}" for i in Registry(entry_points=False).formats.values()  # the built-ins
+        f"letter{i.exporter.suffix}"
+        for i in Registry(entry_points=False).formats.values()  # the built-ins
     }

@@ -36,6 +36,7 @@ from .model import (
     SignatoryGroup,
 )
 from .plugins import FormatInfo, PluginInfo, Registry, default_registry
+from .words import display_date, format_date, labels, text_direction
 
 __all__ = [
     "Addressee",
@@ -66,12 +67,16 @@ __all__ = [
     "UnknownFormatError",
     "__version__",
     "default_registry",
+    "display_date",
     "dumps",
     "embeddable",
     "export",
+    "format_date",
     "hookimpl",
+    "labels",
     "load",
     "loads",
     "structure",
+    "text_direction",
     "unstructure",
 ]

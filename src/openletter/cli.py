@@ -307,12 +307,14 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_new_plugin(args: argparse.Namespace) -> int:
+    import shlex
+
     from .plugin_scaffold import new_plugin
 
     written = new_plugin(args.name, None if args.output is None else Path(args.output))
     for path in written:
         print(f"created {path}")
-    folder = written[0].parent
+    folder = shlex.quote(str(written[0].parent))
     print(
         f'\nNext:\n  cd {folder}\n  python -m pip install -e ".[test]"\n'
         f"  openletter formats            # lists {args.name}\n  python -m pytest              # passes as it is"

@@ -229,11 +229,15 @@ def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
 def _structure_logo(value: object, type_: type) -> Logo:
     """A logo names its file; the loader adds the file's bytes (`openletter.sources.assets`)."""
     if isinstance(value, dict) and "data" not in value:
-        raise FieldError(
-            ("file",),
-            "the logo file was not read: only a letter read from a file (or given base_dir) can name one",
-            "openletter.load(path), or openletter.loads(text, base_dir=...)",
-        )
+        if isinstance(value.get("file"), str):
+            raise FieldError(
+                ("file",),
+                "the logo file was not read: only a letter read from a file (or given base_dir) can name one",
+                "openletter.load(path), or openletter.loads(text, base_dir=...)",
+            )
+        # No usable file name: report it (and the alt text) as for any other field. The stand-in
+        # image never makes a Logo, because the file field is missing or wrong.
+        value = {**value, "data": b"\x89PNG\r\n\x1a\n"}
     logo: Logo = _logo_hook(value, type_)
     return logo
 

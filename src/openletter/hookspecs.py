@@ -49,7 +49,8 @@ def openletter_exporters() -> Sequence[Exporter]:
     `openletter.OptionError` for an option value it cannot use (reported as a usage error); any
     other exception is reported as an error naming the plugin and the format, and the other
     formats are still written. The contract suite ``openletter.testing.ExporterContract``
-    checks all of this on openletter's sample letters (see docs/plugins.md).
+    checks on openletter's sample letters that the output is the same bytes every time, that no
+    connection, file write or program is made, and more (see docs/plugins.md).
 
     :return: the exporters this plugin provides (an empty sequence is fine).
 
@@ -57,8 +58,15 @@ def openletter_exporters() -> Sequence[Exporter]:
 
         @openletter.hookimpl
         def openletter_exporters():
-            return [openletter.Exporter(name="txt", title="Plain text", suffix=".txt",
-                                        media_type="text/plain", render=render_txt)]
+            return [
+                openletter.Exporter(
+                    name="txt",
+                    title="Plain text",
+                    suffix=".txt",
+                    media_type="text/plain",
+                    render=render_txt,
+                )
+            ]
     """
     raise NotImplementedError
 

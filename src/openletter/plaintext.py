@@ -156,7 +156,7 @@ def _signatory(member: object) -> str:
 
 def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
     """The whole letter as plain text: heading block, body, demands, signatories, notes, links."""
-    from .exporters.html import display_date, labels
+    from .words import display_date, labels
 
     words = labels(letter.language)
     refs = _References([r.id for r in letter.references])

@@ -12,7 +12,8 @@ from .errors import OutputError
 TEMPLATE = Path(__file__).resolve().parent / "plugin_template"
 """The package template: ``*.tmpl`` files with ``$$name``-style placeholders."""
 
-_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+_NAME = re.compile(r"[a-z](?:_?[a-z0-9])*\Z")  # a valid distribution name once "_" becomes "-"
+_LONGEST = 40
 
 
 def _files(name: str) -> dict[str, str]:
@@ -31,13 +32,24 @@ def new_plugin(name: str, folder: Path | None = None) -> list[Path]:
 
     The folder must not exist or be empty; nothing is overwritten.
     """
-    if not _NAME.match(name):
+    if not _NAME.match(name) or len(name) > _LONGEST:
         raise OutputError(
-            f"{name!r} cannot be a format name: use lower-case letters, digits and '_', starting with a letter"
+            f"{name!r} cannot be a format name: use up to {_LONGEST} lower-case letters, digits and single '_' "
+            "between them, starting with a letter (such as txt or plain_text)"
+        )
+    from .plugins import Registry
+
+    taken = Registry().formats
+    if name in taken:
+        raise OutputError(
+            f"the format {name!r} already exists (from {taken[name].plugin.distribution}); choose another name"
         )
     folder = folder if folder is not None else Path(f"openletter-{name.replace('_', '-')}")
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise OutputError(f"{folder} already exists and is not an empty folder; choose a new folder name")
+    try:
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise OutputError(f"{folder} already exists and is not an empty folder; choose a new folder name")
+    except OSError as error:
+        raise OutputError(f"cannot create {folder}: {error.strerror or error}") from None
     values = {
         "name": name,
         "dist": f"openletter-{name.replace('_', '-')}",

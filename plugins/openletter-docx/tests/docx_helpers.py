@@ -107,7 +107,7 @@ def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         message = f"{name} is not installed (Debian: libreoffice-writer-nogui, poppler-utils)"
-        if os.environ.get("CI"):
+        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
             pytest.fail(f"{message}; CI must have it")
         pytest.skip(message)
     return path

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,13 @@ from openletter import Letter
 
 @pytest.mark.parametrize("name", ["example", "thai", "rich", "many"])
 def test_rendering_twice_gives_the_same_bytes(name: str) -> None:
-    letter = {
+    makers: dict[str, Callable[[], Letter]] = {
         "example": lambda: openletter.load(EXAMPLE),
         "thai": lambda: openletter.load(THAI),
         "rich": rich_letter,
         "many": lambda: many_signatories(300),
-    }[name]()
+    }
+    letter = makers[name]()
     assert render(letter) == render(letter)
     assert render(letter, paper="us-letter") == render(letter, paper="us-letter")
     assert render(letter, paper="us-letter") != render(letter)

@@ -41,7 +41,13 @@ def test_the_registry_refuses_an_unknown_option_and_a_bad_paper_size() -> None:
 def openletter_command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENLETTER_")}
     return subprocess.run(
-        [sys.executable, "-m", "openletter", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+        [sys.executable, "-m", "openletter", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
     )
 
 
@@ -53,7 +59,7 @@ def test_openletter_build_writes_letter_docx(tmp_path: Path) -> None:
     assert data == render(openletter.load(EXAMPLE))
     assert paragraphs(data)[1] == ("Title", openletter.load(EXAMPLE).title)
     formats = openletter_command("formats", cwd=tmp_path)
-    assert "docx" in formats.stdout and "openletter-docx" in formats.stdout
+    assert "openletter-docx" in formats.stdout
 
 
 def test_openletter_build_takes_the_paper_option(tmp_path: Path) -> None:
@@ -71,7 +77,7 @@ def test_openletter_build_with_a_bogus_paper_is_a_usage_error(tmp_path: Path) ->
         "build", str(EXAMPLE), "-t", "docx", "-O", "docx.paper=bogus", "-o", str(tmp_path), cwd=tmp_path
     )
     assert result.returncode == 2
-    assert "docx.paper" in result.stderr and "bogus" in result.stderr
+    assert "docx.paper must be one of a4, us-letter, not 'bogus'" in result.stderr
     assert not list(tmp_path.iterdir())
 
 

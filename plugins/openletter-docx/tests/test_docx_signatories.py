@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
-from docx_helpers import EXAMPLE, W, body_sections, many_signatories, paragraphs, render, rich_letter, xml
+from docx_helpers import ARABIC, EXAMPLE, W, body_sections, many_signatories, paragraphs, render, rich_letter, xml
 from openletter_docx._render import LONG_LIST
 
 import openletter
+from openletter import Person, PersonGroup
 
 
 def columns(section: object) -> int:
@@ -54,3 +56,13 @@ def test_several_signatories_have_a_heading_and_group_headings() -> None:
         ("Signature", "Forum for Rights (FFR), Thailand"),
         ("Heading 2", "Members of Parliament"),
     ]
+
+
+def test_a_right_to_left_letter_keeps_its_columns_and_empty_paragraphs_right_to_left() -> None:
+    letter = openletter.load(ARABIC)
+    people = tuple(Person(name=f"الاسم رقم {n}") for n in range(1, 40))
+    data = render(attrs.evolve(letter, signatories=(*letter.signatories, PersonGroup(people=people))))
+    sections = list(body_sections(data))
+    assert [columns(s) for s in sections] == [1, 2, 1]
+    assert all(s.find(f"{W}bidi") is not None for s in sections)  # columns run from the right
+    assert all(p.find(f"{W}pPr/{W}bidi") is not None for p in xml(data).iter(f"{W}p"))

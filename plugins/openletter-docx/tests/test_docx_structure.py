@@ -18,6 +18,7 @@ from docx_helpers import (
     W,
     all_text,
     body_sections,
+    letters,
     open_docx,
     paragraphs,
     part,
@@ -27,9 +28,10 @@ from docx_helpers import (
     rich_letter,
     xml,
 )
+from hypothesis import HealthCheck, given, settings
 
 import openletter
-from openletter import Letter, Logo, OrganisationGroup
+from openletter import Letter, Logo, OrganisationGroup, labels
 
 LETTERS = {"example": EXAMPLE, "thai": THAI, "arabic": ARABIC}
 
@@ -130,6 +132,28 @@ def test_the_letters_parts_come_in_order_with_their_styles(name: str) -> None:
     closing = texts.index(letter.closing or "")
     signature = styles.index("Signature")
     assert title < closing < signature
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(letter=letters())
+def test_any_letter_keeps_its_parts_in_order_and_in_their_styles(letter: Letter) -> None:
+    data = render(letter)
+    got = paragraphs(data)
+    assert got[0] == ("Title", letter.title)
+    headings = [text for style, text in got if style == "Heading 1"]
+    expected = [s.heading for s in letter.sections if s.heading]
+    assert [h for h in headings if h in expected] == expected
+    if letter.demands:
+        start = got.index(("Heading 1", labels(letter.language)["demands"])) + 1
+        assert got[start : start + len(letter.demands)] == [("List Number", d.text) for d in letter.demands]
+    names = [text for style, text in got if style == "Signature"]
+    assert names == [person.name for group in letter.signatories for person in group.people]  # type: ignore[union-attr]
+    if letter.closing:
+        assert ("Closing", letter.closing) in got
+        assert got.index(("Closing", letter.closing)) < [style for style, _ in got].index("Signature")
+    rtl = letter.language in ("ar", "he")
+    document = xml(data)
+    assert {p.find(f"{W}pPr/{W}bidi") is not None for p in document.iter(f"{W}p")} == {rtl}
 
 
 def plain(markdown: str) -> str:
@@ -242,6 +266,16 @@ def test_a_letter_without_a_date_is_dated_2000_and_one_signed_by_people_names_th
     assert properties.author == "Signatory Number1"
 
 
+def test_long_texts_are_clipped_in_the_document_properties_only() -> None:
+    long = "word " * 99 + "end"
+    letter = attrs.evolve(rich_letter(), title=long, subject=long, keywords=(long, long))
+    data = render(letter)
+    properties = open_docx(data).core_properties
+    assert len(properties.title) == len(properties.subject) == len(properties.keywords) == 255
+    assert properties.title == long[:254].rstrip() + "…"
+    assert paragraphs(data)[1] == ("Title", long)
+
+
 def test_no_thumbnail_of_an_empty_page() -> None:
     assert not [name for name in parts(render(rich_letter())) if "thumbnail" in name]
 
@@ -331,6 +365,9 @@ def test_right_to_left_letters_have_right_to_left_paragraphs(path: object, rtl: 
     assert (footer.find(f"{W}p/{W}pPr/{W}bidi") is not None) == rtl
     runs_rtl = [r for r in document.iter(f"{W}r") if r.find(f"{W}rPr/{W}rtl") is not None]
     assert bool(runs_rtl) == rtl
+    defaults = xml(data, "word/styles.xml").find(f"{W}docDefaults")
+    assert (defaults.find(f"{W}pPrDefault/{W}pPr/{W}bidi") is not None) == rtl
+    assert defaults.find(f"{W}rPrDefault/{W}rPr/{W}rtl") is None  # Latin runs stay left-to-right
     if rtl:
         assert letter.title in all_text(data)
         assert all(demand.text in all_text(data) for demand in letter.demands)

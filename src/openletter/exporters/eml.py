@@ -124,9 +124,13 @@ def logo_cid(letter: Letter, domain: str) -> str | None:
 
 
 def logo_filename(letter: Letter) -> str:
-    """The logo's file name, without its folders (Content-Disposition's filename)."""
+    """The image part's file name (Content-Disposition): ``logo.png``, ``logo.jpg`` or ``logo.gif``.
+
+    Never the name the letter gives: the email package would decode an RFC 2047 encoded word in
+    it (``=?utf-8?q?=0D=0A?=``) into a line break inside the header.
+    """
     assert letter.logo is not None
-    return letter.logo.file.replace("\\", "/").rpartition("/")[2]
+    return "logo." + letter.logo.media_type.partition("/")[2].replace("jpeg", "jpg")
 
 
 def date_header(date: dt.date) -> str:
@@ -178,7 +182,10 @@ def compose(letter: Letter, options: Options) -> EmailMessage:
     if not (fields["to"] or fields["cc"] or fields["bcc"]):
         message["X-Unsent"] = "1"
     text = letter_to_text(letter)
-    digest = hashlib.sha256("\0".join([str(message["Subject"]), *everyone, text]).encode()).hexdigest()[:32]
+    parts = [str(message["Subject"]), *everyone, text]
+    if letter.logo is not None:  # the image is in no other part of the digest
+        parts.append(hashlib.sha256(letter.logo.data).hexdigest())
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
     domain = message_id_domain(fields["sender"][0] if fields["sender"] else None)
     message["Message-ID"] = f"<{digest}@{domain}>"
     message.set_content(text, subtype="plain", charset="utf-8")

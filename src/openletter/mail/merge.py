@@ -30,8 +30,15 @@ from ..model import Letter
 from .recipients import Recipient
 
 PLACEHOLDER = re.compile(r"\[\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]\]")
-_MARK = "OLMERGE{}X"
-_MARK_RE = re.compile(r"OLMERGE(\d+)X")
+
+
+def _mark_prefix(letter: Letter) -> str:
+    """A marker prefix no text of this letter contains: derived from the letter itself, so that
+    text written to look like a marker ("OLMERGE7X") stays text."""
+    image = letter.logo.data if letter.logo is not None else b""
+    return "OLMERGE" + hashlib.sha256(repr(letter).encode() + image).hexdigest()[:12].upper() + "N"
+
+
 _MAX_LINE = 998
 
 
@@ -66,9 +73,9 @@ def check_fields(letter: Letter, columns: Iterable[str], file: str) -> None:
         )
 
 
-def _marked(letter: Letter, names: list[str]) -> Letter:
+def _marked(letter: Letter, names: list[str], prefix: str) -> Letter:
     def marks(text: str) -> str:
-        return PLACEHOLDER.sub(lambda m: _MARK.format(names.index(m.group(1))), text)
+        return PLACEHOLDER.sub(lambda m: f"{prefix}{names.index(m.group(1))}X", text)
 
     def mark(text: str | None) -> str | None:
         return None if text is None else marks(text)
@@ -87,11 +94,11 @@ def _marked(letter: Letter, names: list[str]) -> Letter:
     )
 
 
-def _chunks(text: str) -> list[str | int]:
+def _chunks(text: str, prefix: str) -> list[str | int]:
     """Split rendered text into literal pieces and field indexes."""
     out: list[str | int] = []
     position = 0
-    for match in _MARK_RE.finditer(text):
+    for match in re.finditer(re.escape(prefix) + r"(\d+)X", text):
         out.append(text[position : match.start()])
         out.append(int(match.group(1)))
         position = match.end()
@@ -169,7 +176,8 @@ class Factory:
         if not fields["sender"]:
             raise OptionError("mail merge needs a sender: set email.sender in the letter, or --from")
         names = placeholders(letter)
-        marked = _marked(letter, names)
+        prefix = _mark_prefix(letter)
+        marked = _marked(letter, names, prefix)
         sender = fields["sender"][0]
         headers = [_addresses("From", [sender])]
         for header, key in (("Cc", "cc"), ("Reply-To", "reply_to")):
@@ -179,7 +187,8 @@ class Factory:
         headers += [_header(name, value) for name, value in campaign_headers(letter)]
         headers.append(_header("Content-Language", letter.language))
         headers.append(b"MIME-Version: 1.0\r\n")
-        digest = hashlib.sha256(repr(letter).encode()).hexdigest()[:24]
+        image = letter.logo.data if letter.logo is not None else b""  # the repr leaves the image out
+        digest = hashlib.sha256(repr(letter).encode() + image).hexdigest()[:24]
         boundary = f"=_openletter_{digest}"
         headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'.encode())
         domain = message_id_domain(sender)
@@ -188,9 +197,9 @@ class Factory:
             letter=letter,
             names=names,
             sender=sender,
-            text=_chunks(letter_to_text(marked).replace("\n", "\r\n")),
-            html=_chunks(html_part(marked, cid).replace("\r\n", "\n").replace("\n", "\r\n")),
-            subject=_chunks(subject_of(marked, options)),
+            text=_chunks(letter_to_text(marked).replace("\n", "\r\n"), prefix),
+            html=_chunks(html_part(marked, cid).replace("\r\n", "\n").replace("\n", "\r\n"), prefix),
+            subject=_chunks(subject_of(marked, options), prefix),
             static=b"".join(headers),
             boundary=boundary,
             domain=domain,

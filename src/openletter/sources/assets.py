@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import LetterError, Problem
 from ..model import IMAGE_TYPES, LOGO_MAX_BYTES
-from .folder import resolve_inside
+from .folder import read_inside
 from .locate import SourceMap
 
 
@@ -31,23 +31,10 @@ def read_logo(data: Any, base_dir: Path | None, source: SourceMap) -> list[Probl
             ]
         )
     path = ("logo", "file")
-    name = logo["file"]
     try:
-        file_path = resolve_inside(name, base_dir, path, tuple(IMAGE_TYPES), "an image file")
-        try:
-            with file_path.open("rb") as stream:
-                logo["data"] = stream.read(LOGO_MAX_BYTES + 1)
-        except OSError as error:
-            reason = "was not found" if isinstance(error, FileNotFoundError) else f"cannot be read ({error.strerror})"
-            raise LetterError(
-                [
-                    Problem(
-                        path=path,
-                        message=f"the logo file {name!r} {reason}",
-                        expected="a PNG, JPEG or GIF file next to the letter",
-                    )
-                ]
-            ) from None
+        file_path, logo["data"] = read_inside(
+            logo["file"], base_dir, path, tuple(IMAGE_TYPES), "an image file", limit=LOGO_MAX_BYTES
+        )
     except LetterError as error:
         return source.locate_all(error.problems)
     source.also_read.append(str(file_path))

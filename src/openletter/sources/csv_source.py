@@ -18,7 +18,7 @@ import attrs
 
 from ..errors import FieldPath, LetterError, Problem
 from ..model import Organisation, Person
-from .folder import resolve_inside
+from .folder import read_inside
 from .locate import SourceMap
 from .text import decode
 
@@ -47,15 +47,8 @@ def expand(data: Any, base_dir: Path | None, source: SourceMap) -> list[Problem]
 
 def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: SourceMap) -> list[dict[str, str]]:
     """Read the rows of one CSV signatory file, recording each row's line in `source`."""
-    file_path = resolve_inside(name, base_dir, path, (".csv",), "a CSV file")
+    file_path, raw = read_inside(name, base_dir, path, (".csv",), "a CSV file")
     shown = str(file_path)
-    try:
-        raw = file_path.read_bytes()
-    except OSError as error:
-        reason = "was not found" if isinstance(error, FileNotFoundError) else f"cannot be read ({error.strerror})"
-        raise LetterError(
-            [Problem(path=path, message=f"the CSV file {name!r} {reason}", expected="a CSV file next to the letter")]
-        ) from None
     source.also_read.append(shown)
     noun = "people" if cls is Person else "organisations"
     try:

@@ -15,8 +15,24 @@ See docs/plugins.md, "Testing a plugin".
 
 from __future__ import annotations
 
-from .contract import ExporterContract, ImpureRender, guard_purity, textual_media_type
+from typing import TYPE_CHECKING, Any
+
 from .samples import SAMPLE_FOLDER, SAMPLE_NAMES, sample_letter, sample_letters, sample_phrases
+
+if TYPE_CHECKING:
+    from .contract import ExporterContract, ImpureRender, guard_purity, textual_media_type
+
+_CONTRACT = ("ExporterContract", "ImpureRender", "guard_purity", "textual_media_type")
+
+
+def __getattr__(name: str) -> Any:
+    """The contract is imported on first use: pytest loads this package in every session."""
+    if name in _CONTRACT:
+        from . import contract
+
+        return getattr(contract, name)
+    raise AttributeError(f"module 'openletter.testing' has no attribute {name!r}")
+
 
 __all__ = [
     "SAMPLE_FOLDER",

@@ -13,12 +13,14 @@ pytest then runs each test below on each sample letter (`openletter.testing.SAMP
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from io import BytesIO
 from typing import Any, ClassVar
 
@@ -46,57 +48,78 @@ _ZIP_PACKAGES = ("application/vnd.openxmlformats", "application/vnd.oasis.opendo
 
 
 class ImpureRender(AssertionError):
-    """An exporter opened a connection or wrote a file while rendering."""
+    """An exporter opened a connection, wrote a file or started a program while rendering."""
 
-
-_guard_active = False
-_violations: list[str] = []
-_hook_installed = False
 
 _NETWORK_EVENTS = frozenset(
-    {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.sendto", "urllib.Request"}
-)
-_WRITE_FLAGS = 0o1 | 0o2 | 0o100 | 0o1000  # O_WRONLY | O_RDWR | O_CREAT | O_TRUNC
+    {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.sendto",
+     "socket.sendmsg", "urllib.Request", "http.client.connect", "ftplib.connect", "smtplib.connect",
+     "imaplib.open", "poplib.connect", "telnetlib.Telnet.open", "webbrowser.open"}
+)  # fmt: skip
+"""Audit events that reach the network (PEP 578)."""
+
+_SIDE_EFFECT_EVENTS = frozenset(
+    {"os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.symlink", "os.link", "os.truncate", "os.chmod",
+     "os.chown", "os.utime", "os.chflags", "os.mkfifo", "os.mknod", "os.system", "os.exec", "os.posix_spawn",
+     "os.spawn", "os.fork", "os.forkpty", "os.startfile", "os.kill", "subprocess.Popen", "shutil.rmtree",
+     "shutil.copyfile", "shutil.move", "shutil.make_archive", "sqlite3.connect", "tempfile.mkstemp",
+     "tempfile.mkdtemp", "pty.spawn"}
+)  # fmt: skip
+"""Audit events that change files or start programs."""
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+_guards: list[tuple[bool, list[str]]] = []
+"""The active `guard_purity` blocks, innermost last: (whether file changes count, what was seen)."""
+
+_hook_installed = False
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if not _guard_active:
+    if not _guards:
         return
+    seen = None
     if event in _NETWORK_EVENTS:
-        _violations.append(f"{event} {args[:2]!r}")
+        seen = f"{event} {args[:2]!r}"
     elif event == "open" and len(args) >= 3:
         path, mode, flags = args[0], args[1], args[2]
         writes = any(c in mode for c in "wax+") if isinstance(mode, str) else bool((flags or 0) & _WRITE_FLAGS)
         if writes:
-            _violations.append(f"open {path!r} for writing")
-    elif event in ("os.remove", "os.rename", "os.mkdir", "shutil.rmtree"):
-        _violations.append(f"{event} {args[:2]!r}")
+            seen = f"open {path!r} for writing"
+    elif event in _SIDE_EFFECT_EVENTS:
+        seen = f"{event} {args[:2]!r}"
+    if seen is not None:
+        network = event in _NETWORK_EVENTS
+        for files, found in _guards:
+            if files or network:
+                found.append(seen)
 
 
 @contextmanager
-def guard_purity() -> Iterator[list[str]]:
-    """Record every connection, DNS lookup and file write made by Python code in the block.
+def guard_purity(*, files: bool = True) -> Iterator[list[str]]:
+    """Record what Python code in the block does that a pure render must not: connect anywhere
+    or look up a host name, and (with `files`) write, create, delete or rename a file, open a
+    database, or start a program.
 
-    Uses an audit hook (PEP 578), installed once per process and idle outside this block. Native
-    code that does its own I/O is not seen. Bytecode caching is switched off inside the block, so
+    Uses an audit hook (PEP 578), installed once per process and idle outside these blocks; blocks
+    nest. Native code doing its own I/O is not seen. Bytecode caching is off inside the block, so
     that a first import is not mistaken for the exporter writing a file.
     """
-    global _guard_active, _hook_installed  # noqa: PLW0603 -- one audit hook per process
+    global _hook_installed  # noqa: PLW0603 -- one audit hook per process
     if not _hook_installed:
         sys.addaudithook(_audit)
         _hook_installed = True
     dont_write = sys.dont_write_bytecode
     sys.dont_write_bytecode = True
-    _violations.clear()
-    _guard_active = True
     found: list[str] = []
+    _guards.append((files, found))
     try:
         yield found
     finally:
-        _guard_active = False
+        for index in range(len(_guards) - 1, -1, -1):
+            if _guards[index][1] is found:
+                del _guards[index]
         sys.dont_write_bytecode = dont_write
-        found.extend(_violations)
-        _violations.clear()
 
 
 # --------------------------------------------------------------------------- the contract
@@ -121,12 +144,57 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(item)
 
 
+def _charset(media_type: str) -> str:
+    """The ``charset`` parameter of a media type (UTF-8 when there is none)."""
+    for parameter in media_type.split(";")[1:]:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"') or "utf-8"
+    return "utf-8"
+
+
+_ELSEWHERE = """
+import base64, json, sys
+from openletter.plugins import default_registry
+from openletter.testing.samples import sample_letter
+name, options, samples = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+registry = default_registry()
+json.dump({s: base64.b64encode(registry.render(sample_letter(s), name, options)).decode() for s in samples}, sys.stdout)
+"""
+
+
+@cache
+def _rendered_in_another_process(name: str, options: str, samples: tuple[str, ...]) -> Mapping[str, bytes]:
+    """The samples rendered by a fresh Python process with another hash seed (for set and dict
+    order that depends on string hashing)."""
+    import base64
+    import subprocess
+
+    seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
+    done = subprocess.run(
+        [sys.executable, "-c", _ELSEWHERE, name, options, json.dumps(list(samples))],
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"rendering in another process failed:\n{done.stderr[-2000:]}")
+    return {key: base64.b64decode(value) for key, value in json.loads(done.stdout).items()}
+
+
+_DAY = 86_400 + 3.7
+"""How far the clock moves between two renders that must give the same bytes."""
+
+
 class ExporterContract:
     """What every exporter must honour; subclass it in a test module and set `format`.
 
     Each ``test_`` method runs once per sample letter. Override `extract_text` for a binary format
-    (PDF, DOCX...) so that the "text of the letter is in the output" check can run; for textual
-    formats the default reads the output as UTF-8 (JSON strings and HTML entities decoded).
+    (PDF, DOCX...) so that the "text of the letter is in the output" check can run, and for a format
+    with escaping of its own (CSV doubles quotes, LaTeX escapes ``%``...). For textual formats the
+    default decodes the output in its charset (JSON strings, HTML entities and CSV cells decoded).
     """
 
     format: ClassVar[str] = ""
@@ -146,16 +214,16 @@ class ExporterContract:
     def extract_text(self, output: bytes) -> str:
         """The human-readable text of an output, for the text check.
 
-        The default decodes textual media types (text/*, JSON, XML, email); it returns the JSON
-        strings for JSON and unescapes HTML entities. Binary formats must override it (or the check
-        is skipped, saying so).
+        The default decodes textual media types (text/*, JSON, XML, email) in their charset; it
+        returns the strings of JSON, the cells of CSV, and unescapes HTML and XML entities. Binary
+        formats must override it (or the check is skipped, saying so).
         """
         exporter = self.exporter()
         if not textual_media_type(exporter.media_type):
             pytest.skip(f"{exporter.media_type} is not textual: override extract_text() to check the letter's text")
         import html
 
-        media_type = exporter.media_type.split(";")[0].strip()
+        media_type = exporter.media_type.split(";")[0].strip().lower()
         if media_type.startswith("message/"):
             import email
             import email.policy
@@ -167,11 +235,17 @@ class ExporterContract:
                     content: str = part.get_content()
                     parts.append(html.unescape(content) if part.get_content_subtype() == "html" else content)
             return "\n".join(parts)
-        text = output.decode("utf-8")
+        text = output.decode(_charset(exporter.media_type))
         if media_type.endswith("json"):
             return "\n".join(_strings(json.loads(text)))
         if media_type.endswith(("html", "xml")):
             return html.unescape(text)
+        if media_type in ("text/csv", "text/tab-separated-values"):
+            import csv
+            import io
+
+            dialect = "excel-tab" if media_type.endswith("values") else "excel"
+            return "\n".join(cell for row in csv.reader(io.StringIO(text), dialect) for cell in row)
         return text
 
     # ------------------------------------------------------------------ helpers
@@ -186,8 +260,13 @@ class ExporterContract:
         return formats[self.format].exporter
 
     def render(self, letter: Letter) -> bytes:
-        """Render through the registry, as ``openletter build`` does."""
-        return self.registry().render(letter, self.format, self.options)
+        """Render through the registry, as ``openletter build`` does; any network access (even
+        once, behind a cache) fails the test that rendered."""
+        with guard_purity(files=False) as seen:
+            output = self.registry().render(letter, self.format, self.options)
+        if seen:
+            raise ImpureRender(f"rendering for the {self.format} format reached the network: " + "; ".join(seen))
+        return output
 
     @pytest.fixture(params=SAMPLE_NAMES)
     def sample(self, request: pytest.FixtureRequest) -> tuple[str, Letter]:
@@ -214,17 +293,34 @@ class ExporterContract:
         assert isinstance(output, bytes)
         assert output, f"empty output for the {sample[0]!r} sample"
 
-    def test_output_is_deterministic(self, sample: tuple[str, Letter]) -> None:
-        """The same letter and options give the same bytes (no clock, no randomness, no dict order)."""
-        assert self.render(sample[1]) == self.render(sample[1]), f"two renders of {sample[0]!r} differ"
+    def test_output_is_deterministic(self, sample: tuple[str, Letter], monkeypatch: pytest.MonkeyPatch) -> None:
+        """The same letter and options give the same bytes: a day later by the clock (``time``),
+        and, for an installed plugin, in another process with another string-hash seed."""
+        import time
+
+        first = self.render(sample[1])
+        now, now_ns, localtime, gmtime = time.time, time.time_ns, time.localtime, time.gmtime
+        monkeypatch.setattr(time, "time", lambda: now() + _DAY)
+        monkeypatch.setattr(time, "time_ns", lambda: now_ns() + int(_DAY * 1e9))
+        monkeypatch.setattr(time, "localtime", lambda t=None: localtime(now() + _DAY if t is None else t))
+        monkeypatch.setattr(time, "gmtime", lambda t=None: gmtime(now() + _DAY if t is None else t))
+        later = self.render(sample[1])
+        monkeypatch.undo()
+        assert first == later, f"two renders of {sample[0]!r} differ (a day apart by the clock)"
+        if type(self).registry is ExporterContract.registry:  # the plugin is installed: try a new process
+            options = json.dumps(dict(self.options), sort_keys=True)
+            elsewhere = _rendered_in_another_process(self.format, options, tuple(self.samples))
+            assert elsewhere[sample[0]] == first, (
+                f"{sample[0]!r} renders differently in another process (PYTHONHASHSEED): set or dict order?"
+            )
 
     def test_output_matches_its_media_type(self, sample: tuple[str, Letter]) -> None:
-        """The bytes are what the media type says: UTF-8 text, JSON, a PDF, a ZIP package..."""
+        """The bytes are what the media type says: text in its charset, JSON, a PDF, a ZIP package..."""
         exporter = self.exporter()
         output = self.render(sample[1])
-        media_type = exporter.media_type.split(";")[0].strip()
+        media_type = exporter.media_type.split(";")[0].strip().lower()
         if textual_media_type(media_type):
-            text = output.decode("utf-8")  # raises if the text is not UTF-8
+            text = output.decode(_charset(exporter.media_type))  # raises if the text is not in its charset
             if media_type.endswith("json"):
                 json.loads(text)
         elif media_type == "application/pdf":
@@ -233,16 +329,33 @@ class ExporterContract:
         elif media_type.startswith(_ZIP_PACKAGES) or media_type in ("application/zip", "application/epub+zip"):
             with zipfile.ZipFile(BytesIO(output)) as package:
                 assert package.testzip() is None, "a corrupt member in the package"
+        elif media_type in _SIGNATURES:
+            assert output.startswith(_SIGNATURES[media_type]), f"{media_type} starts with {_SIGNATURES[media_type]!r}"
 
     def test_no_network_and_no_files_written(self, sample: tuple[str, Letter]) -> None:
-        """Rendering opens no connection and writes no file (checked with a Python audit hook)."""
-        self.render(sample[1])  # first imports and caches happen outside the guard
-        with guard_purity() as violations:
+        """Rendering opens no connection, writes or deletes no file and starts no program (seen
+        through Python's audit hooks; the first render, which may import and cache, is checked for
+        the network only)."""
+        with guard_purity(files=False) as first:
             self.render(sample[1])
-        assert not violations, f"rendering {sample[0]!r} was not pure: " + "; ".join(violations)
+        with guard_purity() as second:
+            self.render(sample[1])
+        if first or second:
+            raise ImpureRender(f"rendering {sample[0]!r} was not pure: " + "; ".join(first + second))
 
     def test_text_of_the_letter_is_in_the_output(self, sample: tuple[str, Letter]) -> None:
         """The title, salutation, closing and first signatory appear, as text, in the output."""
         text = _squeeze(self.extract_text(self.render(sample[1])))
         for phrase in sample_phrases(sample[1]):
             assert _squeeze(phrase) in text, f"{phrase!r} is not in the {self.format} output of {sample[0]!r}"
+
+
+_SIGNATURES = {
+    "application/rtf": b"{\\rtf",
+    "text/rtf": b"{\\rtf",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/gif": b"GIF8",
+    "application/postscript": b"%!PS",
+}
+"""How files of some binary media types start."""

@@ -1,7 +1,7 @@
 """The pytest plugin openletter installs (entry point ``pytest11``): sample-letter fixtures.
 
-Kept tiny and import-light, because pytest loads it in every session wherever openletter is
-installed; the contract suite is imported only by the test modules that use it.
+Kept small, because pytest loads it in every session wherever openletter is installed: the
+sample letters are read, and the contract suite imported, only by the tests that use them.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from .samples import SAMPLE_NAMES
+
 if TYPE_CHECKING:
     from ..model import Letter
 
-_NAMES = ("aphr_cambodia", "khmer", "thai_with_logo", "chinese", "arabic_rtl", "coalition", "hostile", "minimal")
 
-
-@pytest.fixture(params=_NAMES)
+@pytest.fixture(params=SAMPLE_NAMES)
 def openletter_sample(request: pytest.FixtureRequest) -> Letter:
     """Each of openletter's sample letters in turn (see `openletter.testing.SAMPLE_NAMES`)."""
     from .samples import sample_letter

@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import docx
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -37,8 +35,16 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Inches, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph
 
-from openletter import Letter, Organisation, OrganisationGroup, Person
-from openletter.exporters.html import display_date, labels, text_direction
+from openletter import (
+    Letter,
+    Organisation,
+    OrganisationGroup,
+    Person,
+    display_date,
+    format_date,
+    labels,
+    text_direction,
+)
 from openletter.markdown import footnote_env, parser
 
 if TYPE_CHECKING:
@@ -54,6 +60,9 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 FALLBACK_DATE = dt.date(2000, 1, 1)
 """The document's created/modified date when the letter has no date."""
+
+CORE_PROPERTY_LIMIT = 255
+"""The longest document property (title, subject, author...) python-docx and Word accept."""
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 """Link addresses that become hyperlinks; any other link is written as its text alone."""
@@ -316,10 +325,9 @@ def _add_text(run: Any, text: str) -> None:
 
 def _stable_zip(data: bytes) -> bytes:
     """Rewrite a zip file with fixed timestamps and attributes, [Content_Types].xml first, then by name."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(source.namelist(), key=lambda name: (name != "[Content_Types].xml", name))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = sorted(source.namelist(), key=lambda name: (name != "[Content_Types].xml", name))
         for name in names:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -329,15 +337,9 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _format_date(date: dt.date, language: str) -> str:
-    """A long date in the letter's language (as the html format writes it)."""
-    for tag in (language, language.split("-", maxsplit=1)[0]):
-        try:
-            locale = Locale.parse(tag, sep="-")
-        except (UnknownLocaleError, ValueError):
-            continue
-        return str(format_date(date, format="long", locale=locale))
-    return date.isoformat()
+def _clip(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
+    """`text` cut to `limit` characters (with an ellipsis) for a document property."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # --------------------------------------------------------------------------- the writer
@@ -403,8 +405,7 @@ class _Writer:
         )
         if self.rtl:
             paragraph_defaults = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-            _insert(paragraph_defaults, _element("w:bidi"), _PPR_ORDER)
-            _insert(run_defaults, _element("w:rtl"), _RPR_ORDER)
+            _insert(paragraph_defaults, _element("w:bidi"), _PPR_ORDER)  # runs: only Arabic, Hebrew... are rtl
 
         def paragraph_style(
             name: str,
@@ -486,15 +487,15 @@ class _Writer:
         people = list(letter.people())
         author = organisations[0].name if organisations else people[0].name if people else ""
         moment = dt.datetime.combine(letter.date or FALLBACK_DATE, dt.time(0, 0), tzinfo=dt.UTC)
-        properties.title = letter.title
-        properties.subject = letter.subject or letter.subtitle or ""
-        properties.author = author
-        properties.last_modified_by = author
-        properties.language = letter.language
-        properties.keywords = ", ".join(letter.keywords)
+        properties.title = _clip(letter.title)
+        properties.subject = _clip(letter.subject or letter.subtitle or "")
+        properties.author = _clip(author)
+        properties.last_modified_by = _clip(author)
+        properties.language = _clip(letter.language)
+        properties.keywords = _clip(", ".join(letter.keywords))
         properties.comments = ""
         properties.category = ""
-        properties.identifier = letter.url or ""
+        properties.identifier = _clip(letter.url or "")
         properties.revision = 1
         properties.created = moment
         properties.modified = moment
@@ -781,7 +782,7 @@ class _Writer:
                 if demand.target is not None:
                     notes.append(f"{words['to']}: {self.addressees[demand.target].name}")
                 if demand.deadline is not None:
-                    notes.append(f"{words['by']} {_format_date(demand.deadline, letter.language)}")
+                    notes.append(f"{words['by']} {format_date(demand.deadline, letter.language)}")
                 if notes and last is not None:
                     self.text(last, f" ({words['semicolon'].join(notes)})", style="Emphasis")
         if letter.closing:
@@ -834,7 +835,7 @@ class _Writer:
             self.text(self.paragraph("Heading 1"), words["signatories"])
         columns = letter.signatory_count > LONG_LIST
         if columns:
-            self._columns(self.doc.add_section(WD_SECTION.CONTINUOUS), 2)
+            self._columns(self.section_break(), 2)
         for group in letter.signatories:
             if group.heading:
                 self.text(self.paragraph("Heading 2"), group.heading)
@@ -844,7 +845,7 @@ class _Writer:
             for member in members:
                 self.signatory(self.paragraph("Signature"), member)
         if columns:
-            self._columns(self.doc.add_section(WD_SECTION.CONTINUOUS), 1)
+            self._columns(self.section_break(), 1)
 
     def signatory(self, paragraph: Paragraph, member: Organisation | Person) -> None:
         comma = self.words["comma"]
@@ -862,6 +863,14 @@ class _Writer:
                     self.text(paragraph, f"{comma}{extra}")
             if member.country:
                 self.text(paragraph, f" ({member.country})")
+
+    def section_break(self) -> Section:
+        """End the section here (an empty paragraph holds its properties) and start a new one on the
+        same page; return the new one."""
+        section: Section = self.doc.add_section(WD_SECTION.CONTINUOUS)
+        if self.rtl:
+            _insert(self._end.getprevious().get_or_add_pPr(), _element("w:bidi"), _PPR_ORDER)
+        return section
 
     def _columns(self, section: Section, count: int) -> None:
         properties = section._sectPr

@@ -177,9 +177,9 @@ def _inlines(children: Sequence[Token], refs: References) -> list[Node]:
 
 def text_direction(language: str) -> str:
     """``rtl`` for right-to-left languages and scripts, ``ltr`` otherwise (as the html format)."""
-    from openletter.exporters.html import text_direction as html_direction
+    from openletter import text_direction as direction
 
-    return html_direction(language)
+    return direction(language)
 
 
 def language_parts(language: str) -> tuple[str, str | None, str | None]:
@@ -218,17 +218,10 @@ def cjk_variant(language: str) -> str:
 
 
 def format_date(date: dt.date, language: str) -> str:
-    """A long date in the letter's language (ISO 8601 when Babel does not know the language)."""
-    from babel import Locale, UnknownLocaleError
-    from babel.dates import format_date as babel_format_date
+    """A long date in the letter's language, as every openletter format writes it."""
+    from openletter import format_date as long_date
 
-    for tag in (language, language.split("-", maxsplit=1)[0]):
-        try:
-            locale = Locale.parse(tag, sep="-")
-        except (UnknownLocaleError, ValueError):
-            continue
-        return str(babel_format_date(date, format="long", locale=locale))
-    return date.isoformat()
+    return long_date(date, language)
 
 
 # --------------------------------------------------------------------------- the letter
@@ -256,7 +249,7 @@ def _columns(count: int) -> int:
 
 def letter_data(letter: Letter, *, paper: str) -> dict[str, Any]:
     """Everything the template shows, as JSON-compatible data."""
-    from openletter.exporters.html import display_date, labels
+    from openletter import display_date, labels
 
     words = dict(labels(letter.language))
     refs = References([r.id for r in letter.references])
