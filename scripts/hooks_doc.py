@@ -81,8 +81,8 @@ def render() -> str:
     parts = [
         START,
         "",
-        "These are the hooks of `openletter.hookspecs`. Implement any of them; a plugin does not have to",
-        "implement both.",
+        "These are the hooks of `openletter.hookspecs`. A plugin implements any of them, not necessarily",
+        "all.",
     ]
     for hook in hooks():
         doc = inspect.getdoc(getattr(hookspecs, hook)) or ""

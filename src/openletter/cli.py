@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ._version import __version__
 from .errors import LetterError, OpenLetterError, OptionError, OutputError, PluginError, Problem, UnknownFormatError
-from .mail.send import PASSWORD_ENV
+from .mail import PASSWORD_ENV
 from .scaffold import EXAMPLES
 
 if TYPE_CHECKING:

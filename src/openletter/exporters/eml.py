@@ -107,11 +107,14 @@ def _policy(addresses: Sequence[str]) -> EmailPolicy[EmailMessage]:
 
 def html_part(letter: Letter, logo_cid: str | None = None) -> str:
     """The HTML page for email, CSS inlined by css-inline; the logo referred to by `logo_cid`."""
+    from urllib.parse import quote
+
     import css_inline
 
     from .html import render_page
 
-    src = None if logo_cid is None else f"cid:{logo_cid}"
+    # RFC 2392: a cid: URL is the Content-ID with URL-unsafe characters %-encoded.
+    src = None if logo_cid is None else "cid:" + quote(logo_cid, safe="@.-_~!$&'()*+,;=:")
     inlined: str = css_inline.inline(render_page(letter, {}, email=True, logo_src=src))
     return inlined
 

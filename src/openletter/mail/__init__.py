@@ -5,3 +5,6 @@
 * `outputs`: mbox (RFC 4155), Maildir, a folder of ``.eml`` files;
 * `send`: SMTP delivery with a journal, so that a re-run sends only what was not yet accepted.
 """
+
+PASSWORD_ENV = "OPENLETTER_SMTP_PASSWORD"
+"""The environment variable ``openletter mail --send`` reads the SMTP password from."""

@@ -26,7 +26,6 @@ from ..errors import OpenLetterError
 from .merge import needs_smtputf8
 from .recipients import Recipient
 
-PASSWORD_ENV = "OPENLETTER_SMTP_PASSWORD"
 """The environment variable the SMTP password is read from (else it is asked for)."""
 
 
