@@ -222,6 +222,8 @@ HOSTILE = [
     "[click](JAVASCRIPT:alert(1))",
     "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "[vb](vbscript:msgbox(1))",
+    "[smb](smb://evil.example/share)",
+    "[follina](ms-msdt:/id%20x) <search-ms:query=x>",
     '<a href="javascript:alert(1)">x</a>',
     '" onmouseover="alert(1)',
     "' onfocus='alert(1)",

@@ -53,9 +53,12 @@ def assert_safe(text: str) -> None:
             assert not name.lower().startswith("on"), f"{element.tag} has {name}={value!r}"
             if name.lower() in URL_ATTRIBUTES:
                 cleaned = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+                scheme = re.match(r"([a-z][a-z0-9+.-]*):", cleaned)
                 assert not cleaned.startswith(UNSAFE_SCHEMES) or (
                     element.tag == NS + "img" and cleaned.startswith("data:image/")
                 ), f"{element.tag} {name}={value!r}"
+                # an allow-list too: web, email and telephone addresses, or relative links
+                assert scheme is None or scheme.group(1) in ("http", "https", "mailto", "tel", "data"), value
     for tag in ("iframe", "object", "embed", "form", "base", "meta"):
         for element in find(tree, tag):
             assert tag == "meta" and "http-equiv" not in element.attrib, f"unexpected <{tag}>"

@@ -1,9 +1,9 @@
 """The one configured Markdown parser, and the structural rules a letter's Markdown must follow.
 
 Letter text is untrusted, so the parser starts from markdown-it-py's CommonMark preset with raw
-HTML switched off (``<script>`` stays text) and markdown-it's link validation on (``javascript:``,
-``vbscript:``, ``file:`` and non-image ``data:`` links are not turned into links). Footnotes
-(``[^1]``) come from mdit-py-plugins.
+HTML switched off (``<script>`` stays text) and links validated by `safe_link`: only web, email
+and telephone addresses and relative links become links (not ``javascript:``, ``file:``,
+``smb:``, ``ms-msdt:``...). Footnotes (``[^1]``) come from mdit-py-plugins.
 
 The authoring format (``letter.md``) splits the body into sections at level-2 headings and takes
 footnote definitions out as references. For that to be lossless, a section's text must not itself
@@ -16,9 +16,11 @@ markdown-it-py is imported on first use, not when ``openletter`` is imported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -40,9 +42,42 @@ def parser() -> MarkdownIt:
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).use(footnote_plugin)
+    md.validateLink = safe_link  # type: ignore[method-assign]
     md.disable(["footnote_tail", "footnote_inline"])  # notes are [^label] references only
     md.add_render_rule("footnote_ref", _footnote_ref)
     return md
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_IMAGE_DATA = re.compile(r"data:image/(?:gif|png|jpeg|webp);", re.IGNORECASE)
+
+
+def safe_link(url: str) -> bool:
+    """Whether a Markdown link may point at `url`: a web (``http``, ``https``), email (``mailto``)
+    or telephone (``tel``) address, or a relative link (``#notes``, ``page.html``); an image may
+    also be a ``data:image/...`` URI. Everything else (``javascript:``, ``file:``, ``smb:``,
+    ``ms-msdt:``, ``search-ms:``...) stays text, because such links can run code or leak
+    credentials when clicked."""
+    text = url.strip()
+    scheme = _SCHEME.match(text)
+    if scheme is None:
+        return True
+    return scheme.group(1).lower() in _LINK_SCHEMES or _IMAGE_DATA.match(text) is not None
+
+
+def web_address(url: str) -> bool:
+    """Whether `url` may be a link in a document read away from the web (PDF, Word): an absolute
+    ``http``/``https`` address with a host, or a ``mailto:`` address. Exporters write other link
+    targets as text."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        return bool(parts.hostname)
+    return scheme == "mailto" and "@" in parts.path
 
 
 def _footnote_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

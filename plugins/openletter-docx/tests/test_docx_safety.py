@@ -24,7 +24,7 @@ HOSTILE_LINES = [
     "]]><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>&e;",
     "=cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
-    "&amp; &lt; &#0; &#x1F;",
+    "&amp; &lt; &#0; &#x1F; &#12; &#x0B; &#x7;",  # entities of characters XML cannot hold
     "<script>alert(1)</script>",
     "\u202etxt.exe",
     "{{ 7*7 }} {% raw %}",
@@ -41,6 +41,10 @@ HOSTILE_LINKS = [
     ("[relative](../../secret.docx)", None),
     ("[unc](\\\\server\\share\\x.docx)", None),
     ("[scheme-relative](//evil.example/x)", None),
+    ("[smb](smb://evil.example/share)", None),
+    ("[follina](ms-msdt:/id%20x)", None),
+    ("<search-ms:query=x>", None),
+    ("[tel](tel:123)", None),
     ("<ftp://files.example.org/auto>", None),
     ("![tracking pixel](https://evil.example/pixel.png)", None),
     ("[fine](https://example.org/ok)", "https://example.org/ok"),
@@ -78,9 +82,11 @@ def hostile_letter(text: str) -> Letter:
 
 
 def markdown_text(text: str) -> str:
-    """What Markdown makes of `text` as words (entities decoded, backslash escapes applied)."""
+    """What Markdown makes of `text` as words (entities decoded, backslash escapes applied), with
+    the characters XML cannot hold (``&#12;`` decodes to a form feed) as U+FFFD."""
     [inline] = parser().parseInline(text, {})
-    return "".join(child.content for child in inline.children or [] if child.type in ("text", "code_inline"))
+    words = "".join(child.content for child in inline.children or [] if child.type in ("text", "code_inline"))
+    return re.sub("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "\ufffd", words)
 
 
 def assert_inert(data: bytes) -> None:

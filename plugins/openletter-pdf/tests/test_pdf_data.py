@@ -6,6 +6,7 @@ These run without Typst or poppler-utils.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from openletter import OptionError, Reference, Section
@@ -116,3 +117,8 @@ def test_the_template_is_shipped_and_reads_only_its_inputs() -> None:
     assert 'json(bytes(sys.inputs.at("letter")))' in code
     for forbidden in ("eval(", "read(", "import", "include", "plugin("):
         assert forbidden not in code, forbidden
+    # Functions that read a file when given a path: only ever given the inputs' bytes here.
+    for reader in ("json", "image", "csv", "yaml", "xml", "toml", "cbor", "bibliography"):
+        for call in re.finditer(rf"\b{reader}\(\s*([^,)]*)", code):
+            argument = call.group(1).strip()
+            assert argument.startswith(("bytes(", "logo")), f"{reader}({argument}...) could read a file"

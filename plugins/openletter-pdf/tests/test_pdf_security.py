@@ -24,7 +24,7 @@ from openletter import (
     Section,
 )
 
-from pdf_helpers import assert_in_order, body_text, info, make_letter, normalise, pdf, text
+from pdf_helpers import assert_in_order, body_text, info, make_letter, normalise, pdf, run, text
 
 # One-line fields are plain text (no Markdown), so anything goes there.
 HOSTILE_LINES = [
@@ -109,3 +109,31 @@ def test_any_one_line_text_round_trips(title: str, name: str, closing: str) -> N
     )
     extracted = text(pdf(letter))
     assert_in_order(extracted, [title, "We write to you.", closing, name])
+
+
+UNSAFE_LINKS = [
+    "smb://evil.example/share",
+    "ms-msdt:/id%20x",
+    "search-ms:query=x",
+    "ms-officecmd:foo",
+    "launch:calc",
+    "/etc/passwd",
+    "../secret.pdf",
+    "\\\\evil\\share",
+    "ftp://ftp.example/a",
+    "tel:123",
+    "https:///no-host",
+]
+
+
+def test_only_web_and_email_addresses_become_links() -> None:
+    """A PDF reader opens whatever a link points to; only http(s) and mailto may be links."""
+    words = " ".join(f"[link {n}]({url})" for n, url in enumerate(UNSAFE_LINKS))
+    autolinks = " <smb://evil.example/auto> <ms-officecmd:bar>"
+    good = " [ok](https://ok.example/page) [mail](mailto:team@ok.example)"
+    data = pdf(make_letter(sections=(Section(text=words + autolinks + good),)))
+    urls = [line.split()[-1] for line in run("pdfinfo", "-url", data=data).splitlines()[1:] if line.strip()]
+    assert sorted(set(urls)) == ["https://ok.example/page", "mailto:team@ok.example"]
+    shown = normalise(body_text(data))
+    for number in range(len(UNSAFE_LINKS)):
+        assert normalise(f"link {number}") in shown  # the words stay, as text

@@ -32,9 +32,11 @@ def render(letter: Letter, options: Options) -> bytes:
     Option ``paper``: ``a4`` (the default) or ``us-letter``; any other value raises
     `openletter.OptionError`.
     """
-    paper = options.get("paper", "a4")
+    paper = options.get("paper", "a4").strip().lower()
     if paper not in PAPER_SIZES:
-        raise openletter.OptionError(f"docx.paper must be one of {', '.join(PAPER_SIZES)}, not {paper!r}")
+        raise openletter.OptionError(
+            f"docx.paper must be one of {', '.join(PAPER_SIZES)}, not {options.get('paper')!r}"
+        )
     from ._render import render_docx  # noqa: PLC0415 -- python-docx loads only when a letter is rendered
 
     return render_docx(letter, page_size=PAPER_SIZES[paper])

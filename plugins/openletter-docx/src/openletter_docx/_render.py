@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import docx
 from docx.enum.section import WD_SECTION
@@ -45,7 +45,7 @@ from openletter import (
     labels,
     text_direction,
 )
-from openletter.markdown import footnote_env, parser
+from openletter.markdown import footnote_env, parser, web_address
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -270,15 +270,9 @@ def segments(text: str) -> list[tuple[str, str]]:
 
 
 def safe_url(url: str) -> bool:
-    """True for the addresses a hyperlink may have: absolute http(s) with a host, or mailto."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    scheme = parts.scheme.lower()
-    if scheme not in SAFE_SCHEMES:
-        return False
-    return bool(parts.path) if scheme == "mailto" else bool(parts.netloc)
+    """True for the addresses a hyperlink may have: absolute http(s) with a host, or mailto
+    (`openletter.markdown.web_address`, the rule every printed format follows)."""
+    return web_address(url)
 
 
 # --------------------------------------------------------------------------- XML helpers
@@ -307,8 +301,18 @@ def _element(tag: str, **attributes: str) -> Any:
     return element
 
 
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot hold; a Markdown entity such as ``&#12;`` decodes to one."""
+
+
+def xml_text(text: str) -> str:
+    """`text` with the characters XML cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _add_text(run: Any, text: str) -> None:
     """Append `text` to a w:r element: w:t pieces, w:tab for tabs, w:br for line ends."""
+    text = xml_text(text)
     for number, line in enumerate(text.split("\n")):
         if number:
             run.append(OxmlElement("w:br"))
@@ -826,16 +830,19 @@ class _Writer:
         shape = paragraph.add_run().add_picture(io.BytesIO(logo.data), width=Emu(width), height=Emu(height))
         properties = shape._inline.docPr
         properties.set("name", "Logo")
-        properties.set("descr", logo.alt)
+        properties.set("descr", xml_text(logo.alt))
 
     def signatories(self) -> None:
         letter = self.letter
         words = self.words
-        if letter.signatory_count > 1:  # one signatory signs below the closing, with no heading
-            self.text(self.paragraph("Heading 1"), words["signatories"])
         columns = letter.signatory_count > LONG_LIST
         if columns:
-            self._columns(self.section_break(), 2)
+            # A long list starts on a new page, its heading at the top of the first column: word
+            # processors do not keep a heading with the next section's text, so a heading above a
+            # continuous break can be left alone at the foot of a page.
+            self._columns(self.section_break(new_page=True), 2)
+        if letter.signatory_count > 1:  # one signatory signs below the closing, with no heading
+            self.text(self.paragraph("Heading 1"), words["signatories"])
         for group in letter.signatories:
             if group.heading:
                 self.text(self.paragraph("Heading 2"), group.heading)
@@ -864,10 +871,10 @@ class _Writer:
             if member.country:
                 self.text(paragraph, f" ({member.country})")
 
-    def section_break(self) -> Section:
-        """End the section here (an empty paragraph holds its properties) and start a new one on the
-        same page; return the new one."""
-        section: Section = self.doc.add_section(WD_SECTION.CONTINUOUS)
+    def section_break(self, *, new_page: bool = False) -> Section:
+        """End the section here (an empty paragraph holds its properties) and start a new one, on
+        the same page or on a new one; return the new one."""
+        section: Section = self.doc.add_section(WD_SECTION.NEW_PAGE if new_page else WD_SECTION.CONTINUOUS)
         if self.rtl:
             _insert(self._end.getprevious().get_or_add_pPr(), _element("w:bidi"), _PPR_ORDER)
         return section

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from openletter.markdown import web_address
 from openletter.model import Addressee, Letter, Organisation, OrganisationGroup, Person
 
 if TYPE_CHECKING:
@@ -146,8 +147,11 @@ def _inlines(children: Sequence[Token], refs: References) -> list[Node]:
             if closed is not None and closed["t"] == "link":
                 url = closed["url"]
                 autolink = closed.pop("autolink")
-                if not url:
-                    closed["t"] = "span"  # nothing to point to: keep the words
+                if not web_address(url):
+                    # nothing to point to, or not a web or email address (a relative link, tel:):
+                    # keep the words, and no clickable link (see openletter.markdown.web_address)
+                    closed["t"] = "span"
+                    del closed["url"]
                 elif not autolink and _plain(closed["c"]) != url:
                     closed["n"] = refs.link(url)  # the words show, the address goes to the notes
                 # else the address itself is the text shown: no number needed
@@ -165,7 +169,7 @@ def _inlines(children: Sequence[Token], refs: References) -> list[Node]:
             src = str(child.attrs.get("src", ""))
             alt = child.content or src
             out.append({"t": "span", "c": [_text(alt)]})
-            if src:
+            if web_address(src):
                 out.append({"t": "note", "n": refs.link(src)})
         elif child.content:
             out.append(_text(child.content))

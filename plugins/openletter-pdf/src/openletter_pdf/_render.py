@@ -65,12 +65,24 @@ def render_pdf(letter: Letter, options: Mapping[str, str], *, fonts: typst.Fonts
         # (typst-py 0.15 cannot take a binary file in its dict of in-memory files: it decodes
         # every file there as UTF-8 and fails on the image.)
         inputs["logo"] = json.dumps(list(letter.logo.data), separators=(",", ":"))
-    output, _warnings = typst.compile_with_warnings(
-        template(),
-        format="pdf",
-        font_paths=fonts if fonts is not None else system_fonts(),
-        sys_inputs=inputs,
-        timestamp=timestamp(letter),
-    )
-    # Warnings are dropped on purpose: "unknown font family" just means that a fallback font is used.
-    return bytes(output)
+
+    def compile_pdf() -> bytes:
+        output, _warnings = typst.compile_with_warnings(
+            template(),
+            format="pdf",
+            font_paths=fonts if fonts is not None else system_fonts(),
+            sys_inputs=inputs,
+            timestamp=timestamp(letter),
+        )
+        return bytes(output)
+
+    try:
+        return compile_pdf()
+    except typst.TypstError as error:
+        if "logo" not in inputs or "decode image" not in str(error):
+            raise
+    # The logo has a PNG, JPEG or GIF signature but cannot be decoded: the letterhead goes
+    # without it, as the Word format's does (a damaged image must not stop the letter).
+    del inputs["logo"]
+    inputs["letter"] = json.dumps({**data, "logo": None}, ensure_ascii=False)
+    return compile_pdf()
