@@ -237,7 +237,12 @@ def test_page_size(options: dict[str, str], size: tuple[int, int], signatories: 
         assert (int(page.get(f"{W}w")), int(page.get(f"{W}h"))) == size
 
 
-@pytest.mark.parametrize("paper", ["bogus", "A4 ", "letter", ""])
+@pytest.mark.parametrize("paper", ["A4", " a4", "US-Letter"])
+def test_paper_names_are_read_in_any_case(paper: str) -> None:
+    assert render(rich_letter(), paper=paper) == render(rich_letter(), paper=paper.strip().lower())
+
+
+@pytest.mark.parametrize("paper", ["bogus", "letter", "a 4", ""])
 def test_an_unknown_paper_size_is_an_option_error(paper: str) -> None:
     with pytest.raises(openletter.OptionError, match=r"docx\.paper"):
         render(rich_letter(), paper=paper)
