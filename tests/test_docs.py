@@ -396,7 +396,9 @@ def _setup_commands() -> list[str]:
 
 def test_readme_setup_first_installs_and_builds_the_example() -> None:
     build, _ = _setup_commands()
-    assert build.startswith('python -m pip install -e ".[test]" && openletter build ')
+    assert build.startswith(
+        'python -m pip install -e ".[test]" -e plugins/openletter-pdf -e plugins/openletter-docx && openletter build '
+    )
     letter = re.search(r"openletter build (\S+)", build)
     assert letter is not None
     assert (ROOT / letter.group(1)).is_file()

@@ -59,6 +59,7 @@ def assert_safe(text: str) -> None:
                 ), f"{element.tag} {name}={value!r}"
                 # an allow-list too: web, email and telephone addresses, or relative links
                 assert scheme is None or scheme.group(1) in ("http", "https", "mailto", "tel", "data"), value
+                assert not (cleaned.startswith("mailto:") and "attach" in cleaned), value
     for tag in ("iframe", "object", "embed", "form", "base", "meta"):
         for element in find(tree, tag):
             assert tag == "meta" and "http-equiv" not in element.attrib, f"unexpected <{tag}>"
@@ -320,3 +321,32 @@ def test_a_stale_precompiled_template_is_not_used(tmp_path: Path, monkeypatch: p
         assert "letter_html_compiled" not in template.root_render_func.__code__.co_filename
     finally:
         html._compile.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("url", "link", "printed_link"),
+    [
+        ("https://example.org/a", True, True),
+        ("http://example.org", True, True),
+        ("https:///no-host", True, False),
+        ("mailto:team@example.org?subject=Hi&body=Text", True, True),
+        ("mailto:team@example.org?attach=/home/me/.ssh/id_rsa", False, False),
+        ("mailto:team@example.org?Attachment=x", False, False),
+        ("tel:+85512345678", True, False),
+        ("#notes", True, False),
+        ("page.html", True, False),
+        ("javascript:alert(1)", False, False),
+        ("smb://evil.example/share", False, False),
+        ("ms-msdt:/id", False, False),
+        ("search-ms:query=x", False, False),
+        ("file:///etc/passwd", False, False),
+        ("data:text/html,x", False, False),
+        ("data:image/png;base64,AAAA", True, False),
+        ("C:/Windows/x", False, False),
+    ],
+)
+def test_which_addresses_may_be_links(url: str, link: bool, printed_link: bool) -> None:
+    from openletter.markdown import safe_link, web_address
+
+    assert safe_link(url) is link
+    assert web_address(url) is printed_link

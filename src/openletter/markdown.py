@@ -56,14 +56,29 @@ _IMAGE_DATA = re.compile(r"data:image/(?:gif|png|jpeg|webp);", re.IGNORECASE)
 def safe_link(url: str) -> bool:
     """Whether a Markdown link may point at `url`: a web (``http``, ``https``), email (``mailto``)
     or telephone (``tel``) address, or a relative link (``#notes``, ``page.html``); an image may
-    also be a ``data:image/...`` URI. Everything else (``javascript:``, ``file:``, ``smb:``,
+    also be a ``data:image/...`` URI. A ``mailto:`` link may fill in only the fields RFC 6068
+    names (to, cc, bcc, subject, body), not ``attach``. Everything else (``javascript:``, ``file:``, ``smb:``,
     ``ms-msdt:``, ``search-ms:``...) stays text, because such links can run code or leak
     credentials when clicked."""
     text = url.strip()
     scheme = _SCHEME.match(text)
     if scheme is None:
         return True
+    if scheme.group(1).lower() == "mailto":
+        return _plain_mailto(text)
     return scheme.group(1).lower() in _LINK_SCHEMES or _IMAGE_DATA.match(text) is not None
+
+
+_MAILTO_FIELDS = frozenset({"to", "cc", "bcc", "subject", "body"})
+"""The ``mailto:`` header fields RFC 6068 lets a link fill in; others (``attach``, which some mail
+clients honoured with a local file) make the link text."""
+
+
+def _plain_mailto(url: str) -> bool:
+    from urllib.parse import parse_qsl
+
+    query = url.partition("?")[2]
+    return all(name.lower() in _MAILTO_FIELDS for name, _ in parse_qsl(query, keep_blank_values=True))
 
 
 def web_address(url: str) -> bool:
@@ -77,7 +92,7 @@ def web_address(url: str) -> bool:
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
         return bool(parts.hostname)
-    return scheme == "mailto" and "@" in parts.path
+    return scheme == "mailto" and "@" in parts.path and _plain_mailto(url.strip())
 
 
 def _footnote_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
