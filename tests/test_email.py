@@ -306,3 +306,20 @@ def test_check_warns_about_a_long_subject_and_exposed_recipient_lists(
     assert any("the email subject is 91 characters" in m for m in messages)
     assert any("12 recipients are in To/Cc" in m for m in messages)
     assert Registry(entry_points=False).lint(with_email(example_letter)) == []
+
+
+def test_a_right_to_left_letter_has_its_bars_on_the_right_in_email() -> None:
+    from openletter.exporters.eml import html_part
+
+    from .conftest import DATA
+
+    arabic = html_part(openletter.load(DATA / "letters" / "arabic_water" / "letter.md"))
+    demands = re.search(r'<section class="demands"[^>]*style="([^"]*)"', arabic)
+    assert demands is not None
+    assert "border-right: 4px solid" in demands.group(1)
+    assert "border-left: 0" in demands.group(1)
+    english = html_part(openletter.load(EXAMPLE))
+    demands = re.search(r'<section class="demands"[^>]*style="([^"]*)"', english)
+    assert demands is not None
+    assert "border-left: 4px solid" in demands.group(1)
+    assert "border-right" not in demands.group(1)
