@@ -350,3 +350,22 @@ def test_which_addresses_may_be_links(url: str, link: bool, printed_link: bool) 
 
     assert safe_link(url) is link
     assert web_address(url) is printed_link
+
+
+@pytest.mark.parametrize(
+    ("sample", "to", "subject"),
+    [
+        ("aphr_cambodia", "To:", "<strong>Subject</strong>: "),
+        ("chinese", "致：", "<strong>事由</strong>：S"),
+        ("khmer", "ជូនចំពោះ៖", "<strong>កម្មវត្ថុ</strong>៖ S"),
+        ("thai_with_logo", "เรียน", "<strong>เรื่อง</strong> S"),
+    ],
+)
+def test_labels_are_followed_by_the_languages_own_colon(sample: str, to: str, subject: str) -> None:
+    from openletter.testing import sample_letter
+
+    letter = attrs.evolve(sample_letter(sample), subject="S")
+    text = page(letter)
+    assert f'<span class="addressee-label">{to}</span>' in text
+    assert f'<p class="subject">{subject}' in text
+    assert ":" not in openletter.labels("zh")["colon"]

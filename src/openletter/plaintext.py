@@ -171,9 +171,10 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
             names = [
                 " ".join(x for x in (a.honorific, a.name) if x) + (f", {a.role}" if a.role else "") for a in people
             ]
-            out.append("\n".join(_wrap("; ".join(names), f"{label}: ", " " * (len(label) + 2))))
+            lead = f"{label}{words['colon']}"
+            out.append("\n".join(_wrap("; ".join(names), lead, " " * len(lead))))
     if letter.subject:
-        out.append("\n".join(_wrap(letter.subject, f"{words['subject']}: ", "  ")))
+        out.append("\n".join(_wrap(letter.subject, f"{words['subject']}{words['colon']}", "  ")))
     greeting = salutation if salutation is not None else letter.salutation
     if greeting:
         out.append(greeting)

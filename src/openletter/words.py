@@ -18,30 +18,33 @@ _RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"}
 LABELS: Mapping[str, Mapping[str, str]] = {
     "en": {"to": "To", "cc": "Cc", "subject": "Subject", "demands": "Our demands", "by": "by",
            "signatories": "Signatories", "notes": "Notes", "back": "Back to the text",
-           "about": "About", "postscript": "P.S.", "comma": ", ", "semicolon": "; "},
+           "about": "About", "postscript": "P.S.", "colon": ": ", "comma": ", ", "semicolon": "; "},
     "fr": {"to": "À", "cc": "Copie", "subject": "Objet", "demands": "Nos demandes", "by": "d’ici le",
            "signatories": "Signataires", "notes": "Notes", "back": "Retour au texte",
-           "about": "À propos de", "postscript": "P.-S.", "comma": ", ", "semicolon": " ; "},
+           "about": "À propos de", "postscript": "P.-S.", "colon": " : ", "comma": ", ", "semicolon": " ; "},
     "es": {"to": "A", "cc": "Copia", "subject": "Asunto", "demands": "Nuestras demandas", "by": "antes del",
            "signatories": "Firmantes", "notes": "Notas", "back": "Volver al texto",
-           "about": "Acerca de", "postscript": "P. D.", "comma": ", ", "semicolon": "; "},
+           "about": "Acerca de", "postscript": "P. D.", "colon": ": ", "comma": ", ", "semicolon": "; "},
     "th": {"to": "เรียน", "cc": "สำเนาถึง", "subject": "เรื่อง", "demands": "ข้อเรียกร้อง", "by": "ภายใน",
            "signatories": "ผู้ลงนาม", "notes": "หมายเหตุ", "back": "กลับไปที่ข้อความ",
-           "about": "เกี่ยวกับ", "postscript": "ป.ล.", "comma": " ", "semicolon": " "},
+           "about": "เกี่ยวกับ", "postscript": "ป.ล.", "colon": " ", "comma": " ", "semicolon": " "},
     "km": {"to": "ជូនចំពោះ", "cc": "ចម្លងជូន", "subject": "កម្មវត្ថុ", "demands": "ការទាមទាររបស់យើង", "by": "ត្រឹម",
            "signatories": "អ្នកចុះហត្ថលេខា", "notes": "កំណត់សម្គាល់", "back": "ត្រឡប់ទៅអត្ថបទ",
-           "about": "អំពី", "postscript": "ពិ.ស.", "comma": " ", "semicolon": " "},
+           "about": "អំពី", "postscript": "ពិ.ស.", "colon": "៖ ", "comma": " ", "semicolon": " "},
     "zh": {"to": "致", "cc": "抄送", "subject": "事由", "demands": "我们的诉求", "by": "截止",
            "signatories": "联署方", "notes": "注释", "back": "返回正文", "about": "关于", "postscript": "附言",
-           "comma": "，", "semicolon": "；"},
+           "colon": "：", "comma": "，", "semicolon": "；"},
     "ar": {"to": "إلى", "cc": "نسخة إلى", "subject": "الموضوع", "demands": "مطالبنا", "by": "بحلول",
            "signatories": "الموقعون", "notes": "ملاحظات", "back": "العودة إلى النص",
-           "about": "عن", "postscript": "ملحوظة", "comma": "، ", "semicolon": "؛ "},
+           "about": "عن", "postscript": "ملحوظة", "colon": ": ", "comma": "، ", "semicolon": "؛ "},
     "id": {"to": "Kepada", "cc": "Tembusan", "subject": "Perihal", "demands": "Tuntutan kami", "by": "paling lambat",
            "signatories": "Penanda tangan", "notes": "Catatan", "back": "Kembali ke teks",
-           "about": "Tentang", "postscript": "NB", "comma": ", ", "semicolon": "; "},
+           "about": "Tentang", "postscript": "NB", "colon": ": ", "comma": ", ", "semicolon": "; "},
 }  # fmt: skip
-"""Words the page itself adds, by primary language subtag (English when a language is missing)."""
+"""Words the page itself adds, by primary language subtag (English when a language is missing).
+
+``colon`` follows a label such as "To" or "Subject", with the spacing the language puts after it
+("Objet : ", "事由：", "កម្មវត្ថុ៖ "); ``comma`` and ``semicolon`` separate items of a list."""
 
 
 def text_direction(language: str) -> str:

@@ -757,7 +757,7 @@ class _Writer:
         for label, people in ((words["to"], letter.recipients), (words["cc"], letter.copied)):
             if people:
                 paragraph = self.paragraph("Normal")
-                self.text(paragraph, f"{label}: ", style="Strong")
+                self.text(paragraph, f"{label}{words['colon']}", style="Strong")
                 for number, person in enumerate(people):
                     if number:
                         self.text(paragraph, words["semicolon"])
@@ -784,7 +784,7 @@ class _Writer:
                 last = self.markdown(demand.text, item=("List Number", num_id))
                 notes = []
                 if demand.target is not None:
-                    notes.append(f"{words['to']}: {self.addressees[demand.target].name}")
+                    notes.append(f"{words['to']}{words['colon']}{self.addressees[demand.target].name}")
                 if demand.deadline is not None:
                     notes.append(f"{words['by']} {format_date(demand.deadline, letter.language)}")
                 if notes and last is not None:
