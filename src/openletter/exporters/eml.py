@@ -185,14 +185,12 @@ def compose(letter: Letter, options: Options) -> EmailMessage:
     if not (fields["to"] or fields["cc"] or fields["bcc"]):
         message["X-Unsent"] = "1"
     text = letter_to_text(letter)
-    parts = [str(message["Subject"]), *everyone, text]
-    if letter.logo is not None:  # the image is in no other part of the digest
-        parts.append(hashlib.sha256(letter.logo.data).hexdigest())
-    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
     domain = message_id_domain(fields["sender"][0] if fields["sender"] else None)
+    cid = logo_cid(letter, domain)  # derived from the image, which is in no other part of the digest
+    parts = [str(message["Subject"]), *everyone, text, *([cid] if cid is not None else [])]
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
     message["Message-ID"] = f"<{digest}@{domain}>"
     message.set_content(text, subtype="plain", charset="utf-8")
-    cid = logo_cid(letter, domain)
     message.add_alternative(html_part(letter, cid), subtype="html", charset="utf-8")
     if letter.logo is not None and cid is not None:
         # multipart/alternative [text/plain, multipart/related [text/html, the image]] (RFC 2387)

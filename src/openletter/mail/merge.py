@@ -32,11 +32,14 @@ from .recipients import Recipient
 PLACEHOLDER = re.compile(r"\[\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]\]")
 
 
-def _mark_prefix(letter: Letter) -> str:
-    """A marker prefix no text of this letter contains: derived from the letter itself, so that
-    text written to look like a marker ("OLMERGE7X") stays text."""
+def _letter_digest(letter: Letter) -> str:
+    """The SHA-256 of everything in the letter (its repr leaves the logo's image out: added here).
+
+    Marker prefixes and MIME boundaries are cut from it: derived from the letter itself, no text
+    of the letter can contain them (text written to look like a marker, "OLMERGE7X", stays text).
+    """
     image = letter.logo.data if letter.logo is not None else b""
-    return "OLMERGE" + hashlib.sha256(repr(letter).encode() + image).hexdigest()[:12].upper() + "N"
+    return hashlib.sha256(repr(letter).encode() + image).hexdigest()
 
 
 _MAX_LINE = 998
@@ -176,7 +179,8 @@ class Factory:
         if not fields["sender"]:
             raise OptionError("mail merge needs a sender: set email.sender in the letter, or --from")
         names = placeholders(letter)
-        prefix = _mark_prefix(letter)
+        digest = _letter_digest(letter)
+        prefix = "OLMERGE" + digest[:12].upper() + "N"
         marked = _marked(letter, names, prefix)
         sender = fields["sender"][0]
         headers = [_addresses("From", [sender])]
@@ -187,9 +191,7 @@ class Factory:
         headers += [_header(name, value) for name, value in campaign_headers(letter)]
         headers.append(_header("Content-Language", letter.language))
         headers.append(b"MIME-Version: 1.0\r\n")
-        image = letter.logo.data if letter.logo is not None else b""  # the repr leaves the image out
-        digest = hashlib.sha256(repr(letter).encode() + image).hexdigest()[:24]
-        boundary = f"=_openletter_{digest}"
+        boundary = f"=_openletter_{digest[:24]}"
         headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'.encode())
         domain = message_id_domain(sender)
         cid = logo_cid(letter, domain)

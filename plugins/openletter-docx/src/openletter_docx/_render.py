@@ -64,8 +64,6 @@ FALLBACK_DATE = dt.date(2000, 1, 1)
 CORE_PROPERTY_LIMIT = 255
 """The longest document property (title, subject, author...) python-docx and Word accept."""
 
-SAFE_SCHEMES = ("http", "https", "mailto")
-"""Link addresses that become hyperlinks; any other link is written as its text alone."""
 
 # Element order inside w:pPr, w:rPr and w:sectPr (WordprocessingML schema); Word rejects other orders.
 _PPR_ORDER = (
@@ -267,12 +265,6 @@ def segments(text: str) -> list[tuple[str, str]]:
         current = kind
     out.append((text[start:], current or "l"))
     return out
-
-
-def safe_url(url: str) -> bool:
-    """True for the addresses a hyperlink may have: absolute http(s) with a host, or mailto
-    (`openletter.markdown.web_address`, the rule every printed format follows)."""
-    return web_address(url)
 
 
 # --------------------------------------------------------------------------- XML helpers
@@ -566,7 +558,7 @@ class _Writer:
 
     def hyperlink(self, paragraph: Paragraph, url: str) -> Any:
         """A w:hyperlink at the end of `paragraph` for a safe `url`, or None (the text stays plain)."""
-        if not safe_url(url):
+        if not web_address(url):
             return None
         r_id = self.doc.part.relate_to(url, RT.HYPERLINK, is_external=True)
         element = OxmlElement("w:hyperlink")

@@ -11,10 +11,10 @@ letter's references; links after the notes, in order of first appearance, each U
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from openletter import display_date, format_date, labels, text_direction
 from openletter.markdown import web_address
 from openletter.model import Addressee, Letter, Organisation, OrganisationGroup, Person
 
@@ -29,7 +29,6 @@ LOGO_FORMATS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
 COLUMNS = ((40, 3), (12, 2))
 """A signatory group of more than N members is set in M columns (first match)."""
 
-_RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"}
 _SCRIPT_OF_LANGUAGE = {
     "km": "khmer",
     "th": "thai",
@@ -179,13 +178,6 @@ def _inlines(children: Sequence[Token], refs: References) -> list[Node]:
 # --------------------------------------------------------------------------- language and script
 
 
-def text_direction(language: str) -> str:
-    """``rtl`` for right-to-left languages and scripts, ``ltr`` otherwise (as the html format)."""
-    from openletter import text_direction as direction
-
-    return direction(language)
-
-
 def language_parts(language: str) -> tuple[str, str | None, str | None]:
     """The Typst ``lang`` (ISO 639), ``region`` (ISO 3166 alpha-2) and the script subtag of a BCP 47 tag."""
     parts = language.split("-")
@@ -221,13 +213,6 @@ def cjk_variant(language: str) -> str:
     return "SC"
 
 
-def format_date(date: dt.date, language: str) -> str:
-    """A long date in the letter's language, as every openletter format writes it."""
-    from openletter import format_date as long_date
-
-    return long_date(date, language)
-
-
 # --------------------------------------------------------------------------- the letter
 
 
@@ -253,7 +238,6 @@ def _columns(count: int) -> int:
 
 def letter_data(letter: Letter, *, paper: str) -> dict[str, Any]:
     """Everything the template shows, as JSON-compatible data."""
-    from openletter import display_date, labels
 
     words = dict(labels(letter.language))
     refs = References([r.id for r in letter.references])
