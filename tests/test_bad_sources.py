@@ -53,7 +53,7 @@ CASES: dict[str, Expect] = {
     # missing required fields (reported where the enclosing mapping starts)
     "missing_title.yaml": Expect(1, "title", "required field is missing"),
     "missing_language.md": Expect(2, "language", "required field is missing"),
-    "missing_signatories.json": Expect(1, "signatories", "required field is missing"),
+    "missing_signatories.json": Expect(1, "signatories", "the letter has no sender to sign it"),
     # wrong types
     "title_number.yaml": Expect(1, "title", "got the number 2023; YAML reads the unquoted 2023 as a number"),
     "name_number.toml": Expect(9, "signatories[0].people[0].name", "got the number 42"),

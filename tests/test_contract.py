@@ -37,7 +37,7 @@ class TestMailtoContract(ExporterContract):
     format = "mailto"
 
     def extract_text(self, output: bytes) -> str:
-        return unquote(output.decode("ascii"))
+        return unquote(output.decode("utf-8"))
 
 
 def _strings(value: object) -> list[str]:

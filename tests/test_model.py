@@ -85,7 +85,7 @@ def ten_addressees_with_cc() -> Letter:
             Demand(
                 id=f"d{i}",
                 text=f"Demand number {i}.",
-                target=f"sen-{i}",
+                targets=(f"sen-{i}",),
                 deadline=dt.date(2024, 1, i + 1),
                 status="open" if i % 2 else "not-met",
             )
@@ -191,7 +191,7 @@ def test_models_are_frozen_and_hashable(example_letter: Letter) -> None:
             "only the first",
         ),
         (lambda: _minimal(keywords=("ok", "")), ("keywords", 1), "is empty"),
-        (lambda: _minimal(demands=(Demand(text="x", target="nobody"),)), ("demands", 0, "target"), "no addressee"),
+        (lambda: _minimal(demands=(Demand(text="x", targets=("nobody",)),)), ("demands", 0, "targets", 0), "no addressee"),
         (
             lambda: _minimal(demands=(Demand(id="a", text="x"), Demand(id="a", text="y"))),
             ("demands", 1, "id"),

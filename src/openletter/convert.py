@@ -31,16 +31,23 @@ from .errors import FieldError, FieldPath, LetterError, Problem
 from .model import (
     MARKDOWN,
     Addressee,
+    Archive,
     Demand,
     EmailSettings,
+    FieldLanguages,
+    Labels,
     Letter,
+    LetterheadLine,
     Logo,
     Organisation,
     OrganisationGroup,
     Person,
     PersonGroup,
     Reference,
+    Role,
     Section,
+    Sender,
+    SignatoryCount,
     SignatoryGroup,
     _describe,
 )
@@ -75,6 +82,18 @@ def _structure_str(value: object, _: type) -> str:
     if isinstance(value, str):
         return value
     raise StructureProblem(f"got {_got(value)}", 'text (put it in quotes: "...")')
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise StructureProblem(f"got {_got(value)}", "true or false")
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise StructureProblem(f"got {_got(value)}", "a whole number, such as 1104")
 
 
 def _structure_date(value: object, _: type) -> dt.date:
@@ -162,6 +181,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_structure_hook(bytes, _structure_bytes)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(int, _structure_int)
     conv.register_unstructure_hook(dt.date, lambda d: d)
     conv.register_structure_hook_func(
         lambda t: get_origin(t) is not None and str(get_origin(t)) == "typing.Literal", _structure_str
@@ -257,14 +278,36 @@ converter.register_unstructure_hook(Logo, _unstructure_logo)
 # a list (of its characters, of its keys).
 converter.register_structure_hook_factory(_is_tuple, _make_tuple_hook)
 converter.register_structure_hook(SignatoryGroup, _structure_signatory_group)
+_demand_hook = _model_hook(Demand)
+
+
+def _structure_demand(value: object, type_: type) -> Demand:
+    """A demand; ``target: id`` (one target, as letters wrote it before) is read as ``targets: [id]``."""
+    if isinstance(value, dict) and "target" in value:
+        if "targets" in value:
+            raise FieldError(("target",), "both 'target' and 'targets' are given", "'targets', a list of addressee ids")
+        value = {("targets" if k == "target" else k): ([v] if k == "target" else v) for k, v in value.items()}
+    demand: Demand = _demand_hook(value, type_)
+    return demand
+
+
+converter.register_structure_hook(Demand, _structure_demand)
+converter.register_unstructure_hook(Demand, _model_unstructure_hook(Demand))
+
 for _cls in (
     Addressee,
     Organisation,
+    Role,
     Person,
     OrganisationGroup,
     PersonGroup,
+    LetterheadLine,
+    Sender,
+    SignatoryCount,
+    Labels,
+    FieldLanguages,
+    Archive,
     Section,
-    Demand,
     Reference,
     EmailSettings,
     Letter,

@@ -7,20 +7,14 @@ from collections.abc import Iterator, Sequence
 
 from .errors import FieldPath, Problem
 from .hookspecs import hookimpl
-from .model import Letter
+from .model import Letter, text_fields
 
 _MARKER = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
 
 def _texts(letter: Letter) -> Iterator[tuple[FieldPath, str]]:
-    for index, section in enumerate(letter.sections):
-        yield ("sections", index, "text"), section.text
-    for index, demand in enumerate(letter.demands):
-        yield ("demands", index, "text"), demand.text
-    for index, reference in enumerate(letter.references):
-        yield ("references", index, "text"), reference.text
-    if letter.postscript is not None:
-        yield ("postscript",), letter.postscript
+    """The letter's Markdown fields: where endnote markers may stand."""
+    return ((path, value) for path, value, markdown in text_fields(letter) if markdown)
 
 
 @hookimpl

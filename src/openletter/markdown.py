@@ -45,7 +45,32 @@ def parser() -> MarkdownIt:
     md.validateLink = safe_link  # type: ignore[method-assign]
     md.disable(["footnote_tail", "footnote_inline"])  # notes are [^label] references only
     md.add_render_rule("footnote_ref", _footnote_ref)
+    from .anchors import mark
+
+    md.core.ruler.push("openletter_anchors", mark)  # a no-op unless the environment names anchors
+    md.add_render_rule("demand_open", _demand_open)
+    md.add_render_rule("demand_close", _demand_close)
     return md
+
+
+STATUS_KEY = "openletter_status_words"
+"""The parser environment key holding the words for each demand status (``{"met": "Met"}``)."""
+
+
+def _demand_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    from html import escape
+
+    anchor = tokens[idx].meta["anchor"]
+    return f'<span class="demand demand-{escape(anchor.status)}" id="{escape(anchor.element_id)}">'
+
+
+def _demand_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    from html import escape
+
+    anchor = tokens[idx].meta["anchor"]
+    word = env.get(STATUS_KEY, {}).get(anchor.status) if isinstance(env, dict) else None
+    status = f' <span class="demand-status">({escape(word)})</span>' if word else ""
+    return "</span>" + status
 
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")

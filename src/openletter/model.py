@@ -26,25 +26,41 @@ from .errors import FieldError
 __all__ = [
     "Addressee",
     "AddresseeKind",
+    "Archive",
+    "DatePosition",
     "Demand",
     "DemandStatus",
     "EmailSettings",
+    "FieldLanguages",
+    "Labels",
     "Letter",
+    "LetterheadLine",
     "Logo",
     "Organisation",
     "OrganisationGroup",
     "Person",
     "PersonGroup",
     "Reference",
+    "Role",
     "Section",
+    "Sender",
+    "SignatoryCount",
     "SignatoryGroup",
+    "SignatoryNumbering",
 ]
 
 AddresseeKind = Literal["to", "cc"]
 DemandStatus = Literal["open", "met", "partly-met", "not-met", "withdrawn"]
 
+DatePosition = Literal["head", "before-signatures"]
+SignatoryNumbering = Literal["none", "group", "continuous"]
+ClosingPosition = Literal["own-line", "after-signer"]
+
 ADDRESSEE_KINDS: tuple[str, ...] = ("to", "cc")
 DEMAND_STATUSES: tuple[str, ...] = ("open", "met", "partly-met", "not-met", "withdrawn")
+DATE_POSITIONS: tuple[str, ...] = ("head", "before-signatures")
+SIGNATORY_NUMBERINGS: tuple[str, ...] = ("none", "group", "continuous")
+CLOSING_POSITIONS: tuple[str, ...] = ("own-line", "after-signer")
 
 # C0/C1 controls, line/paragraph separators and lone surrogates never belong in letter text.
 # Also Unicode noncharacters (U+FDD0..FDEF, U+xFFFE/xFFFF), which HTML forbids.
@@ -178,6 +194,34 @@ def _language(_: object, attribute: attrs.Attribute[Any], value: object) -> None
         )
 
 
+_opt_language = attrs.validators.optional(_language)
+
+
+def _bool(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise FieldError((attribute.name,), f"got {_describe(value)}", "true or false")
+
+
+def _opt_count(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise FieldError((attribute.name,), f"got {_describe(value)}", "a whole number, 0 or more")
+
+
+def label_problem(value: object) -> str | None:
+    """Why `value` is not a label (any text on one line, possibly empty or with edge spaces)."""
+    if not isinstance(value, str):
+        return f"got {_describe(value)}"
+    bad = _BAD_IN_LINE.search(value)
+    if bad:
+        return f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}"
+    return None
+
+
+def _opt_label(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _check((attribute.name,), label_problem(value), 'one line of text, or "" to print no label')
+
+
 def _one_of(choices: tuple[str, ...]) -> Validator:
     def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value not in choices:
@@ -240,10 +284,18 @@ def _md(validator: Validator, **kwargs: Any) -> Any:
 
 # --------------------------------------------------------------------------- people and groups
 
+LANG_HELP = "a BCP 47 language tag such as en, km, th, zh-Hant or pt-BR"
+
 
 @attrs.frozen(kw_only=True)
 class Addressee:
-    """Someone the letter is written to (``kind="to"``) or copied to (``kind="cc"``)."""
+    """Someone the letter is written to (``kind="to"``) or copied to (``kind="cc"``).
+
+    By default the address block prints "honorific name, role, organisation". `lines` prints the
+    addressee exactly as the letter writes it instead (role first, title first, on several lines).
+    With ``printed: false`` the addressee is a target of the letter (for demands, JSON-LD and
+    email) but no address block line is printed: for a letter addressed in its title only.
+    """
 
     id: str | None = attrs.field(default=None, validator=_opt_id)
     name: str = attrs.field(validator=_line)
@@ -252,11 +304,17 @@ class Addressee:
     organisation: str | None = attrs.field(default=None, validator=_opt_line)
     email: str | None = attrs.field(default=None, validator=_opt_email)
     kind: AddresseeKind = attrs.field(default="to", validator=_one_of(ADDRESSEE_KINDS))
+    lines: tuple[str, ...] = attrs.field(default=(), validator=_each(_line))
+    printed: bool = attrs.field(default=True, validator=_bool)
+    lang: str | None = attrs.field(default=None, validator=_opt_language)
 
 
 @attrs.frozen(kw_only=True)
 class Organisation:
-    """An organisation that signs: the sender of a one-organisation letter, or a coalition member."""
+    """An organisation that signs (or sends): a coalition member, or the sender of the letter.
+
+    Its `description`, when given, is printed right after its name in the signatory list.
+    """
 
     name: str = attrs.field(validator=_line)
     short_name: str | None = attrs.field(default=None, validator=_opt_line)
@@ -264,36 +322,209 @@ class Organisation:
     url: str | None = attrs.field(default=None, validator=_opt_url)
     email: str | None = attrs.field(default=None, validator=_opt_email)
     description: str | None = _md(_opt_markdown, default=None)
+    lang: str | None = attrs.field(default=None, validator=_opt_language)
+
+
+@attrs.frozen(kw_only=True)
+class Role:
+    """One of a person's roles: a title and/or the body it is held in."""
+
+    title: str | None = attrs.field(default=None, validator=_opt_line)
+    affiliation: str | None = attrs.field(default=None, validator=_opt_line)
+
+    def __attrs_post_init__(self) -> None:
+        """A role says something."""
+        if self.title is None and self.affiliation is None:
+            raise FieldError(
+                ("title",), "the role has neither a title nor an affiliation", "a title, an affiliation or both"
+            )
 
 
 @attrs.frozen(kw_only=True)
 class Person:
-    """An individual signatory: "Hon. Name, title, affiliation (country)"."""
+    """An individual signatory: "Hon. Name AO, title, affiliation (country)".
+
+    `honorific_suffix` holds post-nominals (AO, QC, OBE, MP). A person with several roles lists
+    them in `roles` (each a title and/or an affiliation) instead of `title` and `affiliation`.
+    `pseudonym` says the name is not the signer's legal name (JSON-LD then does not present it
+    as one).
+    """
 
     name: str = attrs.field(validator=_line)
     honorific: str | None = attrs.field(default=None, validator=_opt_line)
+    honorific_suffix: str | None = attrs.field(default=None, validator=_opt_line)
     title: str | None = attrs.field(default=None, validator=_opt_line)
     affiliation: str | None = attrs.field(default=None, validator=_opt_line)
+    roles: tuple[Role, ...] = attrs.field(default=(), validator=_each(_instance(Role)))
     country: str | None = attrs.field(default=None, validator=_opt_line)
+    pseudonym: bool = attrs.field(default=False, validator=_bool)
+    lang: str | None = attrs.field(default=None, validator=_opt_language)
+
+    def __attrs_post_init__(self) -> None:
+        """`roles` replaces `title` and `affiliation`: not both."""
+        if self.roles and (self.title is not None or self.affiliation is not None):
+            raise FieldError(
+                ("roles",),
+                "both 'roles' and 'title'/'affiliation' are given",
+                "either one title and affiliation, or a list of roles",
+            )
+
+    @property
+    def all_roles(self) -> tuple[Role, ...]:
+        """Every role, whether written as `title`/`affiliation` or as `roles`."""
+        if self.roles:
+            return self.roles
+        if self.title is None and self.affiliation is None:
+            return ()
+        return (Role(title=self.title, affiliation=self.affiliation),)
 
 
 @attrs.frozen(kw_only=True)
 class OrganisationGroup:
-    """Organisations signing together, optionally under a heading such as "International"."""
+    """Organisations signing together, optionally under a heading such as "International".
+
+    `note_before` prints above the group (a label such as "Signed by, as of 3 May 2024:");
+    `note_after` below it (a disclaimer, "partial list: the full list is at ..."). With
+    `endnotes_before`, the letter's endnotes print just before this group.
+    """
 
     heading: str | None = attrs.field(default=None, validator=_opt_line)
+    note_before: str | None = _md(_opt_markdown, default=None)
     organisations: tuple[Organisation, ...] = attrs.field(validator=_each(_instance(Organisation), non_empty=True))
+    note_after: str | None = _md(_opt_markdown, default=None)
+    endnotes_before: bool = attrs.field(default=False, validator=_bool)
+    lang: str | None = attrs.field(default=None, validator=_opt_language)
 
 
 @attrs.frozen(kw_only=True)
 class PersonGroup:
-    """Individuals signing together, optionally under a heading such as "Members of Parliament"."""
+    """Individuals signing together, optionally under a heading such as "Members of Parliament".
+
+    `note_before`, `note_after` and `endnotes_before` work as for `OrganisationGroup`.
+    """
 
     heading: str | None = attrs.field(default=None, validator=_opt_line)
+    note_before: str | None = _md(_opt_markdown, default=None)
     people: tuple[Person, ...] = attrs.field(validator=_each(_instance(Person), non_empty=True))
+    note_after: str | None = _md(_opt_markdown, default=None)
+    endnotes_before: bool = attrs.field(default=False, validator=_bool)
+    lang: str | None = attrs.field(default=None, validator=_opt_language)
 
 
 SignatoryGroup = OrganisationGroup | PersonGroup
+
+
+@attrs.frozen(kw_only=True)
+class LetterheadLine:
+    """One line of the letterhead, in its own language (a sender named in two languages)."""
+
+    text: str = attrs.field(validator=_line)
+    lang: str | None = attrs.field(default=None, validator=_opt_language)
+
+
+@attrs.frozen(kw_only=True)
+class Sender:
+    """Who publishes the letter: one or more organisations or people.
+
+    The letterhead, the page's site name, the email's From name and the document author come
+    from here and only from here (never from the signatory list). `letterhead` gives the lines
+    printed at the top, when they differ from the names (a name in two languages).
+    """
+
+    organisations: tuple[Organisation, ...] = attrs.field(default=(), validator=_each(_instance(Organisation)))
+    people: tuple[Person, ...] = attrs.field(default=(), validator=_each(_instance(Person)))
+    letterhead: tuple[LetterheadLine, ...] = attrs.field(default=(), validator=_each(_instance(LetterheadLine)))
+
+    def __attrs_post_init__(self) -> None:
+        """A sender is somebody."""
+        if not self.organisations and not self.people:
+            raise FieldError(("organisations",), "the sender names nobody", "at least one organisation or person")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The senders' names, organisations first."""
+        return tuple(o.name for o in self.organisations) + tuple(p.name for p in self.people)
+
+
+@attrs.frozen(kw_only=True)
+class SignatoryCount:
+    """How many have signed, as the letter states it ("1,104 signatures as of 3 May 2024").
+
+    `text` is printed after the signatory list, as written; `count` and `as_of` are the same
+    facts as data (for JSON-LD and checks).
+    """
+
+    text: str = _md(_markdown)
+    count: int | None = attrs.field(default=None, validator=_opt_count)
+    as_of: dt.date | None = attrs.field(default=None, validator=_opt_date)
+    lang: str | None = attrs.field(default=None, validator=_opt_language)
+
+
+@attrs.frozen(kw_only=True)
+class Labels:
+    """The letter's own words for the labels formats print, overriding the language's defaults.
+
+    Each field left out takes the default of the letter's language (`openletter.labels`); an
+    empty string prints no label at all.
+    """
+
+    to: str | None = attrs.field(default=None, validator=_opt_label)
+    cc: str | None = attrs.field(default=None, validator=_opt_label)
+    subject: str | None = attrs.field(default=None, validator=_opt_label)
+    demands: str | None = attrs.field(default=None, validator=_opt_label)
+    signatories: str | None = attrs.field(default=None, validator=_opt_label)
+    notes: str | None = attrs.field(default=None, validator=_opt_label)
+    back: str | None = attrs.field(default=None, validator=_opt_label)
+    postscript: str | None = attrs.field(default=None, validator=_opt_label)
+    all_recipients: str | None = attrs.field(default=None, validator=_opt_label)
+    status_met: str | None = attrs.field(default=None, validator=_opt_label)
+    status_partly_met: str | None = attrs.field(default=None, validator=_opt_label)
+    status_not_met: str | None = attrs.field(default=None, validator=_opt_label)
+    status_withdrawn: str | None = attrs.field(default=None, validator=_opt_label)
+    excerpt: str | None = attrs.field(default=None, validator=_opt_label)
+    source: str | None = attrs.field(default=None, validator=_opt_label)
+    retrieved: str | None = attrs.field(default=None, validator=_opt_label)
+    colon: str | None = attrs.field(default=None, validator=_opt_label)
+    comma: str | None = attrs.field(default=None, validator=_opt_label)
+    semicolon: str | None = attrs.field(default=None, validator=_opt_label)
+
+    def given(self) -> dict[str, str]:
+        """The labels the letter sets (empty ones included)."""
+        return {a.name: v for a in attrs.fields(Labels) if (v := getattr(self, a.name)) is not None}
+
+
+@attrs.frozen(kw_only=True)
+class FieldLanguages:
+    """The language of a letter-level text field written in another language than the letter's."""
+
+    title: str | None = attrs.field(default=None, validator=_opt_language)
+    subtitle: str | None = attrs.field(default=None, validator=_opt_language)
+    subject: str | None = attrs.field(default=None, validator=_opt_language)
+    place: str | None = attrs.field(default=None, validator=_opt_language)
+    date_text: str | None = attrs.field(default=None, validator=_opt_language)
+    salutation: str | None = attrs.field(default=None, validator=_opt_language)
+    closing: str | None = attrs.field(default=None, validator=_opt_language)
+    postscript: str | None = attrs.field(default=None, validator=_opt_language)
+    notes: str | None = attrs.field(default=None, validator=_opt_language)
+
+    def get(self, field: str) -> str | None:
+        """The language of `field`, or None when it is the letter's."""
+        value: str | None = getattr(self, field, None)
+        return value
+
+
+@attrs.frozen(kw_only=True)
+class Archive:
+    """Where a collected letter's text was taken from, and whether it is whole.
+
+    An excerpt is always printed with a note saying so (in the letter's language), with its
+    source and retrieval date when given, so that a cut-off letter never looks whole.
+    """
+
+    url: str | None = attrs.field(default=None, validator=_opt_url)
+    retrieved: dt.date | None = attrs.field(default=None, validator=_opt_date)
+    excerpt: bool = attrs.field(default=False, validator=_bool)
+
 
 # --------------------------------------------------------------------------- the logo
 
@@ -384,17 +615,48 @@ class Section:
 
     heading: str | None = attrs.field(default=None, validator=_opt_line)
     text: str = _md(_section_text)
+    lang: str | None = attrs.field(default=None, validator=_opt_language)
+
+
+def _quote(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    _check((attribute.name,), line_problem(value), "a passage of the body, quoted exactly (one line)")
 
 
 @attrs.frozen(kw_only=True)
 class Demand:
-    """A call to action: what is asked, of whom (an addressee id), by when, and where it stands."""
+    """A call to action: what is asked, of whom (addressee ids), by when, and where it stands.
+
+    A demand the body already makes is *anchored* in it: `quote` is that passage, word for word
+    as it reads (emphasis and links aside), and must occur exactly once in the body. Formats mark
+    the passage in place and never print the demand a second time; `text` may then hold a short
+    summary for data (JSON-LD), and is not printed. A demand without `quote` is printed in the
+    demands list after the body, with its `text`.
+    """
 
     id: str | None = attrs.field(default=None, validator=_opt_id)
-    target: str | None = attrs.field(default=None, validator=_opt_id)
-    text: str = _md(_markdown)
+    targets: tuple[str, ...] = attrs.field(default=(), validator=_each(_id))
+    text: str | None = _md(_opt_markdown, default=None)
+    quote: str | None = attrs.field(default=None, validator=_quote)
     deadline: dt.date | None = attrs.field(default=None, validator=_opt_date)
     status: DemandStatus = attrs.field(default="open", validator=_one_of(DEMAND_STATUSES))
+    lang: str | None = attrs.field(default=None, validator=_opt_language)
+
+    def __attrs_post_init__(self) -> None:
+        """A demand says what it asks: in `text`, or by quoting the body."""
+        if self.text is None and self.quote is None:
+            raise FieldError(("text",), "required field is missing", "the demand's text, or a quote of the body")
+
+    @property
+    def target(self) -> str | None:
+        """The first target's id (letters written before demands had several targets)."""
+        return self.targets[0] if self.targets else None
+
+    @property
+    def anchored(self) -> bool:
+        """Whether the demand is a passage of the body (and so is not printed again)."""
+        return self.quote is not None
 
 
 @attrs.frozen(kw_only=True)
@@ -403,6 +665,7 @@ class Reference:
 
     id: str = attrs.field(validator=_id)
     text: str = _md(_reference_text)
+    lang: str | None = attrs.field(default=None, validator=_opt_language)
 
 
 def mailbox_problem(value: object) -> str | None:
@@ -483,8 +746,9 @@ def _unique(items: Sequence[object], key: str, path: str) -> Iterator[FieldError
 class Letter:
     """An open letter.
 
-    Only `title`, `language`, `sections` and `signatories` are required. A letter with no date or
-    no salutation is still a letter.
+    Only `title`, `language`, `sections` and either `signatories` or a `sender` are required. A
+    letter with no date or no salutation is still a letter. Every format prints what the letter
+    says and nothing more: see `openletter.printed` for the one place that decides what that is.
     """
 
     title: str = attrs.field(validator=_line)
@@ -494,7 +758,10 @@ class Letter:
     date: dt.date | None = attrs.field(default=None, validator=_opt_date)
     date_text: str | None = attrs.field(default=None, validator=_opt_line)
     place: str | None = attrs.field(default=None, validator=_opt_line)
+    date_position: DatePosition = attrs.field(default="head", validator=_one_of(DATE_POSITIONS))
+    published: dt.date | None = attrs.field(default=None, validator=_opt_date)
     url: str | None = attrs.field(default=None, validator=_opt_url)
+    sender: Sender | None = attrs.field(default=None, validator=attrs.validators.optional(_instance(Sender)))
     logo: Logo | None = attrs.field(default=None, validator=attrs.validators.optional(_instance(Logo)))
     keywords: tuple[str, ...] = attrs.field(default=(), validator=_each(_line))
     addressees: tuple[Addressee, ...] = attrs.field(default=(), validator=_each(_instance(Addressee)))
@@ -502,11 +769,21 @@ class Letter:
     sections: tuple[Section, ...] = attrs.field(validator=_each(_instance(Section), non_empty=True))
     demands: tuple[Demand, ...] = attrs.field(default=(), validator=_each(_instance(Demand)))
     closing: str | None = attrs.field(default=None, validator=_opt_line)
+    closing_position: ClosingPosition = attrs.field(default="own-line", validator=_one_of(CLOSING_POSITIONS))
     signatories: tuple[SignatoryGroup, ...] = attrs.field(
-        validator=_each(_instance(OrganisationGroup | PersonGroup), non_empty=True)  # type: ignore[arg-type]
+        default=(),
+        validator=_each(_instance(OrganisationGroup | PersonGroup)),  # type: ignore[arg-type]
     )
+    signatory_numbering: SignatoryNumbering = attrs.field(default="none", validator=_one_of(SIGNATORY_NUMBERINGS))
+    signatory_count_note: SignatoryCount | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_instance(SignatoryCount))
+    )
+    notes: str | None = _md(_opt_markdown, default=None)
     postscript: str | None = _md(_opt_markdown, default=None)
     references: tuple[Reference, ...] = attrs.field(default=(), validator=_each(_instance(Reference)))
+    labels: Labels = attrs.field(factory=Labels, validator=_instance(Labels))
+    field_lang: FieldLanguages = attrs.field(factory=FieldLanguages, validator=_instance(FieldLanguages))
+    archive: Archive | None = attrs.field(default=None, validator=attrs.validators.optional(_instance(Archive)))
     email: EmailSettings | None = attrs.field(
         default=None, validator=attrs.validators.optional(_instance(EmailSettings))
     )
@@ -522,19 +799,42 @@ class Letter:
             for index, section in enumerate(self.sections[1:], start=1)
             if section.heading is None
         ]
+        if not self.signatories and self.sender is None:
+            errors.append(
+                FieldError(
+                    ("signatories",),
+                    "is empty, and the letter has no sender to sign it",
+                    "at least one signatory group, or a 'sender' who signs alone",
+                )
+            )
         errors += _unique(self.addressees, "id", "addressees")
         errors += _unique(self.demands, "id", "demands")
         errors += _unique(self.references, "id", "references")
         targets = {a.id for a in self.addressees if a.id is not None}
         errors += [
             FieldError(
-                ("demands", index, "target"),
-                f"no addressee has the id {demand.target!r}",
+                ("demands", index, "targets", number),
+                f"no addressee has the id {target!r}",
                 "the id of one of the addressees: " + (", ".join(sorted(targets)) or "none has an id"),
             )
             for index, demand in enumerate(self.demands)
-            if demand.target is not None and demand.target not in targets
+            for number, target in enumerate(demand.targets)
+            if target not in targets
         ]
+        if self.closing_position == "after-signer" and (self.closing is None or self.signatory_count > 1):
+            errors.append(
+                FieldError(
+                    ("closing_position",),
+                    "'after-signer' needs a closing and exactly one signer"
+                    if self.closing is None
+                    else f"'after-signer' needs exactly one signer, and the letter has {self.signatory_count}",
+                    "'own-line', or one signer and a closing",
+                )
+            )
+        if any(d.quote is not None for d in self.demands):
+            from .anchors import anchor_problems
+
+            errors += anchor_problems(self)
         if len(errors) == 1:
             raise errors[0]
         if errors:
@@ -566,7 +866,91 @@ class Letter:
 
     @property
     def signatory_count(self) -> int:
-        """How many organisations and people sign."""
+        """How many organisations and people sign (the sender, when it signs alone: 1 or more)."""
+        if not self.signatories and self.sender is not None:
+            return len(self.sender.organisations) + len(self.sender.people)
         return sum(
             len(g.organisations) if isinstance(g, OrganisationGroup) else len(g.people) for g in self.signatories
         )
+
+    def lang_of(self, field: str) -> str:
+        """The language of a letter-level text field (`field_lang`, else the letter's)."""
+        return self.field_lang.get(field) or self.language
+
+
+# --------------------------------------------------------------------------- every text field
+
+_NOT_PROSE = frozenset(
+    {
+        "id",
+        "email",
+        "url",
+        "language",
+        "lang",
+        "kind",
+        "status",
+        "file",
+        "targets",
+        "date_position",
+        "closing_position",
+        "signatory_numbering",
+    }
+)
+_PROSE_ONLY: dict[type, frozenset[str]] = {
+    EmailSettings: frozenset({"subject"}),
+    FieldLanguages: frozenset(),
+    Archive: frozenset(),
+    Logo: frozenset({"alt"}),
+}
+
+TextField = tuple[tuple[str | int, ...], str, bool]
+"""A text field: its path (``("sections", 0, "text")``), its value, and whether it is Markdown."""
+
+
+def text_fields(value: object, path: tuple[str | int, ...] = ()) -> Iterator[TextField]:
+    """Every text field of a letter (or of any model object), in field order.
+
+    Text means the words of the letter: titles, names, headings, Markdown, labels, the email
+    subject; not ids, addresses, URLs, language tags or choices such as ``status``. Lint checks,
+    mail-merge placeholders and anything else that must see every word use this one list.
+    """
+    cls = type(value)
+    allowed = _PROSE_ONLY.get(cls)
+    for attribute in attrs.fields(cls):  # type: ignore[arg-type]
+        name = attribute.name
+        if name in _NOT_PROSE or (allowed is not None and name not in allowed):
+            continue
+        field = getattr(value, name)
+        here = (*path, name)
+        if isinstance(field, str):
+            yield here, field, bool(attribute.metadata.get(MARKDOWN))
+        elif isinstance(field, tuple):
+            for index, item in enumerate(field):
+                if isinstance(item, str):
+                    yield (*here, index), item, False
+                elif attrs.has(type(item)):
+                    yield from text_fields(item, (*here, index))
+        elif attrs.has(type(field)):
+            yield from text_fields(field, here)
+
+
+def map_text(value: T, change: Callable[[str], str]) -> T:
+    """A copy of a letter (or model object) with `change` applied to every `text_fields` value."""
+    cls = type(value)
+    allowed = _PROSE_ONLY.get(cls)
+    updates: dict[str, Any] = {}
+    for attribute in attrs.fields(cls):  # type: ignore[arg-type]
+        name = attribute.name
+        if name in _NOT_PROSE or (allowed is not None and name not in allowed):
+            continue
+        field = getattr(value, name)
+        if isinstance(field, str):
+            updates[name] = change(field)
+        elif isinstance(field, tuple):
+            updates[name] = tuple(
+                change(item) if isinstance(item, str) else map_text(item, change) if attrs.has(type(item)) else item
+                for item in field
+            )
+        elif attrs.has(type(field)):
+            updates[name] = map_text(field, change)
+    return attrs.evolve(value, **updates) if updates else value  # type: ignore[misc]

@@ -1,10 +1,11 @@
 """The letter as plain text, for email: wrapped at 72 columns, links and notes as numbered references.
 
-Markdown is read with the shared parser and written back as text a mail client shows well:
+The parts and their order come from `openletter.printed.layout`; this module only sets them as
+text. Markdown is read with the shared parser and written back as text a mail client shows well:
 paragraphs wrapped, lists with ``-`` or numbers, quotes with ``>``, code indented, emphasis
-dropped. A link becomes its text followed by ``[n]``; a note marker ``[^x]`` becomes ``[n]``; the
-numbered list at the end gives each note's text and each link's address (notes first, in the
-letter's order, then links in order of first appearance).
+dropped. A note marker ``[^x]`` becomes ``[n]``; a link whose words are not its address becomes
+its words followed by ``[n]``, and the address is listed at the end (notes first, in the
+letter's order, then links in order of first appearance: `openletter.printed.Numbering`).
 """
 
 from __future__ import annotations
@@ -12,25 +13,34 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from .model import Letter, OrganisationGroup
+from .printed import (
+    AddressBlock,
+    ArchiveNote,
+    Closing,
+    CountNote,
+    Dateline,
+    DemandList,
+    Endnotes,
+    Letterhead,
+    Notes,
+    Numbering,
+    Postscript,
+    Printed,
+    Salutation,
+    Section,
+    SignatoryGroup,
+    SignatoryHeading,
+    Subject,
+    Title,
+    layout,
+)
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
+    from .model import Letter
+
 WIDTH = 72
-
-
-class _References:
-    """Numbers for notes (fixed, in the letter's order) and links (in order of appearance)."""
-
-    def __init__(self, labels: list[str]) -> None:
-        self.notes = {label: number for number, label in enumerate(labels, start=1)}
-        self.links: dict[str, int] = {}
-
-    def link(self, url: str) -> int:
-        if url not in self.links:
-            self.links[url] = len(self.notes) + len(self.links) + 1
-        return self.links[url]
 
 
 def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
@@ -50,165 +60,227 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
     return lines
 
 
-def _inline(children: list[Token], refs: _References) -> str:
-    out: list[str] = []
-    links: list[str] = []
-    for child in children:
-        kind = child.type
-        if kind in ("text", "code_inline"):
-            out.append(child.content)
-        elif kind == "softbreak":
-            out.append(" ")
-        elif kind == "hardbreak":
-            out.append("\n")
-        elif kind == "link_open":
-            links.append(str(child.attrs.get("href", "")))
-        elif kind == "link_close" and links:
-            out.append(f" [{refs.link(links.pop())}]")
-        elif kind == "image":
-            out.append(f"{child.content} [{refs.link(str(child.attrs.get('src', '')))}]")
-        elif kind == "footnote_ref":
-            label = str(child.meta.get("label", ""))
-            out.append(f"[{refs.notes.get(label, '?')}]")
-    return "".join(out)
+class _Writer:
+    """Markdown to wrapped text for one letter, with its numbering and parser environment."""
+
+    def __init__(self, printed: Printed) -> None:
+        from .markdown import STATUS_KEY, parser
+        from .printed import markdown_env
+
+        self.md = parser()
+        self.env = markdown_env(printed)
+        self.numbering = Numbering(printed.letter)
+        self.statuses: dict[str, str] = self.env[STATUS_KEY]  # type: ignore[assignment]
+
+    def inline(self, children: list[Token]) -> str:
+        out: list[str] = []
+        links: list[tuple[str, int]] = []  # open links: address, where their words start
+        for child in children:
+            kind = child.type
+            if kind in ("text", "code_inline"):
+                out.append(child.content)
+            elif kind == "softbreak":
+                out.append(" ")
+            elif kind == "hardbreak":
+                out.append("\n")
+            elif kind == "link_open":
+                links.append((str(child.attrs.get("href", "")), len(out)))
+            elif kind == "link_close" and links:
+                url, start = links.pop()
+                number = self.numbering.link(url, "".join(out[start:]))
+                if number is not None:
+                    out.append(f" [{number}]")
+            elif kind == "image":
+                src = str(child.attrs.get("src", ""))
+                out.append(child.content)
+                number = self.numbering.link(src, child.content)
+                if number is not None:
+                    out.append(f" [{number}]")
+            elif kind == "footnote_ref":
+                label = str(child.meta.get("label", ""))
+                out.append(f"[{self.numbering.notes.get(label, '?')}]")
+            elif kind == "demand_close":
+                word = self.statuses.get(child.meta["anchor"].status)
+                if word:
+                    out.append(f" ({word})")
+        return "".join(out)
+
+    def block(self, markdown: str) -> str:
+        """Render Markdown block text as wrapped plain text."""
+        return self._blocks(self.md.parse(markdown, self.env))
+
+    def line(self, markdown: str) -> str:
+        """Render one line of inline Markdown (a heading) as text."""
+        return "".join(self.inline(t.children or []) for t in self.md.parseInline(markdown, self.env))
+
+    def _blocks(self, tokens: list[Token]) -> str:
+        blocks: list[str] = []
+        prefixes: list[str] = []  # one per open container (list item / quote)
+        counters: list[int | None] = []  # per open list: next number, or None for bullets
+        first_line_marker: list[str] = []
+
+        def prefix(first: bool) -> tuple[str, str]:
+            rest = "".join(prefixes)
+            if first and first_line_marker:
+                return rest[: -len(first_line_marker[-1])] + first_line_marker.pop(), rest
+            return rest, rest
+
+        previous_tight = False  # the last block was a paragraph of a tight list item
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "bullet_list_open":
+                counters.append(None)
+            elif kind == "ordered_list_open":
+                counters.append(int(token.attrs.get("start", 1) or 1))
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                counters.pop()
+            elif kind == "list_item_open":
+                number = counters[-1]
+                marker = "- " if number is None else f"{number}. "
+                if number is not None:
+                    counters[-1] = number + 1
+                prefixes.append(" " * len(marker))
+                first_line_marker.append(marker)
+            elif kind == "list_item_close":
+                prefixes.pop()
+            elif kind == "blockquote_open":
+                prefixes.append("> ")
+            elif kind == "blockquote_close":
+                prefixes.pop()
+            elif kind == "inline" and tokens[index - 1].type in ("paragraph_open", "heading_open"):
+                text = self.inline(token.children or [])
+                first, rest = prefix(True)
+                lines = _wrap(text, first, rest)
+                if tokens[index - 1].type == "heading_open":
+                    lines.append(rest + "-" * min(WIDTH - len(rest), max(len(line) - len(rest) for line in lines)))
+                tight = tokens[index - 1].hidden
+                if tight and previous_tight:  # items of a tight list: no blank line between them
+                    blocks[-1] += "\n" + "\n".join(lines)
+                else:
+                    blocks.append("\n".join(lines))
+                previous_tight = tight
+            elif kind in ("fence", "code_block"):
+                first, rest = prefix(True)
+                code = [f"{rest}    {line}".rstrip() for line in token.content.rstrip("\n").split("\n")]
+                if first != rest:
+                    code[0] = first + code[0][len(rest) :]
+                blocks.append("\n".join(code))
+                previous_tight = False
+            elif kind == "hr":
+                blocks.append("-" * 20)
+                previous_tight = False
+        return "\n\n".join(blocks)
 
 
-def markdown_to_text(markdown: str, refs: _References) -> str:
-    """Render Markdown block text as wrapped plain text."""
-    from .markdown import footnote_env, parser
-
-    tokens = parser().parse(markdown, footnote_env(list(refs.notes)))
-    blocks: list[str] = []
-    prefixes: list[str] = []  # one per open container (list item / quote)
-    counters: list[int | None] = []  # per open list: next number, or None for bullets
-    first_line_marker: list[str] = []
-
-    def prefix(first: bool) -> tuple[str, str]:
-        rest = "".join(prefixes)
-        if first and first_line_marker:
-            return rest[: -len(first_line_marker[-1])] + first_line_marker.pop(), rest
-        return rest, rest
-
-    def emit(lines: list[str]) -> None:
-        blocks.append("\n".join(lines))
-
-    previous_tight = False  # the last block was a paragraph of a tight list item
-    for index, token in enumerate(tokens):
-        kind = token.type
-        if kind == "bullet_list_open":
-            counters.append(None)
-        elif kind == "ordered_list_open":
-            counters.append(int(token.attrs.get("start", 1) or 1))
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            counters.pop()
-        elif kind == "list_item_open":
-            number = counters[-1]
-            marker = "- " if number is None else f"{number}. "
-            if number is not None:
-                counters[-1] = number + 1
-            prefixes.append(" " * len(marker))
-            first_line_marker.append(marker)
-        elif kind == "list_item_close":
-            prefixes.pop()
-        elif kind == "blockquote_open":
-            prefixes.append("> ")
-        elif kind == "blockquote_close":
-            prefixes.pop()
-        elif kind == "inline" and tokens[index - 1].type in ("paragraph_open", "heading_open"):
-            text = _inline(token.children or [], refs)
-            first, rest = prefix(True)
-            lines = _wrap(text, first, rest)
-            if tokens[index - 1].type == "heading_open":
-                lines.append(rest + "-" * min(WIDTH - len(rest), max(len(line) - len(rest) for line in lines)))
-            tight = tokens[index - 1].hidden
-            if tight and previous_tight:  # items of a tight list: no blank line between them
-                blocks[-1] += "\n" + "\n".join(lines)
-            else:
-                emit(lines)
-            previous_tight = tight
-        elif kind in ("fence", "code_block"):
-            first, rest = prefix(True)
-            code = [f"{rest}    {line}".rstrip() for line in token.content.rstrip("\n").split("\n")]
-            if first != rest:
-                code[0] = first + code[0][len(rest) :]
-            emit(code)
-            previous_tight = False
-        elif kind == "hr":
-            emit(["-" * 20])
-            previous_tight = False
-    return "\n\n".join(blocks)
+def _heading(text: str) -> str:
+    return f"{text}\n{'-' * min(WIDTH, max(1, len(text)))}"
 
 
-def _signatory(member: object) -> str:
-    parts = []
-    for name in ("honorific", "name"):
-        value = getattr(member, name, None)
-        if value:
-            parts.append(value)
-    text = " ".join(parts)
-    for name in ("short_name", "title", "affiliation"):
-        value = getattr(member, name, None)
-        if value and (name != "short_name" or value not in text):
-            text += f" ({value})" if name == "short_name" else f", {value}"
-    country = getattr(member, "country", None)
-    return f"{text} ({country})" if country else text
+def _indent(text: str, first: str, rest: str) -> str:
+    lines = text.split("\n")
+    return "\n".join([first + lines[0], *((rest + line) if line else "" for line in lines[1:])])
 
 
 def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
-    """The whole letter as plain text: heading block, body, demands, signatories, notes, links."""
-    from .words import display_date, labels
+    """The whole letter as plain text, part by part as `openletter.printed.layout` gives them."""
+    printed = layout(letter)
+    writer = _Writer(printed)
+    out: list[str] = []
+    last_notes: list[str] | None = None  # the lines of endnotes printed last, for the links
+    for part in printed:
+        last_notes = None
+        if isinstance(part, Letterhead):
+            if part.lines:
+                out.append("\n".join(line.text for line in part.lines))
+        elif isinstance(part, Title):
+            text = "\n".join(_wrap(part.title.text))
+            if part.subtitle is not None:
+                text += "\n" + "\n".join(_wrap(part.subtitle.text))
+            out.append(text)
+        elif isinstance(part, Dateline):
+            out.append(part.text)
+        elif isinstance(part, AddressBlock):
+            lead = part.label.lead
+            lines: list[str] = []
+            for party in part.parties:
+                for line in party.lines:
+                    lines += _wrap(line, lead if not lines else " " * len(lead), " " * len(lead))
+            out.append("\n".join(lines))
+        elif isinstance(part, Subject):
+            out.append("\n".join(_wrap(part.text.text, part.label.lead, "  " if part.label.lead else "")))
+        elif isinstance(part, Salutation | Closing):
+            out.append(part.text.text if salutation is None or not isinstance(part, Salutation) else salutation)
+        elif isinstance(part, Section):
+            if part.heading is not None:
+                out.append(_heading(writer.line(part.heading.text)))
+            out.append(writer.block(part.markdown))
+        elif isinstance(part, ArchiveNote):
+            out.append("\n".join(_wrap(part.text)))
+        elif isinstance(part, DemandList):
+            if part.heading:
+                out.append(_heading(part.heading))
+            items = []
+            for number, item in enumerate(part.items, start=1):
+                marker = f"{number}. "
+                text = writer.block(item.markdown)
+                if item.status:
+                    text += f" ({item.status})"
+                items.append(_indent(text, marker, " " * len(marker)))
+            out.append("\n".join(items))
+        elif isinstance(part, SignatoryHeading):
+            out.append(_heading(part.text))
+        elif isinstance(part, SignatoryGroup):
+            out += _group(part, writer)
+        elif isinstance(part, CountNote | Notes):
+            out.append(writer.block(part.markdown))
+        elif isinstance(part, Postscript):
+            out.append(_indent(writer.block(part.markdown), f"{part.label} " if part.label else "", ""))
+        elif isinstance(part, Endnotes):
+            lines = []
+            for note in part.items:
+                marker = f"[{note.number}] "
+                text = writer.block(note.markdown).replace("\n\n", "\n")
+                lines.append(_indent(text, marker, " " * len(marker)))
+            if part.heading:
+                out.append(_heading(part.heading))
+            out.append("\n".join(lines))
+            last_notes = lines
+    links = [f"[{number}] {url}" for url, number in writer.numbering.links.items()]
+    if links:
+        if last_notes is not None:
+            out[-1] += "\n" + "\n".join(links)
+        else:
+            heading = printed.labels["notes"]
+            if heading:
+                out.append(_heading(heading))
+            out.append("\n".join(links))
+    return "\n\n".join(x for x in out if x) + "\n"
 
-    words = labels(letter.language)
-    refs = _References([r.id for r in letter.references])
-    out: list[str] = ["\n".join(_wrap(letter.title))]
-    if letter.subtitle:
-        out[-1] += "\n" + "\n".join(_wrap(letter.subtitle))
-    dateline = ", ".join(x for x in (letter.place, display_date(letter)) if x)
-    if dateline:
-        out.append(dateline)
-    for label, people in ((words["to"], letter.recipients), (words["cc"], letter.copied)):
-        if people:
-            names = [
-                " ".join(x for x in (a.honorific, a.name) if x) + (f", {a.role}" if a.role else "") for a in people
-            ]
-            lead = f"{label}{words['colon']}"
-            out.append("\n".join(_wrap("; ".join(names), lead, " " * len(lead))))
-    if letter.subject:
-        out.append("\n".join(_wrap(letter.subject, f"{words['subject']}{words['colon']}", "  ")))
-    greeting = salutation if salutation is not None else letter.salutation
-    if greeting:
-        out.append(greeting)
-    for section in letter.sections:
-        if section.heading:
-            heading = _inline_text(section.heading, refs)
-            out.append(f"{heading}\n{'-' * min(WIDTH, len(heading))}")
-        out.append(markdown_to_text(section.text, refs))
-    if letter.demands:
-        items = []
-        for number, demand in enumerate(letter.demands, start=1):
-            marker = f"{number}. "
-            items.append("\n".join(_wrap(_inline_text(demand.text, refs), marker, " " * len(marker))))
-        out.append(f"{words['demands']}:\n\n" + "\n".join(items))
-    if letter.closing:
-        out.append(letter.closing)
-    for group in letter.signatories:
-        members = group.organisations if isinstance(group, OrganisationGroup) else group.people
-        lines = [group.heading] if group.heading else []
-        lines += ["\n".join(_wrap(_signatory(m), "" if len(members) == 1 else "- ", "  ")) for m in members]
-        out.append("\n".join(lines))
-    if letter.postscript:
-        out.append(f"{words['postscript']} " + markdown_to_text(letter.postscript, refs))
-    notes = [(refs.notes[r.id], markdown_to_text(r.text, refs)) for r in letter.references]
-    if notes or refs.links:
-        lines = []
-        for number, text in notes:
-            lines.append("\n".join(_wrap(text.replace("\n\n", "\n"), f"[{number}] ", " " * (len(str(number)) + 3))))
-        for url, number in refs.links.items():
-            lines.append(f"[{number}] {url}")
-        out.append(f"{words['notes']}:\n\n" + "\n".join(lines))
-    return "\n\n".join(out) + "\n"
+
+def _group(part: SignatoryGroup, writer: _Writer) -> list[str]:
+    out: list[str] = []
+    if part.heading:
+        out.append(part.heading)
+    if part.note_before:
+        out.append(writer.block(part.note_before))
+    entries: list[str] = []
+    bare = len(part.entries) == 1 and not part.numbered
+    for entry in part.entries:
+        marker = "" if bare else (f"{entry.number}. " if entry.number is not None else "- ")
+        text = "\n".join(_wrap(entry.text, marker, " " * len(marker)))
+        if entry.description:
+            text += "\n\n" + _indent(writer.block(entry.description), " " * len(marker), " " * len(marker))
+        entries.append(text)
+    joined = "\n\n" if any(e.description for e in part.entries) else "\n"
+    if out and not part.note_before:
+        out[-1] += "\n" + joined.join(entries)
+    else:
+        out.append(joined.join(entries))
+    if part.note_after:
+        out.append(writer.block(part.note_after))
+    return out
 
 
-def _inline_text(markdown: str, refs: _References) -> str:
-    text = markdown_to_text(markdown, refs)
-    return " ".join(text.split("\n")) if "\n" in text else text
+def markdown_to_text(markdown: str, letter: Letter) -> str:
+    """Render one Markdown text of `letter` as wrapped plain text (notes numbered as the letter's)."""
+    return _Writer(layout(letter)).block(markdown)

@@ -7,44 +7,115 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from types import MappingProxyType
 
 from .model import Letter
 
-__all__ = ["LABELS", "display_date", "format_date", "labels", "text_direction"]
+__all__ = [
+    "LABEL_KEYS",
+    "LABEL_LANGUAGES",
+    "display_date",
+    "format_date",
+    "label_language",
+    "labels",
+    "letter_labels",
+    "text_direction",
+]
 
 _RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"}
 _RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"}
 
-LABELS: Mapping[str, Mapping[str, str]] = {
-    "en": {"to": "To", "cc": "Cc", "subject": "Subject", "demands": "Our demands", "by": "by",
-           "signatories": "Signatories", "notes": "Notes", "back": "Back to the text",
-           "about": "About", "postscript": "P.S.", "colon": ": ", "comma": ", ", "semicolon": "; "},
-    "fr": {"to": "À", "cc": "Copie", "subject": "Objet", "demands": "Nos demandes", "by": "d’ici le",
-           "signatories": "Signataires", "notes": "Notes", "back": "Retour au texte",
-           "about": "À propos de", "postscript": "P.-S.", "colon": " : ", "comma": ", ", "semicolon": " ; "},
-    "es": {"to": "A", "cc": "Copia", "subject": "Asunto", "demands": "Nuestras demandas", "by": "antes del",
-           "signatories": "Firmantes", "notes": "Notas", "back": "Volver al texto",
-           "about": "Acerca de", "postscript": "P. D.", "colon": ": ", "comma": ", ", "semicolon": "; "},
-    "th": {"to": "เรียน", "cc": "สำเนาถึง", "subject": "เรื่อง", "demands": "ข้อเรียกร้อง", "by": "ภายใน",
-           "signatories": "ผู้ลงนาม", "notes": "หมายเหตุ", "back": "กลับไปที่ข้อความ",
-           "about": "เกี่ยวกับ", "postscript": "ป.ล.", "colon": " ", "comma": " ", "semicolon": " "},
-    "km": {"to": "ជូនចំពោះ", "cc": "ចម្លងជូន", "subject": "កម្មវត្ថុ", "demands": "ការទាមទាររបស់យើង", "by": "ត្រឹម",
-           "signatories": "អ្នកចុះហត្ថលេខា", "notes": "កំណត់សម្គាល់", "back": "ត្រឡប់ទៅអត្ថបទ",
-           "about": "អំពី", "postscript": "ពិ.ស.", "colon": "៖ ", "comma": " ", "semicolon": " "},
-    "zh": {"to": "致", "cc": "抄送", "subject": "事由", "demands": "我们的诉求", "by": "截止",
-           "signatories": "联署方", "notes": "注释", "back": "返回正文", "about": "关于", "postscript": "附言",
-           "colon": "：", "comma": "，", "semicolon": "；"},
-    "ar": {"to": "إلى", "cc": "نسخة إلى", "subject": "الموضوع", "demands": "مطالبنا", "by": "بحلول",
-           "signatories": "الموقعون", "notes": "ملاحظات", "back": "العودة إلى النص",
-           "about": "عن", "postscript": "ملحوظة", "colon": ": ", "comma": "، ", "semicolon": "؛ "},
-    "id": {"to": "Kepada", "cc": "Tembusan", "subject": "Perihal", "demands": "Tuntutan kami", "by": "paling lambat",
-           "signatories": "Penanda tangan", "notes": "Catatan", "back": "Kembali ke teks",
-           "about": "Tentang", "postscript": "NB", "colon": ": ", "comma": ", ", "semicolon": "; "},
-}  # fmt: skip
-"""Words the page itself adds, by primary language subtag (English when a language is missing).
+LABEL_KEYS: tuple[str, ...] = (
+    "to",
+    "cc",
+    "subject",
+    "demands",
+    "signatories",
+    "notes",
+    "back",
+    "postscript",
+    "all_recipients",
+    "status_met",
+    "status_partly_met",
+    "status_not_met",
+    "status_withdrawn",
+    "excerpt",
+    "source",
+    "retrieved",
+    "colon",
+    "comma",
+    "semicolon",
+)
+"""Every label a format may print. ``colon`` follows a label such as "To" or "Subject", with the
+spacing the language puts after it ("Objet : ", "事由：", "កម្មវត្ថុ៖ "); ``comma`` and ``semicolon``
+separate the parts of a name line and items of a list; ``back`` and ``all_recipients`` are
+navigation words (the page's "back to the text" links, the mailto file's first link)."""
 
-``colon`` follows a label such as "To" or "Subject", with the spacing the language puts after it
-("Objet : ", "事由：", "កម្មវត្ថុ៖ "); ``comma`` and ``semicolon`` separate items of a list."""
+LABEL_LANGUAGES: tuple[str, ...] = (
+    "am",
+    "ar",
+    "bn",
+    "de",
+    "en",
+    "es",
+    "fa",
+    "fr",
+    "hi",
+    "id",
+    "it",
+    "ja",
+    "km",
+    "ko",
+    "lo",
+    "ms",
+    "my",
+    "nl",
+    "pt",
+    "ru",
+    "sw",
+    "ta",
+    "th",
+    "tl",
+    "tr",
+    "uk",
+    "ur",
+    "vi",
+    "zh-Hans",
+    "zh-Hant",
+)
+"""The languages the built-in label table has (one data file each, ``data/labels/LANG.json``)."""
+
+_HANT_REGIONS = {"tw", "hk", "mo"}
+
+
+def label_language(language: str) -> str:
+    """Which of `LABEL_LANGUAGES` serves `language` (a BCP 47 tag); ``en`` when none does.
+
+    The exact tag first (``zh-Hant``), then the language with its script, then the language
+    alone; Chinese without a script is Traditional for Taiwan, Hong Kong and Macao, else
+    Simplified.
+    """
+    parts = language.lower().split("-")
+    by_lower = {name.lower(): name for name in LABEL_LANGUAGES}
+    if parts[0] == "zh":
+        script = next((p for p in parts[1:] if len(p) == 4), None)
+        if script is None:
+            script = "hant" if any(p in _HANT_REGIONS for p in parts[1:]) else "hans"
+        return by_lower.get(f"zh-{script}", "zh-Hans")
+    for candidate in ("-".join(parts), "-".join(parts[:2]), parts[0]):
+        if candidate in by_lower:
+            return by_lower[candidate]
+    return "en"
+
+
+@cache
+def _table(name: str) -> Mapping[str, str]:
+    import json
+
+    data = json.loads(files("openletter").joinpath(f"data/labels/{name}.json").read_text(encoding="utf-8"))
+    return MappingProxyType(data)
 
 
 def text_direction(language: str) -> str:
@@ -57,8 +128,15 @@ def text_direction(language: str) -> str:
 
 
 def labels(language: str) -> Mapping[str, str]:
-    """The page's own words in the letter's language (English as the fallback)."""
-    return LABELS.get(language.lower().split("-")[0], LABELS["en"])
+    """The built-in labels for `language` (see `label_language`; English as the fallback)."""
+    return _table(label_language(language))
+
+
+def letter_labels(letter: Letter) -> Mapping[str, str]:
+    """The labels of `letter`: its own (`Letter.labels`) over its language's defaults."""
+    own = letter.labels.given()
+    table = labels(letter.language)
+    return MappingProxyType({**table, **own}) if own else table
 
 
 def display_date(letter: Letter) -> str | None:

@@ -202,7 +202,7 @@ def rich_letter(*, signatories: int = 3, logo: Logo | None = None, language: str
             Section(heading="Our concerns with **emphasis**", text="Second section text."),
         ),
         demands=(
-            Demand(id="publish", target="minister", text="Publish the *water tests*.", deadline=dt.date(2024, 4, 30)),
+            Demand(id="publish", targets=("minister",), text="Publish the *water tests*.", deadline=dt.date(2024, 4, 30)),
             Demand(text="Hold public hearings.\n\nIn every district."),
         ),
         closing="Yours sincerely,",

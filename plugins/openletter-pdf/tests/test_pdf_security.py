@@ -64,7 +64,7 @@ def hostile_letter() -> Letter:
             Section(text=HOSTILE_MARKDOWN[0]),
             Section(heading=next(lines), text=HOSTILE_MARKDOWN[1]),
         ),
-        demands=(Demand(text=HOSTILE_MARKDOWN[2], target="a"),),
+        demands=(Demand(text=HOSTILE_MARKDOWN[2], targets=("a",)),),
         closing=next(lines),
         signatories=(
             OrganisationGroup(heading=next(lines), organisations=(Organisation(name=next(lines)),)),

@@ -18,7 +18,7 @@ theme folder) replace the default theme.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -26,8 +26,30 @@ from typing import TYPE_CHECKING, Any
 
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
-from ..model import Letter, OrganisationGroup
-from ..words import display_date, format_date, labels, text_direction
+from ..model import Letter, Logo
+from ..printed import (
+    AddressBlock,
+    ArchiveNote,
+    Closing,
+    CountNote,
+    Dateline,
+    DemandList,
+    Endnotes,
+    Letterhead,
+    Notes,
+    Part,
+    Postscript,
+    Printed,
+    Salutation,
+    Section,
+    SignatoryEntry,
+    SignatoryGroup,
+    SignatoryHeading,
+    Subject,
+    Text,
+    Title,
+)
+from ..words import text_direction
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -39,18 +61,20 @@ LONG_LIST = 12
 
 
 class _Renderer:
-    """Markdown to HTML for one letter: endnote markers numbered in the letter's order."""
+    """Markdown to HTML for one letter: endnote markers numbered in the letter's order, anchored
+    demands marked where they stand (see `openletter.printed.markdown_env`)."""
 
-    def __init__(self, letter: Letter) -> None:
-        from ..markdown import footnote_env, parser
+    def __init__(self, printed: Printed) -> None:
+        from ..markdown import parser
+        from ..printed import markdown_env
 
         self.md = parser()
-        self.env = footnote_env([r.id for r in letter.references])
+        self.env = markdown_env(printed)
 
-    def block(self, text: str) -> Markup:
+    def block(self, text: str | None) -> Markup | None:
         from markupsafe import Markup
 
-        return Markup(self.md.render(text, self.env))
+        return None if text is None else Markup(self.md.render(text, self.env))
 
     def item(self, text: str) -> Markup:
         """Block Markdown for a list item: one paragraph stays bare text, more keep their blocks."""
@@ -65,17 +89,6 @@ class _Renderer:
         from markupsafe import Markup
 
         return Markup(self.md.renderInline(text, self.env))
-
-
-def _unique_anchors(wanted: Iterable[str]) -> Iterator[str]:
-    """Yield each wanted element id, made unique with a suffix when an earlier one took it."""
-    used: set[str] = set()
-    for anchor in wanted:
-        candidate, number = anchor, 2
-        while candidate in used:
-            candidate, number = f"{anchor}-{number}", number + 1
-        used.add(candidate)
-        yield candidate
 
 
 def plain_text(markdown: str) -> str:
@@ -101,108 +114,178 @@ def _shorten(text: str, limit: int = 200) -> str:
     return cut + "…"
 
 
-def logo_context(letter: Letter, site_name: str | None, src: str | None = None) -> dict[str, str] | None:
+def logo_context(logo: Logo | None, names: Sequence[str], src: str | None = None) -> dict[str, str] | None:
     """The letterhead logo: its ``src`` (a ``data:`` URI unless given, such as an email's ``cid:``)
-    and its ``alt`` text (empty when the organisation's name is written right beside it)."""
-    logo = letter.logo
+    and its ``alt`` text (empty when the sender's name is written right beside it)."""
     if logo is None:
         return None
     if src is None:
         import base64
 
         src = f"data:{logo.media_type};base64,{base64.b64encode(logo.data).decode('ascii')}"
-    return {"src": src, "alt": "" if logo.alt == site_name else logo.alt}
+    return {"src": src, "alt": "" if logo.alt in names else logo.alt}
+
+
+_HEAD_KINDS = frozenset({"letterhead", "title", "address", "subject"})
+_FOOT_KINDS = frozenset({"signatory_heading", "signatory_group", "count", "notes", "postscript"})
+
+
+def _lang(lang: str | None, letter: Letter) -> dict[str, str] | None:
+    """``lang`` and, when it differs from the page's, ``dir`` of an element in another language."""
+    if lang is None or lang == letter.language:
+        return None
+    marks = {"lang": lang}
+    direction = text_direction(lang)
+    if direction != text_direction(letter.language):
+        marks["dir"] = direction
+    return marks
 
 
 def page_context(letter: Letter, *, email: bool = False, logo_src: str | None = None) -> dict[str, Any]:
     """Everything the template sees: plain values (escaped by Jinja2) and rendered Markup.
 
-    With `email`, the page is the HTML part of an email: no JSON-LD script, no social tags.
-    `logo_src` replaces the logo's ``data:`` URI (an email refers to its attached image by ``cid:``).
+    The parts and their order come from `openletter.printed.layout`, the one place that decides
+    what a letter prints; here they only become HTML. With `email`, the page is the HTML part of
+    an email: no JSON-LD script, no social tags. `logo_src` replaces the logo's ``data:`` URI
+    (an email refers to its attached image by ``cid:``).
     """
     from markupsafe import Markup
 
+    from ..printed import layout
     from .jsonld import build, dumps, embeddable
 
-    render = _Renderer(letter)
-    words = labels(letter.language)
-    addressees_by_id = {a.id: a for a in letter.addressees if a.id is not None}
-    organisations = list(letter.organisations())
-    sender = organisations[0] if organisations else None
-    description = letter.subject or _shorten(plain_text(letter.sections[0].text))
-    groups = []
-    for number, group in enumerate(letter.signatories, start=1):
-        if isinstance(group, OrganisationGroup):
-            members = [
-                {"name": o.name, "short_name": o.short_name, "country": o.country, "url": o.url}
-                for o in group.organisations
-            ]
-            kind = "organisations"
+    printed = layout(letter)
+    render = _Renderer(printed)
+    words = printed.labels
+    names = printed.sender_names
+    head: list[dict[str, Any]] = []
+    body: list[dict[str, Any]] = []
+    foot: list[dict[str, Any]] = []
+    tail: list[dict[str, Any]] = []
+    signatory_heading = bool(printed.of(SignatoryHeading))
+    parts = printed.parts
+    for index, part in enumerate(parts):
+        item = _part_context(part, letter, render, words, names, logo_src, signatory_heading)
+        if part.kind in _HEAD_KINDS or (part.kind == "dateline" and letter.date_position == "head"):
+            head.append(item)
+        elif part.kind == "endnotes":  # in the footer when the letter puts them between signatory groups
+            (foot if any(p.kind == "signatory_group" for p in parts[index + 1 :]) else tail).append(item)
+        elif part.kind in _FOOT_KINDS or part.kind == "dateline":
+            foot.append(item)
         else:
-            members = [
-                {"name": p.name, "honorific": p.honorific, "title": p.title, "affiliation": p.affiliation,
-                 "country": p.country}
-                for p in group.people
-            ]  # fmt: skip
-            kind = "people"
-        groups.append({"id": f"signatories-{number}", "heading": group.heading, "kind": kind,
-                       "members": members, "list_html": _signatory_items(members, kind, words["comma"]),
-                       "long": len(members) > LONG_LIST})  # fmt: skip
-    sections = [
-        {"id": f"section-{n}", "heading": render.inline(s.heading) if s.heading else None, "html": render.block(s.text)}
-        for n, s in enumerate(letter.sections, start=1)
-    ]
-    anchors = _unique_anchors(f"demand-{d.id}" if d.id else f"demand-{n}" for n, d in enumerate(letter.demands, 1))
-    demands = [
-        {
-            "id": next(anchors),
-            "html": render.item(d.text),
-            "target": addressees_by_id[d.target].name if d.target else None,
-            "deadline": d.deadline.isoformat() if d.deadline else None,
-            "deadline_text": format_date(d.deadline, letter.language) if d.deadline else None,
-            "status": d.status,
-        }
-        for n, d in enumerate(letter.demands, start=1)
-    ]
-    postscript = render.block(letter.postscript) if letter.postscript else None
-    abouts = [{"name": o.name, "html": render.block(o.description)} for o in organisations if o.description is not None]
-    notes = [
-        {"number": n, "id": f"fn{n}", "back": f"fnref{n}", "cited": render.env["footnotes"]["list"][n - 1]["count"] > 0,
-         "html": render.block(r.text)}
-        for n, r in enumerate(letter.references, start=1)
-    ]  # fmt: skip
+            body.append(item)
+    description = letter.subject or _shorten(plain_text(letter.sections[0].text))
+    published = letter.published or letter.date
     return {
         "email": email,
         "lang": letter.language,
-        "dir": text_direction(letter.language),
+        "dir": printed.direction,
         "labels": words,
         "title": letter.title,
-        "subtitle": letter.subtitle,
-        "subject": letter.subject,
         "description": description,
         "url": letter.url,
         "og_locale": letter.language.replace("-", "_"),
-        "site_name": sender.name if sender else None,
-        "logo": logo_context(letter, sender.name if sender else None, logo_src),
-        "date": letter.date.isoformat() if letter.date else None,
-        "date_text": display_date(letter),
-        "place": letter.place,
-        "recipients": [_addressee(a) for a in letter.recipients],
-        "copied": [_addressee(a) for a in letter.copied],
-        "salutation": letter.salutation,
-        "sections": sections,
-        "demands": demands,
-        "closing": letter.closing,
-        "groups": groups,
-        "postscript": postscript,
-        "abouts": abouts,
-        "notes": notes,
+        "site_name": names[0] if names else None,
+        "published": published.isoformat() if published else None,
         "keywords": list(letter.keywords),
+        "head": head,
+        "body": body,
+        "foot": foot,
+        "tail": tail,
         "jsonld": Markup(embeddable(dumps(build(letter), compact=True))),
     }
 
 
-def _signatory_items(members: list[dict[str, Any]], kind: str, comma: str) -> Markup:
+def _part_context(
+    part: Part,
+    letter: Letter,
+    render: _Renderer,
+    words: Mapping[str, str],
+    names: Sequence[str],
+    logo_src: str | None,
+    signatory_heading: bool,
+) -> dict[str, Any]:
+    """One printed part as template data."""
+    item: dict[str, Any] = {"kind": part.kind}
+    if isinstance(part, Letterhead):
+        item["lines"] = [{"text": t.text, "lang": _lang(t.lang, letter)} for t in part.lines]
+        item["logo"] = logo_context(part.logo, [t.text for t in part.lines] or names, logo_src)
+    elif isinstance(part, Title):
+        item["title"] = {"text": part.title.text, "lang": _lang(part.title.lang, letter)}
+        item["subtitle"] = _text_item(part.subtitle, letter)
+    elif isinstance(part, Dateline):
+        item["place"] = _text_item(part.place, letter)
+        item["date"] = _text_item(part.date, letter)
+        item["iso"] = part.iso_date.isoformat() if part.iso_date else None
+        item["separator"] = part.separator
+    elif isinstance(part, AddressBlock):
+        item["role"] = part.role
+        item["label"] = part.label.text
+        item["colon"] = part.label.colon.rstrip()
+        item["parties"] = [{"lines": list(p.lines), "lang": _lang(p.lang, letter)} for p in part.parties]
+    elif isinstance(part, Subject):
+        item["label"] = part.label.text
+        item["colon"] = part.label.colon
+        item["text"] = part.text.text
+        item["lang"] = _lang(part.text.lang, letter)
+    elif isinstance(part, Salutation | Closing):
+        item["text"] = part.text.text
+        item["lang"] = _lang(part.text.lang, letter)
+    elif isinstance(part, Section):
+        item["id"] = part.element_id
+        item["heading"] = render.inline(part.heading.text) if part.heading else None
+        item["html"] = render.block(part.markdown)
+        item["lang"] = _lang(part.lang, letter)
+    elif isinstance(part, ArchiveNote):
+        item["excerpt"] = part.excerpt
+        item["source"] = part.source.lead if part.source is not None else None
+        item["url"] = part.url
+        item["retrieved"] = part.retrieved
+        item["separator"] = part.separator
+    elif isinstance(part, DemandList):
+        item["heading"] = part.heading
+        item["items"] = [
+            {"id": d.element_id, "html": render.item(d.markdown), "status": d.status,
+             "status_class": letter.demands[d.index].status, "lang": _lang(d.lang, letter)}
+            for d in part.items
+        ]  # fmt: skip
+    elif isinstance(part, SignatoryHeading):
+        item["text"] = part.text
+    elif isinstance(part, SignatoryGroup):
+        item["id"] = part.element_id
+        item["heading"] = part.heading
+        item["level"] = 3 if signatory_heading else 2
+        item["note_before"] = render.block(part.note_before)
+        item["note_after"] = render.block(part.note_after)
+        item["numbered"] = part.numbered
+        item["start"] = part.entries[0].number if part.numbered and part.entries else None
+        item["list_html"] = _signatory_items(part.entries, render, letter)
+        item["long"] = len(part.entries) > LONG_LIST and not any(e.description for e in part.entries)
+        item["lang"] = _lang(part.lang, letter)
+    elif isinstance(part, CountNote | Notes):
+        item["html"] = render.block(part.markdown)
+        item["lang"] = _lang(part.lang, letter)
+    elif isinstance(part, Postscript):
+        item["label"] = part.label
+        item["html"] = render.block(part.markdown)
+        item["lang"] = _lang(part.lang, letter)
+    elif isinstance(part, Endnotes):
+        cited = render.env["footnotes"]["list"]  # type: ignore[index]
+        item["heading"] = part.heading
+        item["items"] = [
+            {"number": n.number, "id": f"fn{n.number}", "back": f"fnref{n.number}",
+             "cited": cited[n.number - 1]["count"] > 0, "html": render.block(n.markdown), "lang": _lang(n.lang, letter)}
+            for n in part.items
+        ]  # fmt: skip
+        item["back"] = words["back"]
+    return item
+
+
+def _text_item(text: Text | None, letter: Letter) -> dict[str, Any] | None:
+    return None if text is None else {"text": text.text, "lang": _lang(text.lang, letter)}
+
+
+def _signatory_items(entries: Sequence[SignatoryEntry], render: _Renderer, letter: Letter) -> Markup:
     """The ``<li>`` items of one signatory group, escaped here rather than in the template.
 
     Lists run to 10,000 names; building the items in one pass of `markupsafe.escape` keeps a
@@ -211,34 +294,19 @@ def _signatory_items(members: list[dict[str, Any]], kind: str, comma: str) -> Ma
     from markupsafe import Markup, escape
 
     items = []
-    for m in members:
-        if kind == "organisations":
-            name = f'<a href="{escape(m["url"])}">{escape(m["name"])}</a>' if m["url"] else escape(m["name"])
-            item = f'<li><span class="signatory-name">{name}</span>'
-            if m["short_name"] and m["short_name"] not in m["name"]:
-                item += f" ({escape(m['short_name'])})"
-            if m["country"]:
-                item += f'<span class="signatory-country">{comma}{escape(m["country"])}</span>'
-        else:
-            name = f"{escape(m['honorific'])} {escape(m['name'])}" if m["honorific"] else escape(m["name"])
-            item = f'<li><span class="signatory-name">{name}</span>'
-            for extra in (m["title"], m["affiliation"]):
-                if extra:
-                    item += f"{comma}{escape(extra)}"
-            if m["country"]:
-                item += f'<span class="signatory-country"> ({escape(m["country"])})</span>'
+    for entry in entries:
+        name = escape(entry.name)
+        if entry.url:
+            name = Markup(f'<a href="{escape(entry.url)}">{name}</a>')
+        marks = _lang(entry.lang, letter)
+        attributes = "".join(f' {k}="{escape(v)}"' for k, v in (marks or {}).items())
+        item = f'<li{attributes}><span class="signatory-name">{name}</span>{escape(entry.rest)}'
+        if entry.closing:
+            item += f' <span class="signatory-closing">{escape(entry.closing)}</span>'
+        if entry.description:
+            item += f'<div class="signatory-description">{render.block(entry.description)}</div>'
         items.append(item + "</li>")
-    return Markup("\n".join(items))  # safe: every value above is escaped
-
-
-def _addressee(addressee: Any) -> dict[str, Any]:
-    return {
-        "name": addressee.name,
-        "honorific": addressee.honorific,
-        "role": addressee.role,
-        "organisation": addressee.organisation,
-        "email": addressee.email,
-    }
+    return Markup("\n".join(items))  # safe: every value above is escaped or markdown-it output
 
 
 @cache

@@ -28,17 +28,24 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urldefrag
 
+from ..anchors import sections_of
 from ..errors import OptionError
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
-from ..model import Addressee, Letter, Organisation, OrganisationGroup, Person
+from ..model import Addressee, Letter, Organisation, OrganisationGroup, Person, PersonGroup
 
 SCHEMA_CONTEXT = "https://schema.org"
 SCHEMA = "http://schema.org/"
 """The IRI prefix schema.org's JSON-LD context maps terms to (its ``@vocab``)."""
 
 # Terms the schema.org context types: Date literals, and URLs read as IRIs.
-_TYPED = {"datePublished": SCHEMA + "Date", "expires": SCHEMA + "Date"}
+_TYPED = {
+    "datePublished": SCHEMA + "Date",
+    "dateCreated": SCHEMA + "Date",
+    "expires": SCHEMA + "Date",
+    "temporalCoverage": SCHEMA + "Date",
+    "lastReviewed": SCHEMA + "Date",
+}
 _IRI_VALUED = {"url"}
 
 Node = dict[str, Any]
@@ -63,37 +70,57 @@ def _place(country: str | None) -> Node | None:
     return None if country is None else {"@type": "PostalAddress", "addressCountry": country}
 
 
-def _addressee(addressee: Addressee, node_id: str) -> Node:
+def _text(value: str | None, lang: str | None, letter: Letter) -> object:
+    """A string, language-tagged (``{"@value", "@language"}``) when not in the letter's language."""
+    if value is None or lang is None or lang == letter.language:
+        return value
+    return {"@value": value, "@language": lang}
+
+
+def _addressee(addressee: Addressee, node_id: str, letter: Letter) -> Node:
     person = addressee.honorific is not None or addressee.role is not None
-    node: Node = {"@id": node_id, "@type": "Person" if person else "Organization", "name": addressee.name}
+    node: Node = {"@id": node_id, "@type": "Person" if person else "Organization"}
+    node["name"] = _text(addressee.name, addressee.lang, letter)
     _put(node, "identifier", addressee.id)
     if person:
         _put(node, "honorificPrefix", addressee.honorific)
-        _put(node, "jobTitle", addressee.role)
+        _put(node, "jobTitle", _text(addressee.role, addressee.lang, letter))
         if addressee.organisation is not None:
-            node["worksFor"] = {"@type": "Organization", "name": addressee.organisation}
+            node["worksFor"] = {"@type": "Organization", "name": _text(addressee.organisation, addressee.lang, letter)}
     elif addressee.organisation is not None:
-        node["parentOrganization"] = {"@type": "Organization", "name": addressee.organisation}
+        node["parentOrganization"] = {
+            "@type": "Organization",
+            "name": _text(addressee.organisation, addressee.lang, letter),
+        }
     _put(node, "email", addressee.email)
     return node
 
 
-def _organisation(org: Organisation, node_id: str) -> Node:
-    node: Node = {"@id": node_id, "@type": "Organization", "name": org.name}
+def _organisation(org: Organisation, node_id: str, letter: Letter) -> Node:
+    node: Node = {"@id": node_id, "@type": "Organization", "name": _text(org.name, org.lang, letter)}
     _put(node, "alternateName", org.short_name)
     _put(node, "address", _place(org.country))
     _put(node, "url", org.url)
     _put(node, "email", org.email)
-    _put(node, "description", org.description)
+    _put(node, "description", _text(org.description, org.lang, letter))
     return node
 
 
-def _person(person: Person, node_id: str) -> Node:
-    node: Node = {"@id": node_id, "@type": "Person", "name": person.name}
+def _person(person: Person, node_id: str, letter: Letter) -> Node:
+    name = _text(person.name, person.lang, letter)
+    node: Node = {"@id": node_id, "@type": "Person"}
+    node["alternateName" if person.pseudonym else "name"] = name  # a pseudonym is not presented as a name
     _put(node, "honorificPrefix", person.honorific)
-    _put(node, "jobTitle", person.title)
-    if person.affiliation is not None:
-        node["affiliation"] = {"@type": "Organization", "name": person.affiliation}
+    _put(node, "honorificSuffix", person.honorific_suffix)
+    roles = person.all_roles
+    titles = [_text(r.title, person.lang, letter) for r in roles if r.title is not None]
+    _put(node, "jobTitle", titles[0] if len(titles) == 1 else titles)
+    affiliations = [
+        {"@type": "Organization", "name": _text(r.affiliation, person.lang, letter)}
+        for r in roles
+        if r.affiliation is not None
+    ]
+    _put(node, "affiliation", affiliations[0] if len(affiliations) == 1 else affiliations)
     _put(node, "address", _place(person.country))
     return node
 
@@ -110,22 +137,38 @@ def full_text(letter: Letter) -> str:
     return "\n\n".join(parts)
 
 
+def _members(group: OrganisationGroup | PersonGroup, prefix: str, letter: Letter) -> list[Node]:
+    if isinstance(group, OrganisationGroup):
+        return [_organisation(org, f"{prefix}-{n}", letter) for n, org in enumerate(group.organisations, start=1)]
+    return [_person(person, f"{prefix}-{n}", letter) for n, person in enumerate(group.people, start=1)]
+
+
 def build(letter: Letter) -> Node:
     """The letter as a JSON-LD document (compact form, schema.org context), as Python data."""
     ids = _Ids(letter.url)
     doc: Node = {"@context": SCHEMA_CONTEXT, "@type": "Message"}
     if ids.base:
         doc["@id"] = ids("letter")  # not the URL itself: that is the page (`url`), this the letter
-    doc["headline"] = letter.title
-    _put(doc, "alternativeHeadline", letter.subtitle)
+    doc["headline"] = _text(letter.title, letter.field_lang.title, letter)
+    _put(doc, "alternativeHeadline", _text(letter.subtitle, letter.field_lang.subtitle, letter))
     if letter.subject is not None:
-        doc["about"] = {"@type": "Thing", "name": letter.subject}
-    _put(doc, "datePublished", letter.date.isoformat() if letter.date else None)
+        doc["about"] = {"@type": "Thing", "name": _text(letter.subject, letter.field_lang.subject, letter)}
+    _put(doc, "dateCreated", letter.date.isoformat() if letter.date else None)
+    _put(doc, "datePublished", letter.published.isoformat() if letter.published else None)
     if letter.place is not None:
-        doc["locationCreated"] = {"@type": "Place", "name": letter.place}
+        doc["locationCreated"] = {"@type": "Place", "name": _text(letter.place, letter.field_lang.place, letter)}
     doc["inLanguage"] = letter.language
     _put(doc, "keywords", list(letter.keywords))
     _put(doc, "url", letter.url)
+    archive = letter.archive
+    if archive is not None:
+        if archive.excerpt:
+            doc["genre"] = "excerpt"
+        if archive.url is not None or archive.retrieved is not None:
+            source: Node = {"@type": "WebPage"}
+            _put(source, "url", archive.url)
+            _put(source, "lastReviewed", archive.retrieved.isoformat() if archive.retrieved else None)
+            doc["isBasedOn"] = source
 
     addressee_ids: dict[str, str] = {}
     to: list[Node] = []
@@ -134,23 +177,29 @@ def build(letter: Letter) -> Node:
         node_id = ids(f"addressee-{number}")
         if addressee.id is not None:
             addressee_ids[addressee.id] = node_id
-        (to if addressee.kind == "to" else cc).append(_addressee(addressee, node_id))
+        (to if addressee.kind == "to" else cc).append(_addressee(addressee, node_id, letter))
     _put(doc, "toRecipient", to)
     _put(doc, "ccRecipient", cc)
 
-    senders: list[Node] = []
+    sender = letter.sender
+    sender_nodes: list[Node] = []
+    if sender is not None:
+        sender_nodes = [_organisation(o, ids(f"sender-{n}"), letter) for n, o in enumerate(sender.organisations, 1)]
+        sender_nodes += [
+            _person(p, ids(f"sender-{n}"), letter) for n, p in enumerate(sender.people, len(sender_nodes) + 1)
+        ]
+        doc["sender"] = sender_nodes
+
+    authors: list[Node] = []
     groups: list[Node] = []
-    for group_number, group in enumerate(letter.signatories, start=1):
-        members: list[Node] = []
-        if isinstance(group, OrganisationGroup):
-            for number, org in enumerate(group.organisations, start=1):
-                members.append(_organisation(org, ids(f"signatory-{group_number}-{number}")))
-        else:
-            for number, person in enumerate(group.people, start=1):
-                members.append(_person(person, ids(f"signatory-{group_number}-{number}")))
-        senders.extend({"@id": m["@id"]} for m in members)
+    signatory_groups: Sequence[OrganisationGroup | PersonGroup] = letter.signatories
+    for group_number, group in enumerate(signatory_groups, start=1):
+        members = _members(group, ids(f"signatory-{group_number}"), letter)
+        authors.extend({"@id": m["@id"]} for m in members)
         part: Node = {"@id": ids(f"signatories-{group_number}"), "@type": "CreativeWork", "genre": "signatories"}
-        _put(part, "headline", group.heading)
+        _put(part, "headline", _text(group.heading, group.lang, letter))
+        _put(part, "abstract", _text(group.note_before, group.lang, letter))
+        _put(part, "description", _text(group.note_after, group.lang, letter))
         part["position"] = group_number
         part["mainEntity"] = {
             "@type": "ItemList",
@@ -160,31 +209,52 @@ def build(letter: Letter) -> Node:
             ],
         }
         groups.append(part)
-    doc["sender"] = senders
+    if not signatory_groups and sender_nodes:  # the sender signs alone
+        authors = [{"@id": node["@id"]} for node in sender_nodes]
+    doc["author"] = authors
     doc["text"] = full_text(letter)
 
     parts: list[Node] = []
     for number, section in enumerate(letter.sections, start=1):
         node: Node = {"@id": ids(f"section-{number}"), "@type": "CreativeWork", "genre": "section"}
-        _put(node, "headline", section.heading)
+        _put(node, "headline", _text(section.heading, section.lang, letter))
         node["position"] = number
-        node["text"] = section.text
+        node["text"] = _text(section.text, section.lang, letter)
+        _put(node, "inLanguage", section.lang)
         parts.append(node)
+    anchored = sections_of(letter) if any(d.quote is not None for d in letter.demands) else {}
     for number, demand in enumerate(letter.demands, start=1):
         node = {"@id": ids(f"demand-{number}"), "@type": "Message", "genre": "demand"}
         _put(node, "identifier", demand.id)
         node["position"] = number
-        node["text"] = demand.text
-        if demand.target is not None:
-            node["toRecipient"] = {"@id": addressee_ids[demand.target]}
+        node["text"] = _text(demand.quote if demand.quote is not None else demand.text, demand.lang, letter)
+        if demand.quote is not None:
+            _put(node, "abstract", _text(demand.text, demand.lang, letter))
+            node["isPartOf"] = {"@id": ids(f"section-{anchored[number - 1] + 1}")}
+        targets = [{"@id": addressee_ids[target]} for target in demand.targets]
+        _put(node, "toRecipient", targets[0] if len(targets) == 1 else targets)
         _put(node, "expires", demand.deadline.isoformat() if demand.deadline else None)
         node["creativeWorkStatus"] = demand.status
         parts.append(node)
     parts.extend(groups)
+    count = letter.signatory_count_note
+    if count is not None:
+        node = {"@id": ids("signatory-count"), "@type": "CreativeWork", "genre": "signatory count"}
+        node["text"] = _text(count.text, count.lang, letter)
+        _put(node, "temporalCoverage", count.as_of.isoformat() if count.as_of else None)
+        if count.count is not None:
+            node["mainEntity"] = {"@type": "ItemList", "numberOfItems": count.count}
+        parts.append(node)
+    if letter.notes is not None:
+        parts.append(
+            {"@id": ids("notes"), "@type": "CreativeWork", "genre": "notes",
+             "text": _text(letter.notes, letter.field_lang.notes, letter)}
+        )  # fmt: skip
     if letter.postscript is not None:
         parts.append(
-            {"@id": ids("postscript"), "@type": "CreativeWork", "genre": "postscript", "text": letter.postscript}
-        )
+            {"@id": ids("postscript"), "@type": "CreativeWork", "genre": "postscript",
+             "text": _text(letter.postscript, letter.field_lang.postscript, letter)}
+        )  # fmt: skip
     doc["hasPart"] = parts
     _put(
         doc,
@@ -195,7 +265,7 @@ def build(letter: Letter) -> Node:
                 "@type": "CreativeWork",
                 "identifier": reference.id,
                 "position": number,
-                "text": reference.text,
+                "text": _text(reference.text, reference.lang, letter),
             }
             for number, reference in enumerate(letter.references, start=1)
         ],
@@ -221,6 +291,8 @@ def expand(compact: Node) -> list[Node]:
         return out
 
     def term(key: str, value: object) -> Node:
+        if isinstance(value, dict) and "@value" in value:  # a language-tagged string
+            return dict(value)
         if isinstance(value, dict):
             return node(value)
         if key in _IRI_VALUED:

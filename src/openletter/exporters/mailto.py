@@ -46,11 +46,13 @@ def link(to: Sequence[str], *, cc: Sequence[str] = (), subject: str = "", body: 
 def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
     """(label, link) pairs: everyone first, then each addressee with an email address."""
     from ..plaintext import letter_to_text
+    from ..words import letter_labels
 
     fields = envelope(letter, options)
     subject = subject_of(letter, options)
     body = letter_to_text(letter)
-    out = [("All recipients", link(fields["to"], cc=fields["cc"], subject=subject, body=body))]
+    everyone = letter_labels(letter)["all_recipients"] or "mailto"
+    out = [(everyone, link(fields["to"], cc=fields["cc"], subject=subject, body=body))]
     for addressee in letter.addressees:
         if addressee.email is not None:
             out.append((addressee.name, link([addressee.email], subject=subject, body=body)))

@@ -1,8 +1,9 @@
 """Personalised messages, fast: render the letter once, then fill in each recipient.
 
 Placeholders are ``[[field]]``, where ``field`` is a column of the recipients file (or
-``honorific`` / ``honorific_name``, derived from ``role``). They may stand in the salutation, the
-body, the demands, the closing, the postscript and the subject. Nothing is evaluated: a
+``honorific`` / ``honorific_name``, derived from ``role``). They may stand in any text field of
+the letter (`openletter.model.text_fields`): the salutation, the body, the demands, the closing,
+the subject... Nothing is evaluated: a
 placeholder is replaced by the recipient's text, escaped for HTML in the HTML part, and never read
 as Markdown.
 
@@ -26,7 +27,7 @@ from email.utils import formataddr
 import attrs
 
 from ..errors import LetterError, OptionError, Problem
-from ..model import Letter
+from ..model import Letter, map_text, text_fields
 from .recipients import Recipient
 
 PLACEHOLDER = re.compile(r"\[\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]\]")
@@ -47,12 +48,8 @@ _MAX_LINE = 998
 
 def placeholders(letter: Letter) -> list[str]:
     """Every placeholder field the letter uses, in order of first use."""
-    texts = [letter.salutation or "", letter.closing or "", letter.postscript or ""]
-    texts += [s.text for s in letter.sections] + [d.text for d in letter.demands]
-    if letter.email and letter.email.subject:
-        texts.append(letter.email.subject)
     found: dict[str, None] = {}
-    for text in texts:
+    for _, text, _ in text_fields(letter):
         for name in PLACEHOLDER.findall(text):
             found.setdefault(name, None)
     return list(found)
@@ -80,21 +77,7 @@ def _marked(letter: Letter, names: list[str], prefix: str) -> Letter:
     def marks(text: str) -> str:
         return PLACEHOLDER.sub(lambda m: f"{prefix}{names.index(m.group(1))}X", text)
 
-    def mark(text: str | None) -> str | None:
-        return None if text is None else marks(text)
-
-    email = letter.email
-    if email is not None and email.subject:
-        email = attrs.evolve(email, subject=mark(email.subject))
-    return attrs.evolve(
-        letter,
-        salutation=mark(letter.salutation),
-        closing=mark(letter.closing),
-        postscript=mark(letter.postscript),
-        sections=tuple(attrs.evolve(s, text=marks(s.text)) for s in letter.sections),
-        demands=tuple(attrs.evolve(d, text=marks(d.text)) for d in letter.demands),
-        email=email,
-    )
+    return map_text(letter, marks)
 
 
 def _chunks(text: str, prefix: str) -> list[str | int]:

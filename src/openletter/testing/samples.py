@@ -60,9 +60,25 @@ HOSTILE_TEXT = (
 
 
 def _hostile(base: Letter) -> Letter:
-    from ..model import Demand, OrganisationGroup, Person, PersonGroup, Reference, Section
+    from ..model import (
+        Addressee,
+        Archive,
+        Demand,
+        Labels,
+        LetterheadLine,
+        OrganisationGroup,
+        Person,
+        PersonGroup,
+        Reference,
+        Role,
+        Section,
+        Sender,
+        SignatoryCount,
+    )
 
     bad = " ".join(HOSTILE_TEXT)
+    sender = base.sender
+    assert sender is not None
     return attrs.evolve(
         base,
         title=f"Hostile {bad}",
@@ -81,17 +97,38 @@ def _hostile(base: Letter) -> Letter:
             ),
             Section(heading=f"Heading {bad}", text=f"**Strong {bad}** and _emphasis {bad}_."),
         ),
-        demands=(Demand(text=f"Refuse {bad}"), Demand(text="A demand with a [link](vbscript:msgbox(1)).")),
+        demands=(
+            Demand(text=f"Refuse {bad}"),
+            Demand(text="A demand with a [link](vbscript:msgbox(1)).", status="met"),
+            Demand(quote="Plain words first.", text=bad),
+        ),
         closing=bad,
+        sender=Sender(
+            organisations=sender.organisations,
+            letterhead=(LetterheadLine(text=f"Letterhead {bad}"), LetterheadLine(text=bad, lang="ar")),
+        ),
+        addressees=(
+            Addressee(name=f"Minister {bad}", lines=(f"Line one {bad}", f"Line two {bad}")),
+            Addressee(name=f"Copied {bad}", kind="cc", role=bad, organisation=bad),
+        ),
         signatories=(
-            OrganisationGroup(heading=bad, organisations=base.signatories[0].organisations),  # type: ignore[union-attr]
+            OrganisationGroup(heading=bad, note_before=f"Signed by {bad}", organisations=sender.organisations),
             PersonGroup(
                 heading=bad,
-                people=(Person(name=f"Eve {bad}", honorific=bad, title=bad, affiliation=bad, country=bad),),
+                note_after=f"Partial list {bad}",
+                people=(
+                    Person(name=f"Eve {bad}", honorific=bad, title=bad, affiliation=bad, country=bad),
+                    Person(name=f"Mallory {bad}", honorific_suffix=bad, roles=(Role(title=bad, affiliation=bad),)),
+                ),
             ),
         ),
+        signatory_numbering="continuous",
+        signatory_count_note=SignatoryCount(text=f"3 signatures {bad}"),
+        notes=f"Affiliations for identification only {bad}",
         postscript=f"P.S. {bad}",
         references=(Reference(id="n1", text=f"A note {bad} <https://example.org/n1>"),),
+        labels=Labels(to=f"To {bad}", signatories=f"Signed {bad}", demands=f"Demands {bad}", notes=bad),
+        archive=Archive(url="https://example.org/?a=%3Cb%3E&c='d'", excerpt=True),
     )
 
 
@@ -169,6 +206,8 @@ def sample_phrases(letter: Letter) -> list[str]:
     phrases = [letter.title]
     phrases += [text for text in (letter.salutation, letter.closing) if text]
     first = next(iter(letter.organisations()), None) or next(iter(letter.people()), None)
+    if first is None and letter.sender is not None:
+        first = next(iter(letter.sender.organisations), None) or next(iter(letter.sender.people), None)
     if first is not None:
         phrases.append(first.name)
     return phrases
