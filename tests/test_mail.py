@@ -88,7 +88,7 @@ class Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.drop_after is not None and len(self.received) >= self.drop_after:
             self.drop_after = None
-            server.loop.call_soon(session.transport.close)  # answer, then drop the connection
+            server.loop.call_soon(server.transport.close)  # answer, then drop the connection
             return "421 4.3.0 service shutting down"
         self.received.append((envelope.rcpt_tos[0], envelope.original_content))
         self.envelopes.append(list(envelope.rcpt_tos))
