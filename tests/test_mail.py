@@ -70,10 +70,11 @@ def write_recipients(folder: Path, count: int, *, extra: dict[int, dict[str, str
 
 
 class Handler:
-    """Records every accepted message; can refuse a recipient or drop the connection."""
+    """Records every accepted message (and its envelope); can refuse a recipient or drop the connection."""
 
     def __init__(self) -> None:
         self.received: list[tuple[str, bytes]] = []
+        self.envelopes: list[list[str]] = []
         self.refuse: set[str] = set()
         self.drop_after: int | None = None
 
@@ -87,9 +88,10 @@ class Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.drop_after is not None and len(self.received) >= self.drop_after:
             self.drop_after = None
-            server.loop.call_soon(session.transport.close)  # answer, then drop the connection
+            server.loop.call_soon(server.transport.close)  # answer, then drop the connection
             return "421 4.3.0 service shutting down"
         self.received.append((envelope.rcpt_tos[0], envelope.original_content))
+        self.envelopes.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
 
 

@@ -8,6 +8,7 @@ Exit status:
 * 3: a plugin failed to load or to render; every other format was still written;
 * 4: an output could not be written (or would have overwritten a source);
 * 5: ``openletter mail --send`` did not deliver every message; a re-run sends only the rest;
+* 6: another ``openletter mail --send`` run is using the same journal; this run sent nothing;
 * 70: an internal error in openletter itself (please report it).
 
 (Like other command-line programs, openletter exits 130 after Ctrl-C and 141 when its output
@@ -29,6 +30,7 @@ from .mail import PASSWORD_ENV
 from .scaffold import EXAMPLES
 
 if TYPE_CHECKING:
+    from .mail import merge
     from .plugins import Registry
     from .sources import Loaded
 
@@ -38,6 +40,7 @@ EXIT_USAGE = 2
 EXIT_PLUGIN = 3
 EXIT_OUTPUT = 4
 EXIT_INCOMPLETE = 5
+EXIT_BUSY = 6
 EXIT_INTERNAL = 70
 
 
@@ -102,9 +105,20 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--maildir", metavar="DIR", help="deliver every message into a Maildir")
     where.add_argument("--eml-dir", metavar="DIR", help="write one .eml file per recipient")
     where.add_argument("--send", action="store_true", help="send over SMTP (see --smtp-*)")
-    mail.add_argument("--dry-run", action="store_true", help="print what would be sent; send and write nothing")
+    mail.add_argument(
+        "--dry-run", action="store_true", help="print what would be sent, and to whom; send and write nothing"
+    )
     mail.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From address, replacing email.sender")
     mail.add_argument("--subject", metavar="TEXT", help="the subject, replacing the letter's")
+    mail.add_argument(
+        "--cc", metavar="ADDRESS", action="append", default=[], help="copy every message to ADDRESS (Cc; repeatable)"
+    )
+    mail.add_argument(
+        "--bcc", metavar="ADDRESS", action="append", default=[], help="blind-copy every message to ADDRESS (repeatable)"
+    )
+    mail.add_argument(
+        "--copy-letter-cc", action="store_true", help="copy every message to the letter's cc addressees and email.cc"
+    )
     mail.add_argument("--journal", metavar="FILE", help="the send journal (default: RECIPIENTS.journal.jsonl)")
     mail.add_argument("--smtp-host", metavar="HOST", default="localhost", help="SMTP server (default: localhost)")
     mail.add_argument("--smtp-port", metavar="PORT", type=int, help="default: 587, or 465 with --smtp-security tls")
@@ -115,6 +129,15 @@ def _parser() -> argparse.ArgumentParser:
     mail.add_argument("--smtp-cafile", metavar="FILE", help="trust this CA certificate for the server")
     mail.add_argument("--rate", metavar="N", type=float, default=0.0, help="send at most N messages a second")
     mail.add_argument("--resend-uncertain", action="store_true", help="also send messages the journal is unsure of")
+    campaign = mail.add_mutually_exclusive_group()
+    campaign.add_argument(
+        "--resume-unsent",
+        action="store_true",
+        help="the letter or recipients changed: send the letter as it is now only to those not yet sent to",
+    )
+    campaign.add_argument(
+        "--new-campaign", action="store_true", help="start a new journal and send to everyone (the old one is kept)"
+    )
 
     new = commands.add_parser("new", help="start a new letter folder from a worked example")
     new.add_argument("folder", metavar="DIR", help="the folder to create")
@@ -333,19 +356,33 @@ def _cmd_mail(args: argparse.Namespace) -> int:
     options = {k: v for k, v in (("sender", args.sender), ("subject", args.subject)) if v is not None}
     if not (args.dry_run or args.mbox or args.maildir or args.eml_dir or args.send):
         raise OptionError("say where the messages go: --mbox FILE, --maildir DIR, --eml-dir DIR or --send")
+    letter_cc = merge.letter_cc(letter)
+    cc = merge.checked_copies("--cc", args.cc) + (tuple(letter_cc) if args.copy_letter_cc else ())
+    bcc = merge.checked_copies("--bcc", args.bcc)
+    if bcc and (args.mbox or args.maildir or args.eml_dir):
+        raise OptionError(
+            "--bcc works with --send only: a message written to a file has no envelope for blind copies"
+            " (a Bcc header would show the address to whoever reads or sends the file); use --cc"
+        )
     merge.check_fields(letter, recipients.columns(path), str(path))
     total = sum(1 for _ in recipients.read(path))  # validates every row before anything is written
-    factory = merge.Factory.for_letter(letter, options)
+    factory = merge.Factory.for_letter(letter, options, cc=cc, bcc=bcc)
     if not factory.personalised and total > 1:
         _err(f"warning: all {total} messages are identical apart from their headers (no [[field]] placeholders)")
+    _note_copies(letter_cc if not args.copy_letter_cc else [], list(letter.email.bcc if letter.email else ()))
+    if (factory.cc or factory.bcc) and total > 1:
+        copies = ", ".join((*factory.cc, *factory.bcc))
+        _err(f"note: every message is copied to {copies}: each of them receives {total} messages")
     stream = factory.messages(recipients.read(path))
     if args.dry_run:
+        copies = "; ".join(f"{n}: {', '.join(v)}" for n, v in (("cc", factory.cc), ("bcc", factory.bcc)) if v)
         for recipient, message in stream:
             from email.header import decode_header, make_header
 
             raw = message.split(b"\r\nSubject: ", 1)[1].split(b"\r\n", 1)[0].decode("utf-8", "replace")
             subject = str(make_header(decode_header(raw)))
-            print(f"would send to {recipient.email}: {subject} ({len(message):,} bytes)")
+            to = recipient.email + (f" ({copies})" if copies else "")
+            print(f"would send to {to}: {subject} ({len(message):,} bytes)")
         return EXIT_OK
     if args.mbox:
         count = outputs.write_mbox(Path(args.mbox), stream, factory.sender)
@@ -359,6 +396,49 @@ def _cmd_mail(args: argparse.Namespace) -> int:
         count = outputs.write_eml_folder(Path(args.eml_dir), stream)
         print(f"wrote {count} message{'' if count == 1 else 's'} to {args.eml_dir}")
         return EXIT_OK
+    journal = Path(args.journal) if args.journal else path.with_name(path.name + ".journal.jsonl")
+    try:
+        with send.locked(journal):
+            return _send_campaign(args, factory, journal, total)
+    except send.JournalBusy as error:
+        _err(f"error: {error}")
+        return EXIT_BUSY
+
+
+def _note_copies(cc: Sequence[str], bcc: Sequence[str]) -> None:
+    """Say that the letter's own copies are not made for each merged message."""
+    left = [f"{name} ({', '.join(values)})" for name, values in (("cc", cc), ("bcc", bcc)) if values]
+    if left:
+        _err(
+            f"note: each message goes to its recipient only, not to the letter's {' and '.join(left)};"
+            " --copy-letter-cc, --cc ADDRESS and --bcc ADDRESS add copies to every message"
+        )
+
+
+def _send_campaign(args: argparse.Namespace, factory: merge.Factory, path: Path, total: int) -> int:
+    """Send, the journal locked: check the campaign, then send what is not yet accepted."""
+    from .mail import campaign, recipients, send
+
+    journal = send.Journal(path)
+    current = campaign.Campaign.of(factory, recipients.read(Path(args.recipients)))
+    if args.new_campaign and path.exists():
+        kept = journal.set_aside()
+        print(f"new campaign: the previous journal is kept as {kept}")
+        journal = send.Journal(path)
+    if journal.campaign is not None:
+        changed = campaign.changes(journal.campaign, current)
+    else:
+        decided = journal.accepted | journal.sending
+        changed = campaign.legacy_changes(
+            journal.legacy, decided, lambda address: factory.message_id(recipients.Recipient(0, address, {}))
+        )
+    if changed and not args.resume_unsent:
+        began = journal.campaign.began if journal.campaign else "by an older openletter"
+        raise campaign.CampaignChanged(
+            campaign.refusal(path, began, changed, len(journal.accepted), len(journal.sending))
+        )
+    if changed or journal.campaign is None:
+        journal.begin(current)
     password = os.environ.get(PASSWORD_ENV)
     if args.smtp_user and password is None:
         if not sys.stdin.isatty():
@@ -368,7 +448,6 @@ def _cmd_mail(args: argparse.Namespace) -> int:
         password = getpass.getpass(f"SMTP password for {args.smtp_user}: ")
     port = args.smtp_port or (465 if args.smtp_security == "tls" else 587)
     server = send.Server(args.smtp_host, port, args.smtp_security, args.smtp_user, password, args.smtp_cafile)
-    journal = send.Journal(Path(args.journal) if args.journal else path.with_name(path.name + ".journal.jsonl"))
     show = sys.stderr.isatty()
 
     def progress(number: int) -> None:
@@ -376,11 +455,12 @@ def _cmd_mail(args: argparse.Namespace) -> int:
             print(f"\rsending {number}/{total}", end="", file=sys.stderr, flush=True)
 
     report = send.send(
-        stream,
+        factory.messages(recipients.read(Path(args.recipients))),
         sender=factory.sender,
         message_id=factory.message_id,
         server=server,
         journal=journal,
+        envelope=factory.envelope,
         rate=args.rate,
         resend_uncertain=args.resend_uncertain,
         progress=progress,

@@ -20,14 +20,14 @@ import datetime as dt
 import hashlib
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from email.header import Header
 from email.utils import formataddr
 
 import attrs
 
 from ..errors import LetterError, OptionError, Problem
-from ..model import Letter, map_text, text_fields
+from ..model import Letter, mailbox_problem, map_text, text_fields
 from .recipients import Recipient
 
 PLACEHOLDER = re.compile(r"\[\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]\]")
@@ -115,6 +115,37 @@ def _addresses(name: str, mailboxes: Iterable[str]) -> bytes:
     return f"{name}: {value}\r\n".encode()
 
 
+def checked_copies(label: str, addresses: Iterable[str]) -> tuple[str, ...]:
+    """The copy addresses, each checked to be one mailbox on one line (else `OptionError`)."""
+    out = []
+    for address in addresses:
+        problem = mailbox_problem(address)
+        if problem is not None:
+            raise OptionError(f"{label}: {problem} (expected an address like name@example.org)")
+        out.append(address)
+    return tuple(out)
+
+
+def _distinct(mailboxes: Iterable[str], skip: Iterable[str] = ()) -> tuple[str, ...]:
+    """The mailboxes, each address once (the first time), leaving out those in `skip`."""
+    from .campaign import address_key
+
+    seen = {address_key(m) for m in skip}
+    out = []
+    for mailbox in mailboxes:
+        if (key := address_key(mailbox)) not in seen:
+            seen.add(key)
+            out.append(mailbox)
+    return tuple(out)
+
+
+def letter_cc(letter: Letter) -> list[str]:
+    """The letter's own copies: its ``cc`` addressees that have an email, then ``email.cc``."""
+    from ..exporters.eml import envelope
+
+    return envelope(letter, {})["cc"]
+
+
 def needs_smtputf8(message: bytes) -> bool:
     """Whether the message's headers hold raw UTF-8 (a non-ASCII address)."""
     return not message.split(b"\r\n\r\n", 1)[0].isascii()
@@ -122,7 +153,12 @@ def needs_smtputf8(message: bytes) -> bool:
 
 @attrs.define
 class Factory:
-    """Makes one personalised message (bytes, CRLF) per recipient."""
+    """Makes one personalised message (bytes, CRLF) per recipient.
+
+    A message goes to its recipient (To), plus only the copies asked for: `cc` (a Cc header on
+    every message) and `bcc` (envelope only, never a header). The letter's own To, Cc and Bcc
+    are those of the one open-letter message (the ``eml`` format), not of each merged one.
+    """
 
     letter: Letter
     names: list[str]
@@ -135,6 +171,10 @@ class Factory:
     domain: str
     logo: bytes = b""
     """The logo's MIME part (headers and base64 body), when the letter has a logo."""
+    cc: tuple[str, ...] = ()
+    """Mailboxes copied on every message, in its Cc header and its envelope."""
+    bcc: tuple[str, ...] = ()
+    """Mailboxes blind-copied on every message: in its envelope only."""
     longest: tuple[int, int] = (0, 0)
     """The longest line (in octets) of the text and HTML parts' fixed pieces."""
 
@@ -146,7 +186,13 @@ class Factory:
         self.longest = (longest(self.text), longest(self.html))
 
     @classmethod
-    def for_letter(cls, letter: Letter, options: dict[str, str]) -> Factory:
+    def for_letter(
+        cls, letter: Letter, options: dict[str, str], *, cc: Sequence[str] = (), bcc: Sequence[str] = ()
+    ) -> Factory:
+        """The factory for `letter`; `options` may replace its ``sender`` and ``subject``.
+
+        Each message goes to its recipient and to the `cc` and `bcc` mailboxes, nobody else.
+        """
         from ..exporters.eml import (
             campaign_headers,
             date_header,
@@ -166,10 +212,13 @@ class Factory:
         prefix = "OLMERGE" + digest[:12].upper() + "N"
         marked = _marked(letter, names, prefix)
         sender = fields["sender"][0]
+        cc = _distinct(checked_copies("cc", cc))
+        bcc = _distinct(checked_copies("bcc", bcc), skip=cc)  # a Cc copy needs no blind one too
         headers = [_addresses("From", [sender])]
-        for header, key in (("Cc", "cc"), ("Reply-To", "reply_to")):
-            if fields[key]:
-                headers.append(_addresses(header, fields[key]))
+        if cc:
+            headers.append(_addresses("Cc", cc))
+        if fields["reply_to"]:  # where replies go: not a recipient
+            headers.append(_addresses("Reply-To", fields["reply_to"]))
         headers.append(_header("Date", date_header(letter.date or dt.datetime.now(tz=dt.UTC).date())))
         headers += [_header(name, value) for name, value in campaign_headers(letter)]
         headers.append(_header("Content-Language", letter.language))
@@ -189,6 +238,8 @@ class Factory:
             boundary=boundary,
             domain=domain,
             logo=b"" if cid is None else _logo_part(letter, cid),
+            cc=cc,
+            bcc=bcc,
         )
 
     @property
@@ -200,6 +251,22 @@ class Factory:
         """The recipient's Message-ID: the same letter and address always give the same one."""
         key = hashlib.sha256(f"{self.boundary}\0{recipient.email}".encode()).hexdigest()[:32]
         return f"<{key}@{self.domain}>"
+
+    def envelope(self, recipient: Recipient) -> list[str]:
+        """Every address the recipient's message is delivered to (SMTP ``RCPT TO``), each once:
+        the recipient first, then the Cc copies, then the Bcc copies."""
+        from email.utils import getaddresses
+
+        from .campaign import address_key
+
+        out = [recipient.email]
+        seen = {address_key(recipient.email)}
+        for _, address in getaddresses([*self.cc, *self.bcc]):
+            key = address_key(address)
+            if key not in seen:
+                seen.add(key)
+                out.append(address)
+        return out
 
     def make(self, recipient: Recipient) -> bytes:
         """The message for one recipient."""
