@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from .errors import FieldError
+from .errors import FieldError, FieldErrorGroup
 
 __all__ = [
     "Addressee",
@@ -187,18 +187,26 @@ def _one_of(choices: tuple[str, ...]) -> Validator:
 
 
 def _each(item: Validator, *, non_empty: bool = False) -> Validator:
-    """Validate a tuple field: it is a tuple, optionally not empty, and each item passes `item`."""
+    """Validate a tuple field: it is a tuple, optionally not empty, and each item passes `item`.
+
+    Every entry that does not is reported (a `FieldErrorGroup` when there are several).
+    """
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
             raise FieldError((attribute.name,), f"got {_describe(value)}", "a list")
         if non_empty and not value:
             raise FieldError((attribute.name,), "is empty", "at least one entry")
+        errors = []
         for index, entry in enumerate(value):
             try:
                 item(instance, attribute, entry)
             except FieldError as error:
-                raise FieldError((attribute.name, index, *error.path[1:]), error.message, error.expected) from None
+                errors.append(FieldError((attribute.name, index, *error.path[1:]), error.message, error.expected))
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:  # every bad entry, not only the first
+            raise FieldErrorGroup(f"{len(errors)} entries of {attribute.name} are wrong", errors)
 
     return check
 
@@ -512,7 +520,7 @@ class Letter:
     )
 
     def __attrs_post_init__(self) -> None:
-        """Check what involves several fields; raise every problem (an ExceptionGroup if several)."""
+        """Check what involves several fields; raise every problem (a `FieldErrorGroup` if several)."""
         errors = [
             FieldError(
                 ("sections", index, "heading"),
@@ -538,7 +546,7 @@ class Letter:
         if len(errors) == 1:
             raise errors[0]
         if errors:
-            raise ExceptionGroup("the letter's parts do not fit together", errors)
+            raise FieldErrorGroup("the letter's parts do not fit together", errors)
 
     # Convenience views used by exporters; all derived, nothing stored.
 

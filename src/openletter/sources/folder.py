@@ -28,7 +28,11 @@ def resolve_inside(name: str, base_dir: Path | None, path: FieldPath, suffixes: 
     :param kind: what the file is, for messages: "a CSV file", "an image file".
     """
     if base_dir is None:
-        raise _problem(path, f"{kind} can only be named by a letter read from a file")
+        raise _problem(
+            path,
+            f"{kind} can only be named by a letter read from a file",
+            "openletter.load(path), or openletter.loads(text, base_dir=FOLDER) with the folder the file is in",
+        )
     listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
     example = "signatories.csv" if suffixes == (".csv",) else "logo" + suffixes[0]
     expected = f"a relative path to a {listed} file, such as {example}"
