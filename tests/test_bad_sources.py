@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import pytest
 
+from openletter import LetterError, load
 from openletter.cli import main
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -115,6 +116,12 @@ CASES: dict[str, Expect] = {
         "signatories[0].people",
         "unknown column 'contry'; did you mean 'country'?",
         "csv_unknown_column/signatories.csv",
+    ),
+    "csv_unnamed_columns": Expect(
+        1,
+        "signatories[0].people",
+        "the header row gives no name to columns 3 and 4",
+        "csv_unnamed_columns/signatories.csv",
     ),
     "csv_too_many_cells": Expect(
         3,
@@ -207,3 +214,24 @@ def test_whole_corpus_in_a_subprocess_never_shows_a_traceback() -> None:
         assert any(line.startswith(prefix) and CASES[case].phrase in line for line in lines), f"{case}: {output}"
     for line in lines:
         assert PROBLEM_LINE.match(line) or line.endswith(" problem found"), line
+
+
+@pytest.mark.parametrize(
+    ("header", "messages"),
+    [
+        (",,", ["the header row names no column"]),
+        ("name,,", ["the header row gives no name to columns 2 and 3"]),
+        ("name,country,", ["the header row gives no name to column 3"]),
+        (
+            "name,contry,contry",
+            ["the column 'contry' appears twice", "unknown column 'contry'; did you mean 'country'?"],
+        ),
+    ],
+)
+def test_a_csv_header_problem_is_reported_once(header: str, messages: list[str], tmp_path: Path) -> None:
+    (tmp_path / "letter.md").write_text((BAD / "csv_missing_name" / "letter.md").read_text(encoding="utf-8"))
+    (tmp_path / "signatories.csv").write_text(f"{header}\nAnn Lee,Thailand,x\n", encoding="utf-8")
+    with pytest.raises(LetterError) as raised:
+        load(tmp_path / "letter.md")
+    assert [p.message for p in raised.value.problems] == messages
+    assert {(p.file, p.line) for p in raised.value.problems} == {(str(tmp_path / "signatories.csv"), 1)}
