@@ -235,3 +235,55 @@ def test_a_csv_header_problem_is_reported_once(header: str, messages: list[str],
         load(tmp_path / "letter.md")
     assert [p.message for p in raised.value.problems] == messages
     assert {(p.file, p.line) for p in raised.value.problems} == {(str(tmp_path / "signatories.csv"), 1)}
+
+
+LONG_NUMBER = "9" * 5000  # Python reads at most 4,300 digits (sys.get_int_max_str_digits)
+_LONG_NUMBER_LETTERS = {
+    "letter.yaml": (
+        f"title: T\nlanguage: en\nsubtitle: {LONG_NUMBER}\nsections:\n- text: x\n"
+        "signatories:\n- people:\n  - name: A\n",
+        3,
+        "subtitle",
+    ),
+    "letter.md": (
+        f"---\ntitle: T\nlanguage: en\nkeywords:\n- a\n- -{LONG_NUMBER}\n"
+        "signatories:\n- people:\n  - name: A\n---\n\nx\n",
+        6,
+        "keywords[1]",
+    ),
+    "letter.json": (
+        f'{{"title": "T",\n"language": "en",\n"keywords": ["a",\n{LONG_NUMBER}],\n'
+        '"sections": [{"text": "x"}], "signatories": [{"people": [{"name": "A"}]}]}',
+        4,
+        "keywords[1]",
+    ),
+    "letter.toml": (
+        f'title = "T {LONG_NUMBER}"  # {LONG_NUMBER}\nlanguage = "en"\nsubtitle = """\n{LONG_NUMBER}"""\n'
+        f'place = {LONG_NUMBER}\n[[sections]]\ntext = "x"\n[[signatories]]\n[[signatories.people]]\nname = "A"\n',
+        5,
+        "place",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_LONG_NUMBER_LETTERS))
+def test_a_number_too_long_to_read_is_a_located_problem(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text, line, path = _LONG_NUMBER_LETTERS[name]
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    assert main(["--no-plugin-autoload", "check", str(source)]) == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines() == [
+        f"{source}:{line}: {path}: a number with more than 4,300 digits is too long to read "
+        '(expected text (put it in quotes: "..."))',
+        f"{source}: 1 problem found",
+    ]
+
+
+def test_a_csv_cell_of_many_digits_is_text(tmp_path: Path) -> None:
+    (tmp_path / "letter.md").write_text((BAD / "csv_missing_name" / "letter.md").read_text(encoding="utf-8"))
+    (tmp_path / "signatories.csv").write_text(f"name\n{LONG_NUMBER}\n", encoding="utf-8")
+    assert next(load(tmp_path / "letter.md").people()).name == LONG_NUMBER

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import yaml
 
 from ..errors import FieldPath, LetterError, Problem
-from .locate import SourceMap
+from .locate import SourceMap, long_number
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -36,6 +36,10 @@ _MAX_DEPTH = 100
 (a segmentation fault, not an exception) on documents nested some ten thousand levels deep."""
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+"""Tries each integer before the document is constructed, so that a number too long to read
+(``sys.get_int_max_str_digits``) is reported at its line instead of crashing construction."""
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:int": "number",
     "tag:yaml.org,2002:float": "number",
@@ -121,6 +125,17 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+def _unreadable_int(node: yaml.Node) -> bool:
+    """Whether `node` is an integer with more digits than Python reads."""
+    if node.tag != _INT_TAG or not isinstance(node, yaml.ScalarNode):
+        return False
+    try:
+        _CONSTRUCTOR.construct_yaml_int(node)
+    except ValueError:
+        return True
+    return False
+
+
 def _walk(
     node: yaml.Node, path: FieldPath, source: SourceMap, problems: list[Problem], seen: set[int], offset: int
 ) -> None:
@@ -138,6 +153,8 @@ def _walk(
         return
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
+        if _unreadable_int(node):
+            problems.append(long_number(source.file, line, path))
         if node.tag == _BOOL_TAG and not node.style and node.value.lower() not in ("true", "false"):
             source.hints[path] = (
                 f"YAML reads the unquoted word {node.value} as a yes/no value: "
@@ -157,6 +174,9 @@ def _walk(
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
             key_line = key_node.start_mark.line + 1 + offset
+            if _unreadable_int(key_node):
+                problems.append(long_number(source.file, key_line, path))
+                continue
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _BOOL_TAG and not key_node.style:
                 problems.append(
                     Problem(
