@@ -287,3 +287,65 @@ def test_a_csv_cell_of_many_digits_is_text(tmp_path: Path) -> None:
     (tmp_path / "letter.md").write_text((BAD / "csv_missing_name" / "letter.md").read_text(encoding="utf-8"))
     (tmp_path / "signatories.csv").write_text(f"name\n{LONG_NUMBER}\n", encoding="utf-8")
     assert next(load(tmp_path / "letter.md").people()).name == LONG_NUMBER
+
+
+def _limit_memory() -> None:  # pragma: no cover -- runs in the child process
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))  # a regression fails fast, not the machine
+
+
+def _not_a_letter_file(kind: str, folder: Path) -> Path:
+    if kind == "fifo":
+        os.mkfifo(folder / "letter.yaml")
+        return folder / "letter.yaml"
+    if kind == "device":
+        (folder / "letter.yaml").symlink_to("/dev/zero")
+        return folder / "letter.yaml"
+    if kind == "folder":
+        (folder / "letter.md").mkdir()
+        return folder / "letter.md"
+    with open(folder / "letter.json", "wb") as handle:  # sparse: takes no disk space
+        handle.truncate(17 * 1024 * 1024)
+    return folder / "letter.json"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev/zero")
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("fifo", "cannot read the letter: this is a named pipe (FIFO), not a letter file"),
+        ("device", "cannot read the letter: this is a device (/dev/zero), not a letter file"),
+        ("folder", "cannot read the letter: this is a folder, not a letter file"),
+        ("large", "cannot read the letter: the file is 17,408 KiB, more than 16,384 KiB"),
+    ],
+)
+def test_a_letter_source_that_is_not_a_regular_file_of_a_sane_size_is_refused_unread(
+    kind: str, message: str, tmp_path: Path
+) -> None:
+    source = _not_a_letter_file(kind, tmp_path)
+    env = {**os.environ, "OPENLETTER_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "openletter", "check", str(source)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,  # a FIFO opened for reading waits for a writer: never hang the suite
+        preexec_fn=_limit_memory,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (1, ""), result.stdout + result.stderr
+    problem = result.stdout.splitlines()[0]
+    assert problem.startswith(f"{source}:1: (document): {message} (expected ")
+
+
+def test_a_csv_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    (tmp_path / "letter.md").write_text((BAD / "csv_missing_name" / "letter.md").read_text(encoding="utf-8"))
+    with open(tmp_path / "signatories.csv", "wb") as handle:
+        handle.truncate(17 * 1024 * 1024)
+    with pytest.raises(LetterError) as raised:
+        load(tmp_path / "letter.md")
+    [problem] = raised.value.problems
+    assert problem.path == ("signatories", 0, "people")
+    assert problem.message == "the file is 17,408 KiB, more than 16,384 KiB"

@@ -18,7 +18,7 @@ import attrs
 
 from ..errors import FieldPath, LetterError, Problem
 from ..model import Organisation, Person
-from .folder import read_inside
+from .folder import SOURCE_MAX_BYTES, read_inside
 from .locate import SourceMap
 from .text import decode
 
@@ -47,7 +47,7 @@ def expand(data: Any, base_dir: Path | None, source: SourceMap) -> list[Problem]
 
 def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: SourceMap) -> list[dict[str, str]]:
     """Read the rows of one CSV signatory file, recording each row's line in `source`."""
-    file_path, raw = read_inside(name, base_dir, path, (".csv",), "a CSV file")
+    file_path, raw = read_inside(name, base_dir, path, (".csv",), "a CSV file", limit=SOURCE_MAX_BYTES)
     shown = str(file_path)
     source.also_read.append(shown)
     noun = "people" if cls is Person else "organisations"
