@@ -84,7 +84,9 @@ CASES: dict[str, Expect] = {
     "yaml_duplicate_keys.yaml": Expect(3, "title", "the field 'title' is given twice (first on line 1)"),
     "json_duplicate_keys.json": Expect(6, "title", "the field 'title' is given twice (first on line 2)"),
     "yaml_alias.yaml": Expect(3, "subtitle", "YAML aliases (*name) are not supported"),
-    "yaml_merge_key.yaml": Expect(6, "addressees[1].<<", "YAML aliases (*name) are not supported"),
+    "yaml_merge_key.yaml": Expect(6, "addressees[1].<<", "YAML merge keys (<<:) are not supported"),
+    "yaml_merge_key_inline.yaml": Expect(6, "addressees[1].<<", "YAML merge keys (<<:) are not supported"),
+    "front_matter_merge_key.md": Expect(6, "addressees[0].<<", "YAML merge keys (<<:) are not supported"),
     # not text, or no letter in it
     "latin1.yaml": Expect(3, "(document)", "not valid UTF-8: byte 0xE8 at column 11 (it may be Latin-1"),
     "utf16.yaml": Expect(1, "(document)", "the file is UTF-16 or UTF-32 encoded"),

@@ -3,7 +3,8 @@
 * Every mapping key and sequence item is mapped to its line (from the parser's marks).
 * Duplicate keys, which YAML parsers silently collapse, are an error.
 * Anchors and aliases are refused: letter text is untrusted and aliases are how "billion laughs"
-  documents blow up memory.
+  documents blow up memory. Merge keys (``<<:``) are refused too, with or without an alias: they
+  make fields appear where none are written.
 * An unquoted ``no``/``yes``/``on``/``off`` that YAML 1.1 reads as a boolean gets a hint, so the
   error for ``country: NO`` says to write ``"NO"``.
 """
@@ -37,6 +38,7 @@ _MAX_DEPTH = 100
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _INT_TAG = "tag:yaml.org,2002:int"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 """Tries each integer before the document is constructed, so that a number too long to read
 (``sys.get_int_max_str_digits``) is reported at its line instead of crashing construction."""
@@ -176,6 +178,17 @@ def _walk(
             key_line = key_node.start_mark.line + 1 + offset
             if _unreadable_int(key_node):
                 problems.append(long_number(source.file, key_line, path))
+                continue
+            if key_node.tag == _MERGE_TAG:  # construction would copy another mapping's fields in
+                problems.append(
+                    Problem(
+                        file=source.file,
+                        line=key_line,
+                        path=(*path, key),
+                        message="YAML merge keys (<<:) are not supported in letters",
+                        expected="the fields written out in full",
+                    )
+                )
                 continue
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _BOOL_TAG and not key_node.style:
                 problems.append(
