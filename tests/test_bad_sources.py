@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import pytest
 
-from openletter import LetterError, load
+from openletter import LetterError, load, loads
 from openletter.cli import main
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -73,9 +73,9 @@ CASES: dict[str, Expect] = {
     ),
     "number_key.yaml": Expect(3, "2023", "unknown field '2023'"),
     # syntax
-    "yaml_bad_indent.yaml": Expect(5, "(document)", "not valid YAML: mapping values are not allowed"),
-    "yaml_unclosed_quote.yaml": Expect(1, "(document)", "not valid YAML: while scanning a quoted scalar"),
-    "front_matter_unclosed_quote.md": Expect(2, "(document)", "not valid YAML: while scanning a quoted scalar"),
+    "yaml_bad_indent.yaml": Expect(5, "(document)", "this line is indented more than the field above it"),
+    "yaml_unclosed_quote.yaml": Expect(1, "(document)", "the double quote at column 8 is never closed"),
+    "front_matter_unclosed_quote.md": Expect(2, "(document)", "the double quote at column 8 is never closed"),
     "broken.toml": Expect(2, "(document)", "not valid TOML: Invalid value"),
     "broken.json": Expect(3, "(document)", "not valid JSON: a comma after the last item at column 19"),
     "deep_nesting.yaml": Expect(3, "(document)", "nested more than 100 levels deep"),
@@ -351,3 +351,145 @@ def test_a_csv_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> N
     [problem] = raised.value.problems
     assert problem.path == ("signatories", 0, "people")
     assert problem.message == "the file is 17,408 KiB, more than 16,384 KiB"
+
+
+_QUOTE_IT = 'the value in quotes: title: "Open Letter: Free Them"'
+_NBSP_INDENT = (
+    "this line is indented with a non-breaking space (U+00A0), which YAML does not read as indentation",
+    "indentation with ordinary spaces: delete the spaces at the start of the line and type them again",
+)
+_TAB = ("indentation with spaces: replace the tab with spaces",)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message", "expected"),
+    [
+        pytest.param(
+            "title: Open Letter: Free Them\nlanguage: en\n",
+            1,
+            'the value contains ": " at column 19, which YAML reads as the start of another field',
+            _QUOTE_IT,
+            id="colon-in-value",
+        ),
+        pytest.param(
+            "title: T\naddressees:\n- name: Dr. Who: Time Lord\n",
+            3,
+            'the value contains ": " at column 16, which YAML reads as the start of another field',
+            'the value in quotes: - name: "Dr. Who: Time Lord"',
+            id="colon-in-list-item",
+        ),
+        pytest.param(
+            'title: T\nsubtitle: He said "no": twice\n',
+            2,
+            'the value contains ": " at column 23, which YAML reads as the start of another field',
+            "the value in quotes: subtitle: 'He said \"no\": twice'",
+            id="colon-in-value-with-double-quotes",
+        ),
+        pytest.param(
+            "title: T\n  language: en\n",
+            2,
+            "this line is indented more than the field above it, so YAML reads it as more of that field's "
+            'value, and the ": " at column 11 as the start of a field',
+            "the field in the same column as the one above it; if the line does continue that value, "
+            "the whole value in quotes",
+            id="indented-too-far",
+        ),
+        pytest.param(
+            "title: T\n\tlanguage: en\n", 2, "a tab at column 1: YAML indents with spaces only", *_TAB, id="tab"
+        ),
+        pytest.param(
+            "title: T\nsignatories:\n-\tpeople: x\n", 3, "a tab at column 2: YAML indents with spaces only", *_TAB,
+            id="tab-after-dash",
+        ),
+        pytest.param(
+            "title: T\nkeywords: [a, b\nlanguage: en\nplace: x\n",
+            2,
+            'the "[" at column 11 opens a list that is never closed with "]"',
+            '"]" after its last item, and a comma between items; or the whole value in quotes if the "[" '
+            "is part of the text",
+            id="unclosed-bracket",
+        ),
+        pytest.param(
+            "title: T\nemail: {sender: a@example.org\nlanguage: en\n",
+            2,
+            'the "{" at column 8 opens a mapping that is never closed with "}"',
+            '"}" after its last item, and a comma between items; or the whole value in quotes if the "{" '
+            "is part of the text",
+            id="unclosed-brace",
+        ),
+        pytest.param(
+            "title: T\nsubtitle: 'Ann\n",
+            2,
+            "the single quote at column 11 is never closed",
+            "a closing single quote at the end of the value",
+            id="unclosed-single-quote",
+        ),
+        pytest.param(
+            "title: T\nsubtitle: 'Ann's letter'\n",
+            2,
+            "text after the closing quote (column 16)",
+            "the whole value inside the quotes (inside '...', write an apostrophe as ''), "
+            "or nothing after the closing quote",
+            id="apostrophe-in-single-quotes",
+        ),
+        pytest.param(
+            'title: "T" and more\n',
+            1,
+            "text after the closing quote (column 12)",
+            "the whole value inside the quotes, or nothing after the closing quote",
+            id="text-after-quote",
+        ),
+        pytest.param(
+            "title: T\nsubtitle: @handle\n",
+            2,
+            "a value cannot start with '@' (column 11) unless it is in quotes",
+            'the value in quotes: subtitle: "@handle"',
+            id="at-sign",
+        ),
+        pytest.param(
+            "title: T\nlanguage: en\n- x\n",
+            3,
+            "a list item ('- ') where a field ('name: value') is expected",
+            "list items only under a field that holds a list, in the same column as the other items",
+            id="stray-list-item",
+        ),
+        pytest.param(
+            "title: T\nkeywords:\n\xa0 - a\n", 3, *_NBSP_INDENT, id="nbsp-indent-syntax-error"
+        ),
+        pytest.param(
+            "title: T\naddressees:\n\xa0 - name: x\n", 3, *_NBSP_INDENT, id="nbsp-indent-read-as-a-name"
+        ),
+        pytest.param(
+            "title: T\nemail:\n  sender: a@example.org\n\xa0 to: [x]\n", 4, *_NBSP_INDENT, id="nbsp-indent-nested"
+        ),
+        pytest.param(
+            "title: T\nsubtitle: a\x07b\n",
+            2,
+            "a bell character (U+0007) at column 12 is not allowed in YAML",
+            "text without control characters: delete it, or retype the text around it",
+            id="bell",
+        ),
+        pytest.param(
+            "title: T\nsubtitle: a\x00b\n",
+            2,
+            "a NUL (U+0000) at column 12 is not allowed in YAML",
+            "text without control characters: delete it, or retype the text around it",
+            id="nul",
+        ),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("fmt", ["yaml", "markdown"])
+def test_yaml_errors_say_what_to_do_at_the_line_where_they_start(
+    text: str, line: int, message: str, expected: str, fmt: str
+) -> None:
+    if fmt == "markdown":  # the same YAML as letter.md front matter: one line further down
+        text, line = f"---\n{text}---\n\nBody.\n", line + 1
+    with pytest.raises(LetterError) as raised:
+        loads(text, fmt)  # type: ignore[arg-type]
+    [problem] = raised.value.problems
+    assert (problem.line, problem.message, problem.expected) == (line, message, expected)
+
+
+def test_a_non_breaking_space_inside_a_text_block_is_text() -> None:
+    text = "title: T\nlanguage: en\nsections:\n- text: |-\n    a\n    \xa0b\nsignatories:\n- people:\n  - name: A\n"
+    assert loads(text, "yaml").sections[0].text == "a\n\xa0b"

@@ -358,3 +358,18 @@ def test_building_a_list_field_with_several_bad_items_names_each() -> None:
     with pytest.raises(openletter.FieldErrorGroup) as raised:
         openletter.EmailSettings(sender="a@example.org", to=("", "x@@y"))
     assert [str(error).split(":")[0] for error in raised.value.exceptions] == ["to[0]", "to[1]"]
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("a\tb", "contains the control character U+0009 (a tab) at position 2"),
+        ("a\nb", "contains the control character U+000A (a line break) at position 2"),
+        ("ab\x00", "contains the control character U+0000 (a NUL) at position 3"),
+        ("a\x01", "contains the control character U+0001 at position 2"),
+    ],
+)
+def test_control_characters_are_named_in_plain_words(title: str, message: str) -> None:
+    with pytest.raises(FieldError) as raised:
+        _minimal(title=title)
+    assert raised.value.message == message

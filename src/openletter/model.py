@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from . import characters
 from .errors import FieldError, FieldErrorGroup
 
 __all__ = [
@@ -85,6 +86,12 @@ def _describe(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
+def _bad_character(found: re.Match[str]) -> str:
+    named = characters.name(found.group())
+    shown = f" ({named})" if named and named != "a control character" else ""
+    return f"contains the control character U+{ord(found.group()):04X}{shown} at position {found.start() + 1}"
+
+
 def line_problem(value: object) -> str | None:
     """Why `value` is not a valid one-line text field, or None when it is."""
     if not isinstance(value, str):
@@ -93,7 +100,7 @@ def line_problem(value: object) -> str | None:
         return "is empty"
     bad = _BAD_IN_LINE.search(value)
     if bad:
-        return f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}"
+        return _bad_character(bad)
     if value != value.strip():
         return "has leading or trailing whitespace"
     return None
@@ -107,7 +114,7 @@ def markdown_problem(value: object) -> str | None:
         return "is empty"
     bad = _BAD_IN_BLOCK.search(value)
     if bad:
-        return f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}"
+        return _bad_character(bad)
     if value != value.rstrip() or not value.split("\n", 1)[0].strip():
         return "starts with a blank line or ends with whitespace"
     return None

@@ -15,7 +15,9 @@ from typing import Any, ClassVar
 
 import yaml
 
+from .. import characters
 from ..errors import FieldPath, LetterError, Problem
+from . import yaml_errors
 from .locate import SourceMap, long_number
 
 
@@ -73,24 +75,18 @@ def parse(text: str, file: str, *, line_offset: int = 0) -> tuple[Any, SourceMap
             _walk(node, (), source, problems, set(), line_offset)
         data = None if node is None or problems else loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        if error.context_mark is not None and "end of stream" in (error.problem or ""):
-            mark = error.context_mark  # an unclosed quote or bracket: point at where it opened
-        line = (mark.line + 1 if mark else 1) + line_offset
-        what = " ".join(filter(None, [error.context, error.problem]))
-        raise LetterError(
-            [Problem(file=file, line=line, message=f"this is not valid YAML: {what}", expected="valid YAML")]
-        ) from None
+        raise LetterError([yaml_errors.explain(error, text, file, line_offset)]) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow (pasted from Word...)
         line = text.count("\n", 0, error.position) + 1 + line_offset
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         character = error.character if isinstance(error.character, str) else chr(error.character)
         raise LetterError(
             [
                 Problem(
                     file=file,
                     line=line,
-                    message=f"the character U+{ord(character):04X} is not allowed in YAML",
-                    expected="text without control characters (delete or retype it)",
+                    message=f"{characters.describe(character)} at column {column} is not allowed in YAML",
+                    expected="text without control characters: delete it, or retype the text around it",
                 )
             ]
         ) from None
@@ -176,6 +172,10 @@ def _walk(
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
             key_line = key_node.start_mark.line + 1 + offset
+            odd = yaml_errors.odd_indent(key) if isinstance(key, str) and not key_node.style else None
+            if odd is not None:  # "\xa0 country: X": YAML reads the non-breaking space as part of the name
+                problems.append(yaml_errors.odd_indent_problem(source.file, key_line, odd))
+                continue
             if _unreadable_int(key_node):
                 problems.append(long_number(source.file, key_line, path))
                 continue
