@@ -26,6 +26,18 @@ _NAMES = {
     "\u2029": "a paragraph separator",
     "\u202f": "a narrow non-breaking space",
     "\u3000": "an ideographic space",
+    "\u061c": "an Arabic letter mark",
+    "\u200e": "a left-to-right mark",
+    "\u200f": "a right-to-left mark",
+    "\u202a": "a left-to-right embedding",
+    "\u202b": "a right-to-left embedding",
+    "\u202c": "a pop directional formatting",
+    "\u202d": "a left-to-right override",
+    "\u202e": "a right-to-left override",
+    "\u2066": "a left-to-right isolate",
+    "\u2067": "a right-to-left isolate",
+    "\u2068": "a first-strong isolate",
+    "\u2069": "a pop directional isolate",
     "\ufeff": "a byte-order mark (zero-width no-break space)",
 }
 
