@@ -117,7 +117,9 @@ def markdown_problem(value: object) -> str | None:
         return _bad_character(bad)
     if value != value.rstrip() or not value.split("\n", 1)[0].strip():
         return "starts with a blank line or ends with whitespace"
-    return None
+    from .markdown import nesting_problem
+
+    return nesting_problem(value)
 
 
 def _check(path: tuple[str | int, ...], problem: str | None, expected: str) -> None:
