@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import pytest
 
+from openletter import LetterError, load, loads
 from openletter.cli import main
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -72,9 +73,9 @@ CASES: dict[str, Expect] = {
     ),
     "number_key.yaml": Expect(3, "2023", "unknown field '2023'"),
     # syntax
-    "yaml_bad_indent.yaml": Expect(5, "(document)", "not valid YAML: mapping values are not allowed"),
-    "yaml_unclosed_quote.yaml": Expect(1, "(document)", "not valid YAML: while scanning a quoted scalar"),
-    "front_matter_unclosed_quote.md": Expect(2, "(document)", "not valid YAML: while scanning a quoted scalar"),
+    "yaml_bad_indent.yaml": Expect(5, "(document)", "this line is indented more than the field above it"),
+    "yaml_unclosed_quote.yaml": Expect(1, "(document)", "the double quote at column 8 is never closed"),
+    "front_matter_unclosed_quote.md": Expect(2, "(document)", "the double quote at column 8 is never closed"),
     "broken.toml": Expect(2, "(document)", "not valid TOML: Invalid value"),
     "broken.json": Expect(3, "(document)", "not valid JSON: a comma after the last item at column 19"),
     "deep_nesting.yaml": Expect(3, "(document)", "nested more than 100 levels deep"),
@@ -83,7 +84,9 @@ CASES: dict[str, Expect] = {
     "yaml_duplicate_keys.yaml": Expect(3, "title", "the field 'title' is given twice (first on line 1)"),
     "json_duplicate_keys.json": Expect(6, "title", "the field 'title' is given twice (first on line 2)"),
     "yaml_alias.yaml": Expect(3, "subtitle", "YAML aliases (*name) are not supported"),
-    "yaml_merge_key.yaml": Expect(6, "addressees[1].<<", "YAML aliases (*name) are not supported"),
+    "yaml_merge_key.yaml": Expect(6, "addressees[1].<<", "YAML merge keys (<<:) are not supported"),
+    "yaml_merge_key_inline.yaml": Expect(6, "addressees[1].<<", "YAML merge keys (<<:) are not supported"),
+    "front_matter_merge_key.md": Expect(6, "addressees[0].<<", "YAML merge keys (<<:) are not supported"),
     # not text, or no letter in it
     "latin1.yaml": Expect(3, "(document)", "not valid UTF-8: byte 0xE8 at column 11 (it may be Latin-1"),
     "utf16.yaml": Expect(1, "(document)", "the file is UTF-16 or UTF-32 encoded"),
@@ -115,6 +118,12 @@ CASES: dict[str, Expect] = {
         "signatories[0].people",
         "unknown column 'contry'; did you mean 'country'?",
         "csv_unknown_column/signatories.csv",
+    ),
+    "csv_unnamed_columns": Expect(
+        1,
+        "signatories[0].people",
+        "the header row gives no name to columns 3 and 4",
+        "csv_unnamed_columns/signatories.csv",
     ),
     "csv_too_many_cells": Expect(
         3,
@@ -207,3 +216,280 @@ def test_whole_corpus_in_a_subprocess_never_shows_a_traceback() -> None:
         assert any(line.startswith(prefix) and CASES[case].phrase in line for line in lines), f"{case}: {output}"
     for line in lines:
         assert PROBLEM_LINE.match(line) or line.endswith(" problem found"), line
+
+
+@pytest.mark.parametrize(
+    ("header", "messages"),
+    [
+        (",,", ["the header row names no column"]),
+        ("name,,", ["the header row gives no name to columns 2 and 3"]),
+        ("name,country,", ["the header row gives no name to column 3"]),
+        (
+            "name,contry,contry",
+            ["the column 'contry' appears twice", "unknown column 'contry'; did you mean 'country'?"],
+        ),
+    ],
+)
+def test_a_csv_header_problem_is_reported_once(header: str, messages: list[str], tmp_path: Path) -> None:
+    (tmp_path / "letter.md").write_text((BAD / "csv_missing_name" / "letter.md").read_text(encoding="utf-8"))
+    (tmp_path / "signatories.csv").write_text(f"{header}\nAnn Lee,Thailand,x\n", encoding="utf-8")
+    with pytest.raises(LetterError) as raised:
+        load(tmp_path / "letter.md")
+    assert [p.message for p in raised.value.problems] == messages
+    assert {(p.file, p.line) for p in raised.value.problems} == {(str(tmp_path / "signatories.csv"), 1)}
+
+
+LONG_NUMBER = "9" * 5000  # Python reads at most 4,300 digits (sys.get_int_max_str_digits)
+_LONG_NUMBER_LETTERS = {
+    "letter.yaml": (
+        f"title: T\nlanguage: en\nsubtitle: {LONG_NUMBER}\nsections:\n- text: x\n"
+        "signatories:\n- people:\n  - name: A\n",
+        3,
+        "subtitle",
+    ),
+    "letter.md": (
+        f"---\ntitle: T\nlanguage: en\nkeywords:\n- a\n- -{LONG_NUMBER}\n"
+        "signatories:\n- people:\n  - name: A\n---\n\nx\n",
+        6,
+        "keywords[1]",
+    ),
+    "letter.json": (
+        f'{{"title": "T",\n"language": "en",\n"keywords": ["a",\n{LONG_NUMBER}],\n'
+        '"sections": [{"text": "x"}], "signatories": [{"people": [{"name": "A"}]}]}',
+        4,
+        "keywords[1]",
+    ),
+    "letter.toml": (
+        f'title = "T {LONG_NUMBER}"  # {LONG_NUMBER}\nlanguage = "en"\nsubtitle = """\n{LONG_NUMBER}"""\n'
+        f'place = {LONG_NUMBER}\n[[sections]]\ntext = "x"\n[[signatories]]\n[[signatories.people]]\nname = "A"\n',
+        5,
+        "place",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_LONG_NUMBER_LETTERS))
+def test_a_number_too_long_to_read_is_a_located_problem(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text, line, path = _LONG_NUMBER_LETTERS[name]
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    assert main(["--no-plugin-autoload", "check", str(source)]) == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines() == [
+        f"{source}:{line}: {path}: a number with more than 4,300 digits is too long to read "
+        '(expected text (put it in quotes: "..."))',
+        f"{source}: 1 problem found",
+    ]
+
+
+def test_a_csv_cell_of_many_digits_is_text(tmp_path: Path) -> None:
+    (tmp_path / "letter.md").write_text((BAD / "csv_missing_name" / "letter.md").read_text(encoding="utf-8"))
+    (tmp_path / "signatories.csv").write_text(f"name\n{LONG_NUMBER}\n", encoding="utf-8")
+    assert next(load(tmp_path / "letter.md").people()).name == LONG_NUMBER
+
+
+def _limit_memory() -> None:  # pragma: no cover -- runs in the child process
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))  # a regression fails fast, not the machine
+
+
+def _not_a_letter_file(kind: str, folder: Path) -> Path:
+    if kind == "fifo":
+        os.mkfifo(folder / "letter.yaml")
+        return folder / "letter.yaml"
+    if kind == "device":
+        (folder / "letter.yaml").symlink_to("/dev/zero")
+        return folder / "letter.yaml"
+    if kind == "folder":
+        (folder / "letter.md").mkdir()
+        return folder / "letter.md"
+    with open(folder / "letter.json", "wb") as handle:  # sparse: takes no disk space
+        handle.truncate(17 * 1024 * 1024)
+    return folder / "letter.json"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev/zero")
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("fifo", "cannot read the letter: this is a named pipe (FIFO), not a letter file"),
+        ("device", "cannot read the letter: this is a device (/dev/zero), not a letter file"),
+        ("folder", "cannot read the letter: this is a folder, not a letter file"),
+        ("large", "cannot read the letter: the file is 17,408 KiB, more than 16,384 KiB"),
+    ],
+)
+def test_a_letter_source_that_is_not_a_regular_file_of_a_sane_size_is_refused_unread(
+    kind: str, message: str, tmp_path: Path
+) -> None:
+    source = _not_a_letter_file(kind, tmp_path)
+    env = {**os.environ, "OPENLETTER_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "openletter", "check", str(source)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,  # a FIFO opened for reading waits for a writer: never hang the suite
+        preexec_fn=_limit_memory,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (1, ""), result.stdout + result.stderr
+    problem = result.stdout.splitlines()[0]
+    assert problem.startswith(f"{source}:1: (document): {message} (expected ")
+
+
+def test_a_csv_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    (tmp_path / "letter.md").write_text((BAD / "csv_missing_name" / "letter.md").read_text(encoding="utf-8"))
+    with open(tmp_path / "signatories.csv", "wb") as handle:
+        handle.truncate(17 * 1024 * 1024)
+    with pytest.raises(LetterError) as raised:
+        load(tmp_path / "letter.md")
+    [problem] = raised.value.problems
+    assert problem.path == ("signatories", 0, "people")
+    assert problem.message == "the file is 17,408 KiB, more than 16,384 KiB"
+
+
+_QUOTE_IT = 'the value in quotes: title: "Open Letter: Free Them"'
+_NBSP_INDENT = (
+    "this line is indented with a non-breaking space (U+00A0), which YAML does not read as indentation",
+    "indentation with ordinary spaces: delete the spaces at the start of the line and type them again",
+)
+_TAB = ("indentation with spaces: replace the tab with spaces",)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message", "expected"),
+    [
+        pytest.param(
+            "title: Open Letter: Free Them\nlanguage: en\n",
+            1,
+            'the value contains ": " at column 19, which YAML reads as the start of another field',
+            _QUOTE_IT,
+            id="colon-in-value",
+        ),
+        pytest.param(
+            "title: T\naddressees:\n- name: Dr. Who: Time Lord\n",
+            3,
+            'the value contains ": " at column 16, which YAML reads as the start of another field',
+            'the value in quotes: - name: "Dr. Who: Time Lord"',
+            id="colon-in-list-item",
+        ),
+        pytest.param(
+            'title: T\nsubtitle: He said "no": twice\n',
+            2,
+            'the value contains ": " at column 23, which YAML reads as the start of another field',
+            "the value in quotes: subtitle: 'He said \"no\": twice'",
+            id="colon-in-value-with-double-quotes",
+        ),
+        pytest.param(
+            "title: T\n  language: en\n",
+            2,
+            "this line is indented more than the field above it, so YAML reads it as more of that field's "
+            'value, and the ": " at column 11 as the start of a field',
+            "the field in the same column as the one above it; if the line does continue that value, "
+            "the whole value in quotes",
+            id="indented-too-far",
+        ),
+        pytest.param(
+            "title: T\n\tlanguage: en\n", 2, "a tab at column 1: YAML indents with spaces only", *_TAB, id="tab"
+        ),
+        pytest.param(
+            "title: T\nsignatories:\n-\tpeople: x\n", 3, "a tab at column 2: YAML indents with spaces only", *_TAB,
+            id="tab-after-dash",
+        ),
+        pytest.param(
+            "title: T\nkeywords: [a, b\nlanguage: en\nplace: x\n",
+            2,
+            'the "[" at column 11 opens a list that is never closed with "]"',
+            '"]" after its last item, and a comma between items; or the whole value in quotes if the "[" '
+            "is part of the text",
+            id="unclosed-bracket",
+        ),
+        pytest.param(
+            "title: T\nemail: {sender: a@example.org\nlanguage: en\n",
+            2,
+            'the "{" at column 8 opens a mapping that is never closed with "}"',
+            '"}" after its last item, and a comma between items; or the whole value in quotes if the "{" '
+            "is part of the text",
+            id="unclosed-brace",
+        ),
+        pytest.param(
+            "title: T\nsubtitle: 'Ann\n",
+            2,
+            "the single quote at column 11 is never closed",
+            "a closing single quote at the end of the value",
+            id="unclosed-single-quote",
+        ),
+        pytest.param(
+            "title: T\nsubtitle: 'Ann's letter'\n",
+            2,
+            "text after the closing quote (column 16)",
+            "the whole value inside the quotes (inside '...', write an apostrophe as ''), "
+            "or nothing after the closing quote",
+            id="apostrophe-in-single-quotes",
+        ),
+        pytest.param(
+            'title: "T" and more\n',
+            1,
+            "text after the closing quote (column 12)",
+            "the whole value inside the quotes, or nothing after the closing quote",
+            id="text-after-quote",
+        ),
+        pytest.param(
+            "title: T\nsubtitle: @handle\n",
+            2,
+            "a value cannot start with '@' (column 11) unless it is in quotes",
+            'the value in quotes: subtitle: "@handle"',
+            id="at-sign",
+        ),
+        pytest.param(
+            "title: T\nlanguage: en\n- x\n",
+            3,
+            "a list item ('- ') where a field ('name: value') is expected",
+            "list items only under a field that holds a list, in the same column as the other items",
+            id="stray-list-item",
+        ),
+        pytest.param(
+            "title: T\nkeywords:\n\xa0 - a\n", 3, *_NBSP_INDENT, id="nbsp-indent-syntax-error"
+        ),
+        pytest.param(
+            "title: T\naddressees:\n\xa0 - name: x\n", 3, *_NBSP_INDENT, id="nbsp-indent-read-as-a-name"
+        ),
+        pytest.param(
+            "title: T\nemail:\n  sender: a@example.org\n\xa0 to: [x]\n", 4, *_NBSP_INDENT, id="nbsp-indent-nested"
+        ),
+        pytest.param(
+            "title: T\nsubtitle: a\x07b\n",
+            2,
+            "a bell character (U+0007) at column 12 is not allowed in YAML",
+            "text without control characters: delete it, or retype the text around it",
+            id="bell",
+        ),
+        pytest.param(
+            "title: T\nsubtitle: a\x00b\n",
+            2,
+            "a NUL (U+0000) at column 12 is not allowed in YAML",
+            "text without control characters: delete it, or retype the text around it",
+            id="nul",
+        ),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("fmt", ["yaml", "markdown"])
+def test_yaml_errors_say_what_to_do_at_the_line_where_they_start(
+    text: str, line: int, message: str, expected: str, fmt: str
+) -> None:
+    if fmt == "markdown":  # the same YAML as letter.md front matter: one line further down
+        text, line = f"---\n{text}---\n\nBody.\n", line + 1
+    with pytest.raises(LetterError) as raised:
+        loads(text, fmt)  # type: ignore[arg-type]
+    [problem] = raised.value.problems
+    assert (problem.line, problem.message, problem.expected) == (line, message, expected)
+
+
+def test_a_non_breaking_space_inside_a_text_block_is_text() -> None:
+    text = "title: T\nlanguage: en\nsections:\n- text: |-\n    a\n    \xa0b\nsignatories:\n- people:\n  - name: A\n"
+    assert loads(text, "yaml").sections[0].text == "a\n\xa0b"

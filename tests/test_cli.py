@@ -258,7 +258,7 @@ def test_a_control_character_in_yaml_is_reported_at_its_line(
     )
     assert main(["check", str(source)]) == EXIT_LETTER
     out = capsys.readouterr().out
-    assert f"{source}:7: (document): the character U+000B is not allowed in YAML" in out
+    assert f"{source}:7: (document): a vertical tab (U+000B) at column 9 is not allowed in YAML" in out
     assert len(out.strip().splitlines()) == 2  # the problem, then the count
 
 

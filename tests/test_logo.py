@@ -82,6 +82,8 @@ def test_a_letter_read_from_text_without_a_folder_cannot_name_a_logo(tmp_path: P
     [problem] = caught.value.problems
     assert problem.path == ("logo", "file")
     assert "can only be named by a letter read from a file" in problem.message
+    assert "openletter.loads(text, base_dir=FOLDER)" in str(problem.expected)
+    assert openletter.loads(text, base_dir=tmp_path).logo is not None
 
 
 @pytest.mark.parametrize(

@@ -303,3 +303,73 @@ def test_inline_footnote_syntax_is_plain_text_in_every_format() -> None:
         assert "^[note]" in openletter.export(letter, fmt).decode("utf-8", "replace").replace(
             "%5E%5Bnote%5D", "^[note]"
         )
+
+
+@pytest.mark.parametrize(
+    ("changes", "text"),
+    [
+        ({"title": ""}, "title: is empty (expected one line of text)"),
+        ({"language": "english"}, "language: 'english' is not a BCP 47 language tag"),
+        ({"keywords": ("ok", " x")}, "keywords[1]: has leading or trailing whitespace (expected one line of text)"),
+        ({"url": "www.example.org"}, "url: 'www.example.org' is not an absolute web address"),
+    ],
+)
+def test_a_bad_value_given_to_evolve_raises_a_public_error_naming_the_field(
+    changes: dict[str, object], text: str
+) -> None:
+    with pytest.raises(openletter.FieldError) as raised:
+        attrs.evolve(_minimal(), **changes)
+    assert isinstance(raised.value, openletter.OpenLetterError)
+    assert isinstance(raised.value, ValueError)  # code written for attrs' usual ValueError keeps working
+    assert str(raised.value).startswith(text)
+
+
+def test_several_cross_field_problems_raise_one_public_error_group() -> None:
+    sections = (Section(text="a"), Section(text="b"), Section(text="c"))
+    with pytest.raises(openletter.FieldErrorGroup) as raised:
+        attrs.evolve(_minimal(), sections=sections)
+    assert isinstance(raised.value, openletter.OpenLetterError)
+    assert [error.path for error in raised.value.exceptions] == [("sections", 1, "heading"), ("sections", 2, "heading")]
+
+
+def test_every_bad_item_of_a_list_is_reported() -> None:
+    data = {
+        "title": "T",
+        "language": "en",
+        "sections": [{"text": "x"}],
+        "signatories": [{"people": [{"name": "A"}]}],
+        "email": {"sender": "a@example.org", "to": ["", "x@@y", "ok@example.org", "z"], "cc": ["", "@"]},
+        "keywords": ["", "fine", " x"],
+    }
+    with pytest.raises(LetterError) as raised:
+        openletter.structure(data)
+    assert [p.path for p in raised.value.problems] == [
+        ("keywords", 0),
+        ("keywords", 2),
+        ("email", "to", 0),
+        ("email", "to", 1),
+        ("email", "to", 3),
+        ("email", "cc", 0),
+        ("email", "cc", 1),
+    ]
+
+
+def test_building_a_list_field_with_several_bad_items_names_each() -> None:
+    with pytest.raises(openletter.FieldErrorGroup) as raised:
+        openletter.EmailSettings(sender="a@example.org", to=("", "x@@y"))
+    assert [str(error).split(":")[0] for error in raised.value.exceptions] == ["to[0]", "to[1]"]
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("a\tb", "contains the control character U+0009 (a tab) at position 2"),
+        ("a\nb", "contains the control character U+000A (a line break) at position 2"),
+        ("ab\x00", "contains the control character U+0000 (a NUL) at position 3"),
+        ("a\x01", "contains the control character U+0001 at position 2"),
+    ],
+)
+def test_control_characters_are_named_in_plain_words(title: str, message: str) -> None:
+    with pytest.raises(FieldError) as raised:
+        _minimal(title=title)
+    assert raised.value.message == message

@@ -8,6 +8,8 @@
 from ._api import dumps, export, load, loads, structure, unstructure
 from ._version import __version__
 from .errors import (
+    FieldError,
+    FieldErrorGroup,
     LetterError,
     OpenLetterError,
     OptionError,
@@ -43,6 +45,8 @@ __all__ = [
     "Demand",
     "EmailSettings",
     "Exporter",
+    "FieldError",
+    "FieldErrorGroup",
     "FormatInfo",
     "Letter",
     "LetterError",

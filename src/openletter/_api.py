@@ -40,7 +40,9 @@ def load(path: str | os.PathLike[str]) -> Letter:
 def loads(text: str, format: DataFormat = "markdown", *, base_dir: str | os.PathLike[str] | None = None) -> Letter:
     """Read a letter from text in the given format.
 
-    `base_dir` is the folder that CSV signatory files named by the letter are read from.
+    `base_dir` is the folder that the files a letter names are read from: CSV signatory lists and
+    the logo image (``logo: {file: logo.png, ...}``, which `dumps` writes for a letter with a logo).
+    Without it, a letter that names such a file raises `openletter.LetterError` saying so.
     """
     from .sources import load_text
 

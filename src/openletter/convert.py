@@ -27,7 +27,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from .errors import FieldError, FieldPath, LetterError, Problem
+from .errors import FieldError, FieldErrorGroup, FieldPath, LetterError, Problem
 from .model import (
     MARKDOWN,
     Addressee,
@@ -222,10 +222,19 @@ def _validated(attribute: attrs.Attribute[Any], inner: Callable[[Any, Any], Any]
             try:
                 validator(None, attribute, result)
             except FieldError as error:  # the path's first part is the attribute, which cattrs notes
-                raise FieldError(error.path[1:], error.message, error.expected) from None
+                raise _relative(error) from None
+            except FieldErrorGroup as group:  # several entries of a list
+                raise ExceptionGroup(
+                    group.message, [_relative(e) for e in group.exceptions if isinstance(e, FieldError)]
+                ) from None
         return result
 
     return hook
+
+
+def _relative(error: FieldError) -> FieldError:
+    """The error with its path's first part (the attribute's name) taken off."""
+    return FieldError(error.path[1:], error.message, error.expected)
 
 
 def _model_hook(cls: type) -> Callable[[Any, Any], Any]:

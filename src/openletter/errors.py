@@ -4,17 +4,22 @@ The exception tree::
 
     OpenLetterError                 every error openletter raises on purpose
      ├── LetterError                the letter (or its source file) has problems; see ``.problems``
+     ├── FieldError                 (also a ValueError) a model object was built with a bad value;
+     │                              ``.path`` names the field (``Letter(title="")``, ``attrs.evolve``)
+     ├── FieldErrorGroup            (an ExceptionGroup and a ValueError) several FieldErrors at once
      ├── UnknownFormatError         no installed plugin provides the requested export format
- ├── OptionError                an exporter option that the format does not accept, or malformed
+     ├── OptionError                an exporter option that the format does not accept, or malformed
      ├── PluginError                a plugin misbehaved; names the plugin (and format)
      │    ├── PluginLoadError       importing the plugin, or asking it for its exporters, failed
      │    └── RenderError           an exporter raised, or returned something that is not str/bytes
      └── OutputError                an output could not be written safely (path escapes, source
                                     would be overwritten, disk error)
 
-Model validators raise `FieldError` (a `ValueError`), which the converter turns into a `Problem`
-at the right field path; it is not part of the public tree because users only ever see it inside
-a `LetterError`.
+Model validators raise `FieldError`; reading a letter (`openletter.load`, ``structure``...) turns
+each into a `Problem` at the right field path, inside a `LetterError`. Building model objects
+directly raises the `FieldError` itself, or, when a `Letter`'s parts do not fit together in several
+ways at once, a `FieldErrorGroup` of them (an ``ExceptionGroup``, also an `OpenLetterError` and a
+``ValueError``).
 """
 
 from __future__ import annotations
@@ -119,11 +124,21 @@ class OutputError(OpenLetterError):
     """An output file could not be written safely; nothing was left half-written."""
 
 
-class FieldError(ValueError):
-    """Raised by model validators: `path` is relative to the object being validated."""
+class FieldError(OpenLetterError, ValueError):
+    """A model object was given a bad value; raised by the model's validators.
+
+    `path` is relative to the object being validated (``("title",)``, ``("keywords", 1)``);
+    ``str(error)`` names it: ``title: is empty (expected one line of text)``. It is a `ValueError`
+    too, as attrs validators' errors usually are.
+    """
 
     def __init__(self, path: FieldPath, message: str, expected: str | None = None) -> None:
         self.path = path
         self.message = message
         self.expected = expected
-        super().__init__(message if expected is None else f"{message} (expected {expected})")
+        text = f"{format_path(path)}: {message}"
+        super().__init__(text if expected is None else f"{text} (expected {expected})")
+
+
+class FieldErrorGroup(ExceptionGroup[FieldError], OpenLetterError, ValueError):
+    """Several `FieldError` exceptions at once: a `Letter` whose parts do not fit together in several ways."""

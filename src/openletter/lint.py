@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+import attrs
+
+from . import characters
 from .errors import FieldPath, Problem
 from .hookspecs import hookimpl
-from .model import Letter, text_fields
+from .model import MARKDOWN, Letter, text_fields
 
 _MARKER = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
@@ -19,8 +22,9 @@ def _texts(letter: Letter) -> Iterator[tuple[FieldPath, str]]:
 
 @hookimpl
 def openletter_lint(letter: Letter) -> Sequence[Problem]:
-    """Warn about endnote markers without a note, notes never cited, and deadlines before the date."""
-    problems: list[Problem] = []
+    """Warn about endnote markers without a note, notes never cited, deadlines before the date, and
+    direction controls that can make a name or a title read differently (`bidi_problems`)."""
+    problems = bidi_problems(letter)
     labels = {reference.id for reference in letter.references}
     cited: set[str] = set()
     for path, text in _texts(letter):
@@ -56,4 +60,85 @@ def openletter_lint(letter: Letter) -> Sequence[Problem]:
                         expected="a deadline on or after the letter's date",
                     )
                 )
+    return problems
+
+
+# --------------------------------------------------------------------------- bidirectional controls
+
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_MARKS = re.compile("[\u200e\u200f\u061c]")
+_ISOLATES = "\u2066\u2067\u2068"
+_CLOSE_ISOLATE = "\u2069"
+_ADDRESS_FIELDS = frozenset({"url", "email", "sender", "reply_to", "to", "cc", "bcc", "list_unsubscribe", "file"})
+"""Fields holding an address or a file name, where even an invisible direction mark is a trap."""
+
+
+def _strings(value: object, path: FieldPath, markdown: bool = False) -> Iterator[tuple[FieldPath, str, bool]]:
+    """Every text field under `value`: its path, its text, and whether it is Markdown."""
+    if isinstance(value, str):
+        yield path, value, markdown
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index), markdown)
+    elif attrs.has(cls := type(value)):
+        for field in attrs.fields(cls):
+            yield from _strings(getattr(value, field.name), (*path, field.name), bool(field.metadata.get(MARKDOWN)))
+
+
+def _bidi_problems(path: FieldPath, text: str, address: bool) -> Iterator[Problem]:
+    """Embeddings and overrides, isolates left open or closed without opening, marks in addresses."""
+    open_isolates: list[int] = []
+    embedding = False  # embeddings and overrides (U+202A-U+202E): one warning, at the first
+    for match in _BIDI.finditer(text):
+        char, at = match.group(), f"{characters.describe(match.group())} at position {match.start() + 1}"
+        if char in _ISOLATES:
+            open_isolates.append(match.start())
+        elif char == _CLOSE_ISOLATE and open_isolates:
+            open_isolates.pop()
+        elif char == _CLOSE_ISOLATE:
+            yield _bidi_warning(
+                path, f"{at} that closes no isolate of its own: it would end one an exporter puts around the field"
+            )
+        elif not embedding:
+            embedding = True
+            yield _bidi_warning(path, f"{at}: it can show the text after it in another order than it is written")
+    for start in open_isolates:
+        yield _bidi_warning(
+            path,
+            f"{characters.describe(text[start])} at position {start + 1} that is never closed: "
+            "it can reorder what is shown after the field",
+            "a pop directional isolate (U+2069) after the words it sets apart, or no isolate",
+        )
+    if address:
+        for match in _MARKS.finditer(text):
+            yield _bidi_warning(
+                path,
+                f"{characters.describe(match.group())} at position {match.start() + 1}, invisible in an address",
+            )
+
+
+def _bidi_warning(path: FieldPath, message: str, expected: str | None = None) -> Problem:
+    return Problem(
+        path=path,
+        severity="warning",
+        message=f"contains {message}",
+        expected=expected or "the text without it; the letter's language sets the direction of its text",
+    )
+
+
+def bidi_problems(letter: Letter) -> list[Problem]:
+    """Warnings for direction controls in every one-line field (names, titles, headings, addresses...).
+
+    A right-to-left override (U+202E) can make ``Ann Lee`` read as another name, or hide where a
+    link goes; an isolate (U+2066-U+2068) left open reorders what follows the field in the page.
+    Balanced isolates are fine (exporters add them around names), and Markdown text is left alone:
+    right-to-left prose uses direction controls on purpose.
+    """
+    problems: list[Problem] = []
+    for path, text, markdown in _strings(letter, ()):
+        if markdown:
+            continue
+        address = any(part in _ADDRESS_FIELDS for part in path if isinstance(part, str))
+        if _BIDI.search(text) or (address and _MARKS.search(text)):
+            problems.extend(_bidi_problems(path, text, address))
     return problems

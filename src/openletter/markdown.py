@@ -28,6 +28,17 @@ if TYPE_CHECKING:
 
 _SENTINEL = "openletter-end-of-text-sentinel"
 
+NESTING_LIMIT = 8
+"""How deep letter text may put lists and block quotes inside one another (a list in a quote in a
+list is 3 deep). The model refuses deeper text (`nesting_problem`): the parser drops whatever lies
+beyond its own limit, `MAX_NESTING`, and this one is well below it."""
+
+MAX_NESTING = 20
+"""markdown-it's ``maxNesting``: the deepest token level the parser builds; the content of
+anything deeper is dropped without a word. A list takes two levels (the list and its item), a
+block quote one, so text within `NESTING_LIMIT` lists sits at level 16 at most: 17 inside a
+footnote, 19 inside one more list an exporter may wrap around it (a numbered demand)."""
+
 
 @cache
 def parser() -> MarkdownIt:
@@ -41,7 +52,7 @@ def parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False}).use(footnote_plugin)
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False, "maxNesting": MAX_NESTING}).use(footnote_plugin)
     md.validateLink = safe_link  # type: ignore[method-assign]
     md.disable(["footnote_tail", "footnote_inline"])  # notes are [^label] references only
     md.add_render_rule("footnote_ref", _footnote_ref)
@@ -172,6 +183,40 @@ def _closes(tokens: list[Token]) -> bool:
             if inline.content == _SENTINEL and i + 3 == len(tokens):
                 return True
     return False
+
+
+_CONTAINER = {"blockquote_open", "bullet_list_open", "ordered_list_open"}
+_CONTAINER_CLOSE = {"blockquote_close", "bullet_list_close", "ordered_list_close"}
+_PREFIX = re.compile(r"[ \t>*+\-.)0-9]*")
+"""What a line can start with to open or continue lists and quotes: markers, numbers, indentation."""
+
+
+def nesting_problem(text: str) -> str | None:
+    """Why `text` nests lists and block quotes too deep (more than `NESTING_LIMIT`), or None.
+
+    Linear: each level of nesting takes at least one column of a line's start (a ``>``, a list
+    marker, indentation), so text whose lines all start with at most `NESTING_LIMIT` such columns
+    is not parsed; other text is parsed once and its lists and quotes counted.
+    """
+    widest = 0
+    for row in text.split("\n"):
+        prefix = _PREFIX.match(row).group()  # type: ignore[union-attr]  # matches at least ""
+        widest = max(widest, len(prefix) + 3 * prefix.count("\t"))  # a tab is up to four columns
+    if widest <= NESTING_LIMIT:
+        return None
+    depth = 0
+    for token in parse(text):
+        if token.type in _CONTAINER:
+            depth += 1
+            if depth > NESTING_LIMIT:
+                line = token.map[0] + 1 if token.map else 1
+                return (
+                    f"puts lists and block quotes more than {NESTING_LIMIT} deep inside one another "
+                    f"(on its line {line}), deeper than every format can show"
+                )
+        elif token.type in _CONTAINER_CLOSE:
+            depth -= 1
+    return None
 
 
 def section_text_problems(text: str) -> list[str]:

@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from .errors import FieldError
+from . import characters
+from .errors import FieldError, FieldErrorGroup
 
 __all__ = [
     "Addressee",
@@ -101,6 +102,12 @@ def _describe(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
+def _bad_character(found: re.Match[str]) -> str:
+    named = characters.name(found.group())
+    shown = f" ({named})" if named and named != "a control character" else ""
+    return f"contains the control character U+{ord(found.group()):04X}{shown} at position {found.start() + 1}"
+
+
 def line_problem(value: object) -> str | None:
     """Why `value` is not a valid one-line text field, or None when it is."""
     if not isinstance(value, str):
@@ -109,7 +116,7 @@ def line_problem(value: object) -> str | None:
         return "is empty"
     bad = _BAD_IN_LINE.search(value)
     if bad:
-        return f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}"
+        return _bad_character(bad)
     if value != value.strip():
         return "has leading or trailing whitespace"
     return None
@@ -123,10 +130,12 @@ def markdown_problem(value: object) -> str | None:
         return "is empty"
     bad = _BAD_IN_BLOCK.search(value)
     if bad:
-        return f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}"
+        return _bad_character(bad)
     if value != value.rstrip() or not value.split("\n", 1)[0].strip():
         return "starts with a blank line or ends with whitespace"
-    return None
+    from .markdown import nesting_problem
+
+    return nesting_problem(value)
 
 
 def _check(path: tuple[str | int, ...], problem: str | None, expected: str) -> None:
@@ -231,18 +240,26 @@ def _one_of(choices: tuple[str, ...]) -> Validator:
 
 
 def _each(item: Validator, *, non_empty: bool = False) -> Validator:
-    """Validate a tuple field: it is a tuple, optionally not empty, and each item passes `item`."""
+    """Validate a tuple field: it is a tuple, optionally not empty, and each item passes `item`.
+
+    Every entry that does not is reported (a `FieldErrorGroup` when there are several).
+    """
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, tuple):
             raise FieldError((attribute.name,), f"got {_describe(value)}", "a list")
         if non_empty and not value:
             raise FieldError((attribute.name,), "is empty", "at least one entry")
+        errors = []
         for index, entry in enumerate(value):
             try:
                 item(instance, attribute, entry)
             except FieldError as error:
-                raise FieldError((attribute.name, index, *error.path[1:]), error.message, error.expected) from None
+                errors.append(FieldError((attribute.name, index, *error.path[1:]), error.message, error.expected))
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:  # every bad entry, not only the first
+            raise FieldErrorGroup(f"{len(errors)} entries of {attribute.name} are wrong", errors)
 
     return check
 
@@ -789,7 +806,7 @@ class Letter:
     )
 
     def __attrs_post_init__(self) -> None:
-        """Check what involves several fields; raise every problem (an ExceptionGroup if several)."""
+        """Check what involves several fields; raise every problem (a `FieldErrorGroup` if several)."""
         errors = [
             FieldError(
                 ("sections", index, "heading"),
@@ -838,7 +855,7 @@ class Letter:
         if len(errors) == 1:
             raise errors[0]
         if errors:
-            raise ExceptionGroup("the letter's parts do not fit together", errors)
+            raise FieldErrorGroup("the letter's parts do not fit together", errors)
 
     # Convenience views used by exporters; all derived, nothing stored.
 

@@ -17,6 +17,7 @@ from ..convert import structure
 from ..errors import LetterError, Problem
 from ..model import Letter
 from . import assets, csv_source
+from .folder import SOURCE_MAX_BYTES, Unreadable, file_kind, read_regular, size_text
 from .locate import SourceMap
 from .text import decode
 
@@ -107,14 +108,22 @@ def load_file(path: str | os.PathLike[str]) -> Loaded:
     """Read a letter file (the format comes from its suffix) and everything it names."""
     path = Path(path)
     fmt = format_for(path)
+    expected = _EXPECTED[fmt]
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        reason = "no such file" if isinstance(error, FileNotFoundError) else error.strerror or str(error)
-        if isinstance(error, IsADirectoryError):
-            reason = "this is a folder, not a letter file"
+        raw = read_regular(path, limit=SOURCE_MAX_BYTES)
+    except Unreadable as refused:
+        error = refused.error
+        if refused.why == "open" and error is not None:
+            reason = "no such file" if isinstance(error, FileNotFoundError) else error.strerror or str(error)
+        elif refused.why == "not-regular":
+            target = os.path.realpath(path)
+            shown = f" ({target})" if target != os.path.abspath(path) else ""
+            reason = f"this is {file_kind(refused.mode)}{shown}, not a letter file"
+        else:
+            reason = f"the file is {size_text(refused.size)}, more than {size_text(SOURCE_MAX_BYTES)}"
+            expected = f"a letter file of at most {size_text(SOURCE_MAX_BYTES)}"
         raise LetterError(
-            [Problem(file=str(path), line=1, message=f"cannot read the letter: {reason}", expected=_EXPECTED[fmt])]
+            [Problem(file=str(path), line=1, message=f"cannot read the letter: {reason}", expected=expected)]
         ) from None
-    text = decode(raw, str(path), expected_content=_EXPECTED[fmt])
+    text = decode(raw, str(path), expected_content=expected)
     return load_text(text, fmt, file=str(path), base_dir=path.parent)

@@ -18,7 +18,7 @@ import attrs
 
 from ..errors import FieldPath, LetterError, Problem
 from ..model import Organisation, Person
-from .folder import read_inside
+from .folder import SOURCE_MAX_BYTES, read_inside
 from .locate import SourceMap
 from .text import decode
 
@@ -47,7 +47,7 @@ def expand(data: Any, base_dir: Path | None, source: SourceMap) -> list[Problem]
 
 def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: SourceMap) -> list[dict[str, str]]:
     """Read the rows of one CSV signatory file, recording each row's line in `source`."""
-    file_path, raw = read_inside(name, base_dir, path, (".csv",), "a CSV file")
+    file_path, raw = read_inside(name, base_dir, path, (".csv",), "a CSV file", limit=SOURCE_MAX_BYTES)
     shown = str(file_path)
     source.also_read.append(shown)
     noun = "people" if cls is Person else "organisations"
@@ -62,7 +62,31 @@ def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: S
         header = [cell.strip() for cell in next(reader)]
     except (csv.Error, StopIteration) as error:
         raise LetterError([Problem(file=shown, line=1, path=path, message=f"no header row ({error})")]) from None
-    for column in sorted({c for c in header if header.count(c) > 1}):
+    if not any(header):
+        raise LetterError(
+            [
+                Problem(
+                    file=shown,
+                    line=1,
+                    path=path,
+                    message="the header row names no column",
+                    expected="a first row naming the columns: name, and optionally " + ", ".join(fields[1:]),
+                )
+            ]
+        )
+    unnamed = [number for number, column in enumerate(header, start=1) if not column]
+    if unnamed:
+        listed = ", ".join(map(str, unnamed[:-1])) + " and " + str(unnamed[-1]) if len(unnamed) > 1 else unnamed[0]
+        problems.append(
+            Problem(
+                file=shown,
+                line=1,
+                path=path,
+                message=f"the header row gives no name to column{'s' if len(unnamed) > 1 else ''} {listed}",
+                expected="a name for every column (" + ", ".join(fields) + "), and no comma after the last",
+            )
+        )
+    for column in sorted({c for c in header if c and header.count(c) > 1}):
         problems.append(
             Problem(
                 file=shown,
@@ -72,8 +96,8 @@ def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: S
                 expected="each column once",
             )
         )
-    for column in header:
-        if column not in fields:
+    for column in dict.fromkeys(header):  # each unknown name once, even if it appears twice
+        if column and column not in fields:
             hint = difflib.get_close_matches(column, fields, n=1, cutoff=0.6)
             problems.append(
                 Problem(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from ..errors import FieldPath, LetterError, Problem
 from ..model import line_problem
@@ -28,7 +29,11 @@ def resolve_inside(name: str, base_dir: Path | None, path: FieldPath, suffixes: 
     :param kind: what the file is, for messages: "a CSV file", "an image file".
     """
     if base_dir is None:
-        raise _problem(path, f"{kind} can only be named by a letter read from a file")
+        raise _problem(
+            path,
+            f"{kind} can only be named by a letter read from a file",
+            "openletter.load(path), or openletter.loads(text, base_dir=FOLDER) with the folder the file is in",
+        )
     listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
     example = "signatories.csv" if suffixes == (".csv",) else "logo" + suffixes[0]
     expected = f"a relative path to a {listed} file, such as {example}"
@@ -51,37 +56,108 @@ def _inside(candidate: Path, base_dir: Path) -> bool:
         return False
 
 
-def read_inside(
-    name: str, base_dir: Path | None, path: FieldPath, suffixes: tuple[str, ...], kind: str, *, limit: int | None = None
-) -> tuple[Path, bytes]:
-    """Read the regular file `name` inside `base_dir` (see `resolve_inside`): its path and bytes.
+SOURCE_MAX_BYTES = 16 * 1024 * 1024
+"""The largest letter file or CSV signatory list read (16 MiB): room for well over 100,000
+signatories, and small enough that a wrong file (a disk image, a database) is refused at once."""
 
-    With `limit`, a larger file is refused (naming its real size) without being read.
+
+class Unreadable(Exception):
+    """Why `read_regular` did not read a file: `why` is ``"open"`` (`error` says why it could not be
+    opened), ``"not-regular"`` (a folder, FIFO, device...: `mode` says which), ``"outside"`` (the
+    opened file is not inside the folder it must be in) or ``"too-large"`` (`size` bytes at least)."""
+
+    def __init__(
+        self,
+        why: Literal["open", "not-regular", "outside", "too-large"],
+        *,
+        error: OSError | None = None,
+        mode: int = 0,
+        size: int = 0,
+    ) -> None:
+        super().__init__(why)
+        self.why = why
+        self.error = error
+        self.mode = mode
+        self.size = size
+
+
+def read_regular(file_path: Path, *, limit: int, inside: Path | None = None) -> bytes:
+    """The bytes of `file_path` if it is a regular file of at most `limit` bytes; else `Unreadable`.
+
+    A FIFO, a device (``/dev/zero``, ``/dev/stdin``) or a folder is refused without being read: it
+    could block forever or never end. A larger file is refused (with its real size) unread, and a
+    file that grows while it is read is cut off at `limit` + 1 bytes and refused too. With `inside`
+    (a resolved folder), symbolic links are not followed and the file actually opened must be in it.
     """
-    file_path = resolve_inside(name, base_dir, path, suffixes, kind)
-    assert base_dir is not None
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if inside is not None:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        descriptor = os.open(file_path.resolve(), flags)
+        descriptor = os.open(file_path, flags)
     except OSError as error:
-        reason = "was not found" if isinstance(error, FileNotFoundError) else f"cannot be read ({error.strerror})"
-        raise _problem(path, f"the {kind.partition(' ')[2]} {name!r} {reason}", f"{kind} next to the letter") from None
+        raise Unreadable("open", error=error) from None
     info = os.fstat(descriptor)
     if not stat.S_ISREG(info.st_mode):
         os.close(descriptor)
-        raise _problem(path, f"{name!r} is not a regular file", f"{kind} next to the letter")
+        raise Unreadable("not-regular", mode=info.st_mode)
     with os.fdopen(descriptor, "rb") as handle:
-        opened = _opened_path(handle.fileno())
-        if opened is not None and not opened.is_relative_to(base_dir.resolve()):
-            raise _problem(path, f"{name!r} is not {kind} name inside the letter's folder")
-        if limit is not None and info.st_size > limit:
+        if inside is not None:
+            opened = _opened_path(descriptor)
+            if opened is not None and not opened.is_relative_to(inside):
+                raise Unreadable("outside")
+        if info.st_size > limit:
+            raise Unreadable("too-large", size=info.st_size)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise Unreadable("too-large", size=len(data))
+    return data
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, for messages: "a folder", "a named pipe (FIFO)"..."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def size_text(size: int) -> str:
+    """A file size for messages, in KiB: ``3,072 KiB``."""
+    return f"{size // 1024:,} KiB"
+
+
+def read_inside(
+    name: str, base_dir: Path | None, path: FieldPath, suffixes: tuple[str, ...], kind: str, *, limit: int
+) -> tuple[Path, bytes]:
+    """Read the regular file `name` inside `base_dir` (see `resolve_inside`): its path and bytes.
+
+    A file larger than `limit` is refused (naming its real size) without being read.
+    """
+    file_path = resolve_inside(name, base_dir, path, suffixes, kind)
+    assert base_dir is not None
+    try:
+        return file_path, read_regular(file_path.resolve(), limit=limit, inside=base_dir.resolve())
+    except Unreadable as refused:
+        if refused.why == "open":
+            found = isinstance(refused.error, FileNotFoundError)
+            reason = "was not found" if found else f"cannot be read ({getattr(refused.error, 'strerror', '')})"
             raise _problem(
-                path,
-                f"the file is {info.st_size // 1024:,} KiB, more than {limit // 1024:,} KiB",
-                f"{kind} of at most {limit // 1024:,} KiB",
-            )
-        data = handle.read() if limit is None else handle.read(limit + 1)
-    return file_path, data
+                path, f"the {kind.partition(' ')[2]} {name!r} {reason}", f"{kind} next to the letter"
+            ) from None
+        if refused.why == "not-regular":
+            raise _problem(path, f"{name!r} is not a regular file", f"{kind} next to the letter") from None
+        if refused.why == "outside":
+            raise _problem(path, f"{name!r} is not {kind} name inside the letter's folder") from None
+        raise _problem(
+            path,
+            f"the file is {size_text(refused.size)}, more than {size_text(limit)}",
+            f"{kind} of at most {size_text(limit)}",
+        ) from None
 
 
 def _opened_path(descriptor: int) -> Path | None:

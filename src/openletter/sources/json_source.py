@@ -5,18 +5,25 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from ..errors import FieldPath, LetterError, Problem
-from .locate import Lines, SourceMap, line_starts
+from .locate import Lines, SourceMap, line_starts, long_number
 
 _WS = re.compile(r"[ \t\n\r]*")
 
 
 def parse(text: str, file: str) -> tuple[Any, SourceMap]:
     """Parse JSON; raise `LetterError` with the line and column of a syntax error."""
-    duplicated = False
+    duplicated = long = False
+
+    def number(digits: str) -> int | _LongNumber:
+        nonlocal long
+        value = _int(digits)
+        long = long or isinstance(value, _LongNumber)  # reported at its field below
+        return value
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         nonlocal duplicated
@@ -25,7 +32,7 @@ def parse(text: str, file: str) -> tuple[Any, SourceMap]:
         return obj
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=number)
     except json.JSONDecodeError as error:
         line, message = error.lineno, f"{error.msg} at column {error.colno}"
         comma = len(text[: error.pos].rstrip()) - 1
@@ -40,7 +47,34 @@ def parse(text: str, file: str) -> tuple[Any, SourceMap]:
         problems: list[Problem] = []
         locate(text, file, problems)
         raise LetterError(problems)
-    return data, SourceMap(file, builder=lambda: locate(text, file))
+    source = SourceMap(file, builder=lambda: locate(text, file))
+    if long:
+        raise LetterError([long_number(file, source.where(path)[1], path) for path in _long_numbers(data, ())])
+    return data, source
+
+
+class _LongNumber(str):
+    """A number with more digits than Python reads (see `long_number`), kept as its text."""
+
+    __slots__ = ()
+
+
+def _int(digits: str) -> int | _LongNumber:
+    try:
+        return int(digits)
+    except ValueError:
+        return _LongNumber(digits)
+
+
+def _long_numbers(data: Any, path: FieldPath) -> Iterator[FieldPath]:
+    if isinstance(data, _LongNumber):
+        yield path
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _long_numbers(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _long_numbers(value, (*path, index))
 
 
 def locate(text: str, file: str, duplicates: list[Problem] | None = None) -> Lines:
@@ -49,7 +83,7 @@ def locate(text: str, file: str, duplicates: list[Problem] | None = None) -> Lin
     Keys given twice in one object are reported in `duplicates`, when it is given.
     """
     starts = line_starts(text)
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=_int)
     lines: Lines = {}
 
     def line_of(index: int) -> tuple[str, int]:

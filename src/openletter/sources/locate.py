@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 
 import attrs
@@ -77,3 +78,24 @@ def line_starts(text: str) -> list[int]:
         starts.append(index + 1)
         index = text.find("\n", index + 1)
     return starts
+
+
+def too_many_digits(text: str) -> bool:
+    """Whether Python refuses to read the whole number `text` (its digits, with an optional sign).
+
+    Python reads at most ``sys.get_int_max_str_digits()`` (4,300) decimal digits, a guard against
+    numbers that take quadratic time to convert.
+    """
+    limit = sys.get_int_max_str_digits()
+    return limit > 0 and sum(c.isdigit() for c in text) > limit
+
+
+def long_number(file: str, line: int, path: FieldPath = ()) -> Problem:
+    """The problem of a number too long to read (see `too_many_digits`), at `line`."""
+    return Problem(
+        file=file,
+        line=line,
+        path=path,
+        message=f"a number with more than {sys.get_int_max_str_digits():,} digits is too long to read",
+        expected='text (put it in quotes: "...")',
+    )

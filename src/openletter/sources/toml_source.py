@@ -12,7 +12,7 @@ import tomllib
 from typing import Any
 
 from ..errors import FieldPath, LetterError, Problem
-from .locate import Lines, SourceMap
+from .locate import Lines, SourceMap, long_number, too_many_digits
 
 _KEY = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
 _DOTTED = re.compile(rf"\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*")
@@ -31,7 +31,34 @@ def parse(text: str, file: str) -> tuple[Any, SourceMap]:
         raise LetterError(
             [Problem(file=file, line=line, message=f"this is not valid TOML: {message}", expected="valid TOML")]
         ) from None
+    except ValueError:  # a number with more digits than Python reads (tomllib does not say where)
+        long_line = _long_number_line(text)
+        if long_line is None:
+            raise
+        # the field: the deepest one written last before the number (a key, or the array it is in)
+        before = [(where[1], len(path), path) for path, where in locate(text, file).items() if where[1] <= long_line]
+        path = max(before, key=lambda item: item[:2])[2] if before else ()
+        raise LetterError([long_number(file, long_line, path)]) from None
     return data, SourceMap(file, builder=lambda: locate(text, file))
+
+
+_TOKEN = re.compile(
+    r"""
+    \"\"\"[\s\S]*?\"\"\" | '''[\s\S]*?''' | "(?:[^"\\\n]|\\.)*" | '[^'\n]*'   # strings
+    | \#[^\n]*                                                              # a comment
+    | [A-Za-z_][\w-]*                                                       # a bare word
+    | ([+-]?[0-9][0-9_]*)                                                   # a number
+    """,
+    re.VERBOSE,
+)
+
+
+def _long_number_line(text: str) -> int | None:
+    """The line of the first number, outside strings and comments, that is too long to read."""
+    for match in _TOKEN.finditer(text):
+        if match.group(1) and too_many_digits(match.group(1)):
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
 def _keys(dotted: str) -> tuple[str, ...]:

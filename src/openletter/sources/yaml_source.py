@@ -3,7 +3,8 @@
 * Every mapping key and sequence item is mapped to its line (from the parser's marks).
 * Duplicate keys, which YAML parsers silently collapse, are an error.
 * Anchors and aliases are refused: letter text is untrusted and aliases are how "billion laughs"
-  documents blow up memory.
+  documents blow up memory. Merge keys (``<<:``) are refused too, with or without an alias: they
+  make fields appear where none are written.
 * An unquoted ``no``/``yes``/``on``/``off`` that YAML 1.1 reads as a boolean gets a hint, so the
   error for ``country: NO`` says to write ``"NO"``.
 """
@@ -14,8 +15,10 @@ from typing import Any, ClassVar
 
 import yaml
 
+from .. import characters
 from ..errors import FieldPath, LetterError, Problem
-from .locate import SourceMap
+from . import yaml_errors
+from .locate import SourceMap, long_number
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -36,6 +39,11 @@ _MAX_DEPTH = 100
 (a segmentation fault, not an exception) on documents nested some ten thousand levels deep."""
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+"""Tries each integer before the document is constructed, so that a number too long to read
+(``sys.get_int_max_str_digits``) is reported at its line instead of crashing construction."""
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:int": "number",
     "tag:yaml.org,2002:float": "number",
@@ -67,24 +75,18 @@ def parse(text: str, file: str, *, line_offset: int = 0) -> tuple[Any, SourceMap
             _walk(node, (), source, problems, set(), line_offset)
         data = None if node is None or problems else loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        if error.context_mark is not None and "end of stream" in (error.problem or ""):
-            mark = error.context_mark  # an unclosed quote or bracket: point at where it opened
-        line = (mark.line + 1 if mark else 1) + line_offset
-        what = " ".join(filter(None, [error.context, error.problem]))
-        raise LetterError(
-            [Problem(file=file, line=line, message=f"this is not valid YAML: {what}", expected="valid YAML")]
-        ) from None
+        raise LetterError([yaml_errors.explain(error, text, file, line_offset)]) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow (pasted from Word...)
         line = text.count("\n", 0, error.position) + 1 + line_offset
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         character = error.character if isinstance(error.character, str) else chr(error.character)
         raise LetterError(
             [
                 Problem(
                     file=file,
                     line=line,
-                    message=f"the character U+{ord(character):04X} is not allowed in YAML",
-                    expected="text without control characters (delete or retype it)",
+                    message=f"{characters.describe(character)} at column {column} is not allowed in YAML",
+                    expected="text without control characters: delete it, or retype the text around it",
                 )
             ]
         ) from None
@@ -121,6 +123,17 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+def _unreadable_int(node: yaml.Node) -> bool:
+    """Whether `node` is an integer with more digits than Python reads."""
+    if node.tag != _INT_TAG or not isinstance(node, yaml.ScalarNode):
+        return False
+    try:
+        _CONSTRUCTOR.construct_yaml_int(node)
+    except ValueError:
+        return True
+    return False
+
+
 def _walk(
     node: yaml.Node, path: FieldPath, source: SourceMap, problems: list[Problem], seen: set[int], offset: int
 ) -> None:
@@ -138,6 +151,8 @@ def _walk(
         return
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
+        if _unreadable_int(node):
+            problems.append(long_number(source.file, line, path))
         if node.tag == _BOOL_TAG and not node.style and node.value.lower() not in ("true", "false"):
             source.hints[path] = (
                 f"YAML reads the unquoted word {node.value} as a yes/no value: "
@@ -157,6 +172,24 @@ def _walk(
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
             key_line = key_node.start_mark.line + 1 + offset
+            odd = yaml_errors.odd_indent(key) if isinstance(key, str) and not key_node.style else None
+            if odd is not None:  # "\xa0 country: X": YAML reads the non-breaking space as part of the name
+                problems.append(yaml_errors.odd_indent_problem(source.file, key_line, odd))
+                continue
+            if _unreadable_int(key_node):
+                problems.append(long_number(source.file, key_line, path))
+                continue
+            if key_node.tag == _MERGE_TAG:  # construction would copy another mapping's fields in
+                problems.append(
+                    Problem(
+                        file=source.file,
+                        line=key_line,
+                        path=(*path, key),
+                        message="YAML merge keys (<<:) are not supported in letters",
+                        expected="the fields written out in full",
+                    )
+                )
+                continue
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _BOOL_TAG and not key_node.style:
                 problems.append(
                     Problem(
