@@ -28,7 +28,20 @@ from openletter import (
     Reference,
     Section,
 )
-from openletter.model import ADDRESSEE_KINDS, DEMAND_STATUSES
+from openletter.model import (
+    ADDRESSEE_KINDS,
+    DATE_POSITIONS,
+    DEMAND_STATUSES,
+    SIGNATORY_NUMBERINGS,
+    Archive,
+    FieldLanguages,
+    Labels,
+    LetterheadLine,
+    Role,
+    Sender,
+    SignatoryCount,
+)
+from openletter.words import LABEL_KEYS
 
 SCRIPTS = {
     "latin": string.ascii_letters + "éèçñüßøåœ",
@@ -93,6 +106,10 @@ local_parts = st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,6}(\.[a-z0-9][a-z0-9_-]{0,4
 )
 addresses = st.tuples(local_parts, st.sampled_from(["example.org", "example.com", "exämple.org"])).map("@".join)
 mailboxes = addresses | st.tuples(words(1, 3), addresses).map(lambda t: f"{t[0]} <{t[1]}>")
+languages = st.sampled_from(["en", "km", "th", "zh-Hant", "zh-CN", "ar", "fr", "pt-BR", "my", "id"])
+field_languages = st.none() | languages
+"""A field's own language: mostly none (the letter's)."""
+
 addressees = st.builds(
     Addressee,
     id=st.none(),
@@ -102,6 +119,9 @@ addressees = st.builds(
     organisation=optional_lines,
     email=st.none() | addresses,
     kind=st.sampled_from(ADDRESSEE_KINDS),
+    lines=st.lists(lines, max_size=3).map(tuple),
+    printed=st.booleans(),
+    lang=field_languages,
 )
 organisations = st.builds(
     Organisation,
@@ -111,22 +131,69 @@ organisations = st.builds(
     url=st.none() | ids.map(lambda i: f"https://example.org/{i}"),
     email=st.none() | ids.map(lambda i: f"info@{i}.example.org"),
     description=st.none() | blocks(),
+    lang=field_languages,
 )
-people = st.builds(
-    Person,
-    name=lines,
-    honorific=optional_lines,
-    title=optional_lines,
-    affiliation=optional_lines,
-    country=optional_lines,
+roles = st.builds(Role, title=lines, affiliation=optional_lines) | st.builds(Role, affiliation=lines)
+people = st.one_of(
+    st.builds(
+        Person,
+        name=lines,
+        honorific=optional_lines,
+        honorific_suffix=optional_lines,
+        title=optional_lines,
+        affiliation=optional_lines,
+        country=optional_lines,
+        pseudonym=st.booleans(),
+        lang=field_languages,
+    ),
+    st.builds(Person, name=lines, roles=st.lists(roles, min_size=1, max_size=3).map(tuple), country=optional_lines),
 )
+group_notes = st.none() | blocks()
 signatory_groups = st.one_of(
     st.builds(
         OrganisationGroup,
         heading=optional_lines,
+        note_before=group_notes,
         organisations=st.lists(organisations, min_size=1, max_size=4).map(tuple),
+        note_after=group_notes,
+        endnotes_before=st.booleans(),
+        lang=field_languages,
     ),
-    st.builds(PersonGroup, heading=optional_lines, people=st.lists(people, min_size=1, max_size=6).map(tuple)),
+    st.builds(
+        PersonGroup,
+        heading=optional_lines,
+        note_before=group_notes,
+        people=st.lists(people, min_size=1, max_size=6).map(tuple),
+        note_after=group_notes,
+        endnotes_before=st.booleans(),
+        lang=field_languages,
+    ),
+)
+senders = st.builds(
+    Sender,
+    organisations=st.lists(organisations, min_size=1, max_size=2).map(tuple),
+    people=st.lists(people, max_size=1).map(tuple),
+    letterhead=st.lists(st.builds(LetterheadLine, text=lines, lang=field_languages), max_size=2).map(tuple),
+)
+label_values = st.none() | st.just("") | lines
+labels_overrides = st.fixed_dictionaries({}, optional=dict.fromkeys(LABEL_KEYS, label_values)).map(
+    lambda given: Labels(**given)
+)
+field_langs = st.fixed_dictionaries(
+    {}, optional=dict.fromkeys(("title", "subject", "closing", "salutation", "notes"), field_languages)
+).map(lambda given: FieldLanguages(**given))
+count_notes = st.none() | st.builds(
+    SignatoryCount,
+    text=inline(),
+    count=st.none() | st.integers(0, 10**7),
+    as_of=st.none() | st.dates(),
+    lang=field_languages,
+)
+archives = st.none() | st.builds(
+    Archive,
+    url=st.none() | ids.map(lambda i: f"https://example.org/archive/{i}"),
+    retrieved=st.none() | st.dates(),
+    excerpt=st.booleans(),
 )
 email_settings = st.builds(
     EmailSettings,
@@ -140,7 +207,6 @@ email_settings = st.builds(
     | ids.map(lambda i: f"https://example.org/unsubscribe/{i}")
     | addresses.map("mailto:".__add__),
 )
-languages = st.sampled_from(["en", "km", "th", "zh-Hant", "zh-CN", "ar", "fr", "pt-BR", "my", "id"])
 
 
 LOGO_FOLDER = Path(__file__).resolve().parent / "data"
@@ -167,20 +233,35 @@ def letters(draw: st.DrawFn, *, with_logo: bool = True) -> Letter:
     )
     targets = [a.id for a in with_ids if a.id is not None]
     demand_ids = draw(st.lists(ids, max_size=4, unique=True))
-    demands = tuple(
-        Demand(
-            id=demand_id if draw(st.booleans()) else None,
-            target=draw(st.none() | st.sampled_from(targets)) if targets else None,
-            text=draw(inline(labels)),
-            deadline=draw(st.none() | st.dates()),
-            status=draw(st.sampled_from(DEMAND_STATUSES)),
-        )
-        for demand_id in demand_ids
-    )
     first_heading = draw(optional_lines)
-    sections = [Section(heading=first_heading, text=draw(blocks(labels)))]
+    sections = [Section(heading=first_heading, text=draw(blocks(labels)), lang=draw(field_languages))]
     sections += [Section(heading=draw(lines), text=draw(blocks(labels))) for _ in range(draw(st.integers(0, 3)))]
+    demands = []
+    for number, demand_id in enumerate(demand_ids):
+        quote = None
+        if draw(st.booleans()):  # anchored: a sentence of its own, added to the body, is the demand
+            quote = f"Demand number {number} asks {draw(words(1, 4))}"
+            last = sections[-1]
+            sections[-1] = attrs.evolve(last, text=f"{last.text}\n\n{quote} here.")
+        demands.append(
+            Demand(
+                id=demand_id if draw(st.booleans()) else None,
+                targets=tuple(draw(st.lists(st.sampled_from(targets), max_size=2, unique=True))) if targets else (),
+                text=draw(inline(labels)) if quote is None or draw(st.booleans()) else None,
+                quote=quote,
+                deadline=draw(st.none() | st.dates()),
+                status=draw(st.sampled_from(DEMAND_STATUSES)),
+                lang=draw(field_languages),
+            )
+        )
     date = draw(st.none() | st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+    sender = draw(st.none() | senders)
+    groups = tuple(draw(st.lists(signatory_groups, min_size=0 if sender else 1, max_size=3)))
+    closing = draw(optional_lines)
+    count = sum(len(g.organisations) if isinstance(g, OrganisationGroup) else len(g.people) for g in groups)
+    if not groups and sender is not None:
+        count = len(sender.organisations) + len(sender.people)
+    closing_position = "after-signer" if closing and count == 1 and draw(st.booleans()) else "own-line"
     return Letter(
         title=draw(lines),
         language=draw(languages),
@@ -189,17 +270,27 @@ def letters(draw: st.DrawFn, *, with_logo: bool = True) -> Letter:
         date=date,
         date_text=draw(optional_lines) if date else None,
         place=draw(optional_lines),
+        date_position=draw(st.sampled_from(DATE_POSITIONS)),
+        published=draw(st.none() | st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))),
         url=draw(st.none() | ids.map(lambda i: f"https://example.org/letters/{i}")),
+        sender=sender,
         logo=draw(st.none() | logos) if with_logo else None,
         keywords=tuple(draw(st.lists(lines, max_size=4))),
         addressees=with_ids,
         salutation=draw(optional_lines),
         sections=tuple(sections),
-        demands=demands,
-        closing=draw(optional_lines),
-        signatories=tuple(draw(st.lists(signatory_groups, min_size=1, max_size=3))),
+        demands=tuple(demands),
+        closing=closing,
+        closing_position=closing_position,
+        signatories=groups,
+        signatory_numbering=draw(st.sampled_from(SIGNATORY_NUMBERINGS)),
+        signatory_count_note=draw(count_notes),
+        notes=draw(st.none() | blocks(labels)),
         postscript=draw(st.none() | blocks(labels)),
         references=references,
+        labels=draw(labels_overrides),
+        field_lang=draw(field_langs),
+        archive=draw(archives),
         email=draw(st.none() | email_settings),
     )
 
@@ -248,7 +339,8 @@ def hostile_letters(draw: st.DrawFn) -> Letter:
     def taint(value: object, name: str = "") -> object:
         if (
             isinstance(value, str)
-            and name not in ("language", "id", "target", "url", "email", "sender", "reply_to", "file")
+            and name not in ("language", "lang", "id", "targets", "url", "email", "sender", "reply_to", "file")
+            and name not in ("quote", "date_position", "closing_position", "signatory_numbering")
             and name not in ("to", "cc", "bcc", "list_unsubscribe")
             and not _KEEP.fullmatch(value)
         ):

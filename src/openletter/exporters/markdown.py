@@ -22,6 +22,10 @@ def render(letter: Letter, options: Options) -> str:
     front = unstructure(letter)
     del front["sections"]
     front.pop("references", None)
+    if any(section.lang is not None for section in letter.sections):
+        front["sections"] = [{"lang": s.lang} if s.lang is not None else {} for s in letter.sections]
+    if any(reference.lang is not None for reference in letter.references):
+        front["references"] = [{"id": r.id, "lang": r.lang} for r in letter.references if r.lang is not None]
     return dump(
         front,
         [(section.heading, section.text) for section in letter.sections],

@@ -70,26 +70,91 @@ def parse(text: str, file: str) -> tuple[dict[str, Any], SourceMap]:
                 )
             ]
         )
-    problems = []
-    for name in _BODY_FIELDS:
-        if name in data:
-            problems.append(
-                Problem(
-                    file=file,
-                    line=source.where((name,))[1],
-                    path=(name,),
-                    message=f"'{name}' come from the Markdown body in letter.md, not the front matter",
-                    expected="sections under '## ' headings and footnotes ([^1]: ...) in the body",
-                )
-            )
+    problems: list[Problem] = []
+    extras = {name: _body_extras(data, name, file, source, problems) for name in _BODY_FIELDS}
     body_start = end + 1
     sections, references = _split_body(lines[body_start:], body_start, file, source, problems)
+    _merge_extras(sections, extras["sections"], file, source, problems, by_id=False)
+    _merge_extras(references, extras["references"], file, source, problems, by_id=True)
     if problems:
         raise LetterError(problems)
     data["sections"] = sections
     if references:
         data["references"] = references
     return data, source
+
+
+_EXTRA_FIELDS = {"sections": ("lang",), "references": ("id", "lang")}
+"""What the front matter may say about sections and endnotes, whose text is the body: their
+language (sections by position, endnotes by id)."""
+
+
+def _body_extras(
+    data: dict[str, Any], name: str, file: str, source: SourceMap, problems: list[Problem]
+) -> list[dict[str, Any]] | None:
+    """The front matter's `name` list (only languages), or None; problems for anything else."""
+    if name not in data:
+        return None
+    value = data.pop(name)
+    allowed = _EXTRA_FIELDS[name]
+    if isinstance(value, list) and all(isinstance(v, dict) and set(v) <= set(allowed) for v in value):
+        return value
+    problems.append(
+        Problem(
+            file=file,
+            line=source.where((name,))[1],
+            path=(name,),
+            message=f"the text of '{name}' comes from the Markdown body in letter.md, not the front matter",
+            expected=f"sections under '## ' headings and footnotes ([^1]: ...) in the body; in the front matter, "
+            f"only a list of {' and '.join(allowed)} for each",
+        )
+    )
+    return None
+
+
+def _merge_extras(
+    items: list[dict[str, str]],
+    extras: list[dict[str, Any]] | None,
+    file: str,
+    source: SourceMap,
+    problems: list[Problem],
+    *,
+    by_id: bool,
+) -> None:
+    """Add the front matter's languages to the body's sections (by position) or notes (by id)."""
+    if not extras:
+        return
+    name = "references" if by_id else "sections"
+    if not by_id:
+        if len(extras) != len(items):
+            problems.append(
+                Problem(
+                    file=file,
+                    line=source.where((name,))[1],
+                    path=(name,),
+                    message=f"the front matter lists {len(extras)} sections and the body has {len(items)}",
+                    expected="one entry per section of the body, in order ({} for a section in the letter's language)",
+                )
+            )
+            return
+        for item, extra in zip(items, extras, strict=True):
+            item.update(extra)
+        return
+    by_label = {item["id"]: item for item in items}
+    for extra in extras:
+        label = extra.get("id")
+        if label not in by_label:
+            problems.append(
+                Problem(
+                    file=file,
+                    line=source.where((name,))[1],
+                    path=(name,),
+                    message=f"the front matter names the endnote {label!r}, which the body does not define",
+                    expected="the id of a footnote defined in the body ([^id]: ...)",
+                )
+            )
+            continue
+        by_label[label].update(extra)
 
 
 def _trim(lines: list[str]) -> str:
@@ -171,7 +236,10 @@ def _dedent(line: str) -> str:
 def dump(
     front_matter: dict[str, Any], sections: list[tuple[str | None, str]], references: list[tuple[str, str]]
 ) -> str:
-    """Write a letter.md from front-matter data, (heading, text) sections and (id, text) notes."""
+    """Write a letter.md from front-matter data, (heading, text) sections and (id, text) notes.
+
+    (The languages of sections and notes, when they have their own, go in the front matter as
+    ``sections`` and ``references`` lists: see `parse`.)"""
     from ..markdown import footnote_definition
 
     parts = ["---\n" + yaml_source.dump(front_matter) + "---\n"]
