@@ -104,6 +104,36 @@ def test_head_has_meta_open_graph_twitter_and_embedded_json_ld(example_letter: L
     assert json.loads(script.text) == json.loads(openletter.export(letter, "jsonld"))
 
 
+@pytest.mark.parametrize(
+    ("language", "locale"),
+    [
+        ("en", "en_US"),
+        ("en-GB", "en_GB"),
+        ("fr", "fr_FR"),
+        ("zh-Hans", "zh_CN"),
+        ("zh-Hant", "zh_TW"),
+        ("zh", "zh_CN"),
+        ("pt-BR", "pt_BR"),
+        ("km", "km_KH"),
+        ("th", "th_TH"),
+        ("ar", "ar_EG"),
+        ("sr-Latn", "sr_RS"),
+        ("es-419", "es_ES"),
+        ("und", None),
+        ("qaa", None),
+        ("tlh", None),
+    ],
+)
+def test_open_graph_locale_is_a_language_and_territory_or_absent(
+    example_letter: Letter, language: str, locale: str | None
+) -> None:
+    tree = parse(page(attrs.evolve(example_letter, language=language)))
+    found = [m.get("content") for m in find(tree, "meta") if m.get("property") == "og:locale"]
+    assert found == ([locale] if locale else [])
+    for value in found:
+        assert re.fullmatch(r"[a-z]{2,3}_[A-Z]{2}", value)
+
+
 def test_endnotes_are_a_linked_list_with_back_links(example_letter: Letter) -> None:
     letter = attrs.evolve(
         example_letter,

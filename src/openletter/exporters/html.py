@@ -181,7 +181,7 @@ def page_context(letter: Letter, *, email: bool = False, logo_src: str | None = 
         "subject": letter.subject,
         "description": description,
         "url": letter.url,
-        "og_locale": letter.language.replace("-", "_"),
+        "og_locale": og_locale(letter.language),
         "site_name": sender.name if sender else None,
         "logo": logo_context(letter, sender.name if sender else None, logo_src),
         "date": letter.date.isoformat() if letter.date else None,
@@ -239,6 +239,38 @@ def _addressee(addressee: Any) -> dict[str, Any]:
         "organisation": addressee.organisation,
         "email": addressee.email,
     }
+
+
+def og_locale(language: str) -> str | None:
+    """The Open Graph locale (``ll_TT``: ``en_US``, ``zh_CN``, ``pt_BR``) of a BCP 47 language tag.
+
+    A tag without a country gets its language's most likely one from the CLDR (Babel's
+    likely-subtags data): ``fr`` is ``fr_FR``, ``zh-Hant`` is ``zh_TW``, ``km`` is ``km_KH``.
+    None when no locale can be derived (``und``, private-use tags, unknown languages).
+    """
+    from babel.core import get_global, parse_locale
+
+    def letters(subtag: str, count: int) -> bool:
+        return len(subtag) == count and subtag.isascii() and subtag.isalpha()
+
+    lang, *rest = language.lower().split("-")
+    if not (letters(lang, 2) or letters(lang, 3)) or lang == "und":
+        return None
+    while rest and letters(rest[0], 3):  # extended language subtags (zh-yue)
+        rest.pop(0)
+    script = rest.pop(0).title() if rest and letters(rest[0], 4) else None
+    region = rest[0] if rest and letters(rest[0], 2) else None
+    if region is not None:
+        return f"{lang}_{region.upper()}"
+    likely = get_global("likely_subtags")
+    for key in ([f"{lang}_{script}", f"und_{script}"] if script else []) + [lang]:
+        found = likely.get(key)
+        if found is None:
+            continue
+        found_lang, territory, *_ = parse_locale(found)
+        if found_lang == lang and territory is not None and len(territory) == 2 and territory.isalpha():
+            return f"{lang}_{territory}"
+    return None
 
 
 @cache
