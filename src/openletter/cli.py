@@ -6,7 +6,7 @@ Exit status:
 * 1: the letter has problems (each printed as ``FILE:LINE: field.path: message (expected ...)``);
 * 2: the command line is wrong (unknown format or option, bad arguments);
 * 3: a plugin failed to load or to render; every other format was still written;
-* 4: an output could not be written (or would have overwritten a source);
+* 4: an output could not be written (or would have overwritten a file the letter is read from);
 * 5: ``openletter mail --send`` did not deliver every message; a re-run sends only the rest;
 * 70: an internal error in openletter itself (please report it).
 
@@ -218,7 +218,7 @@ def _read_theme(folder: Path) -> dict[str, str]:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .output import output_path, write_atomic
+    from .output import plan_outputs, write_atomic
 
     registry = _registry(args)
     formats = list(dict.fromkeys(args.to)) or list(registry.formats)
@@ -249,27 +249,29 @@ def _cmd_build(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return status
-    folder = Path(args.output)
     protect = [source, *(Path(f) for f in loaded.source.also_read)]
-    written: dict[Path, str] = {}
-    for name in formats:
-        info = registry.format(name)
+    names = {name: source.stem + registry.format(name).exporter.suffix for name in formats}
+    paths, refusals = plan_outputs(Path(args.output), names, protect)
+    if refusals:  # every path is checked before anything is rendered or written
+        for refusal in refusals:
+            _err(f"error: {refusal}")
+        _err("nothing was written; choose another output folder (-o)")
+        return max(status, EXIT_OUTPUT)
+    rendered: dict[str, bytes] = {}
+    for name in formats:  # every format is rendered before anything is written
         try:
-            data = registry.render(loaded.letter, name, options.get(name))
-            path = output_path(folder, source.stem + info.exporter.suffix)
-            if path in written:
-                raise OutputError(f"format {name!r} would write {path}, already written by format {written[path]!r}")
-            write_atomic(path, data, protect=protect)
+            rendered[name] = registry.render(loaded.letter, name, options.get(name))
         except PluginError as error:
             _err(f"error: {error}")
             status = max(status, EXIT_PLUGIN)
-            continue
+    for name, data in rendered.items():
+        try:
+            write_atomic(paths[name], data, protect=protect)
         except OutputError as error:
             _err(f"error: {error}")
             status = max(status, EXIT_OUTPUT)
             continue
-        written[path] = name
-        print(f"wrote {path}")
+        print(f"wrote {paths[name]}")
     return status
 
 
