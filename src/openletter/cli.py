@@ -311,7 +311,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _cmd_new_plugin(args: argparse.Namespace) -> int:
     import shlex
 
-    from .plugin_scaffold import new_plugin
+    from .plugin_scaffold import install_openletter, new_plugin
 
     written = new_plugin(args.name, None if args.output is None else Path(args.output))
     for path in written:
@@ -320,6 +320,8 @@ def _cmd_new_plugin(args: argparse.Namespace) -> int:
     print(
         f'\nNext:\n  cd {folder}\n  python -m pip install -e ".[test]"\n'
         f"  openletter formats            # lists {args.name}\n  python -m pytest              # passes as it is"
+        "\n\nopenletter is not on a package index: in a new virtual environment, install it first with\n"
+        f"  {install_openletter()}"
     )
     return EXIT_OK
 
