@@ -225,8 +225,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for name in formats:
         registry.format(name)  # UnknownFormatError (exit 2) before any work
     options = _parse_options(args.option, formats)
+    theme: dict[str, str] = {}
     if args.theme is not None and "html" in formats:
-        options.setdefault("html", {}).update(_read_theme(Path(args.theme)))
+        theme = _read_theme(Path(args.theme))
+        options.setdefault("html", {}).update(theme)
     for name, given in options.items():  # refuse unknown options before writing anything
         accepted = registry.format(name).exporter.options
         for option in given:
@@ -264,6 +266,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
         except PluginError as error:
             _err(f"error: {error}")
             status = max(status, EXIT_PLUGIN)
+        except OptionError as error:
+            part = getattr(error, "option", None)  # the html format's ThemeError: which file of the theme
+            if name == "html" and part in theme:
+                raise OptionError(f"{Path(args.theme) / THEME_FILES[part]}: {error}") from None
+            raise
     for name, data in rendered.items():
         try:
             write_atomic(paths[name], data, protect=protect)

@@ -1,7 +1,8 @@
 """The ``html`` format: one self-contained, accessible letter page.
 
 The page is rendered by a Jinja2 template (``themes/default/letter.html.j2``) with autoescaping
-on, in Jinja2's sandbox, from plain data prepared here (`page_context`). Letter text is untrusted:
+on, in Jinja2's sandbox with bounds on what a theme's template may allocate (`openletter.sandbox`),
+from plain data prepared here (`page_context`). Letter text is untrusted:
 
 * Markdown goes through the shared markdown-it configuration (raw HTML off, link validation on),
   so ``<script>`` stays text and ``javascript:``/``vbscript:``/``data:`` links are not links;
@@ -24,6 +25,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import OptionError
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
 from ..model import Letter, OrganisationGroup
@@ -31,8 +33,9 @@ from ..words import display_date, format_date, labels, text_direction
 
 if TYPE_CHECKING:
     from jinja2 import Template
-    from jinja2.sandbox import SandboxedEnvironment
     from markupsafe import Markup
+
+    from ..sandbox import ThemeEnvironment
 
 LONG_LIST = 12
 """Signatory groups longer than this are set in columns."""
@@ -296,11 +299,20 @@ COMPILED_TEMPLATE = Path(__file__).resolve().parents[1] / "themes" / "default" /
 
 
 @cache
-def environment() -> SandboxedEnvironment:
-    """The Jinja2 environment of every theme: sandboxed, autoescaping."""
-    from jinja2.sandbox import SandboxedEnvironment
+def environment() -> ThemeEnvironment:
+    """The Jinja2 environment of every theme: sandboxed, with what a template allocates bounded
+    (see `openletter.sandbox`), autoescaping."""
+    from ..sandbox import ThemeEnvironment
 
-    return SandboxedEnvironment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return ThemeEnvironment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+class ThemeError(OptionError):
+    """The theme's `option` (``template`` or ``stylesheet``) cannot be used."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
 
 
 def compiled_header(source: str) -> str:
@@ -342,20 +354,30 @@ def render_page(letter: Letter, options: Options, *, email: bool = False, logo_s
 
     `logo_src` is where the page finds the logo, when not in a ``data:`` URI (see `page_context`).
     """
+    import sys
+
     from jinja2 import TemplateError
     from markupsafe import Markup
 
-    from ..errors import OptionError
+    from ..sandbox import PAGE_FACTOR, THEME_BUDGET, Budget, render, size_of
 
     context = page_context(letter, email=email, logo_src=logo_src)
     css = options.get("stylesheet", default_email_stylesheet() if email else default_stylesheet())
     if "</style" in css.lower():
-        raise OptionError("the stylesheet must not contain '</style'")
+        raise ThemeError("stylesheet", "the stylesheet must not contain '</style'")
     context["css"] = Markup(css)
+    source = options.get("template", default_template())
+    trusted = source == default_template()  # openletter's own: not bounded
+    budget = Budget(sys.maxsize if trusted else THEME_BUDGET + PAGE_FACTOR * size_of(context, sys.maxsize))
     try:
-        return _compile(options.get("template", default_template())).render(page=context)
+        return render(_compile(source), budget, page=context)
     except TemplateError as error:
-        raise OptionError(f"the theme's template cannot be used: {error}") from None
+        raise ThemeError("template", f"the theme's template cannot be used: {error}") from None
+    except Exception as error:
+        if trusted:
+            raise  # a fault of openletter's, not of a theme
+        message = f"the theme's template cannot be used: {type(error).__name__}: {error}"
+        raise ThemeError("template", message) from None
 
 
 @hookimpl

@@ -17,63 +17,63 @@ def root(context, missing=missing, environment=environment):
             raise TemplateRuntimeError("No filter named 'join' found.")
     pass
     yield '<!DOCTYPE html>\n<html lang="'
-    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'lang'))
+    yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'lang')))
     yield '" dir="'
-    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'dir'))
+    yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'dir')))
     yield '">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>'
-    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'title'))
+    yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'title')))
     yield '</title>\n<meta name="description" content="'
-    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'))
+    yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description')))
     yield '">\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'keywords'):
         pass
         yield '<meta name="keywords" content="'
-        yield escape(t_1(context.eval_ctx, environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'keywords'), ', '))
+        yield escape(environment.finalize(t_1(context.eval_ctx, environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'keywords'), ', ')))
         yield '">\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'url'):
         pass
         yield '<link rel="canonical" href="'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'url'))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'url')))
         yield '">\n'
     if (not environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'email')):
         pass
         yield '<meta property="og:type" content="article">\n<meta property="og:title" content="'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'title'))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'title')))
         yield '">\n<meta property="og:description" content="'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description')))
         yield '">\n'
         if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'og_locale'):
             pass
             yield '<meta property="og:locale" content="'
-            yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'og_locale'))
+            yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'og_locale')))
             yield '">\n'
         if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'url'):
             pass
             yield '<meta property="og:url" content="'
-            yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'url'))
+            yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'url')))
             yield '">\n'
         if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'site_name'):
             pass
             yield '<meta property="og:site_name" content="'
-            yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'site_name'))
+            yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'site_name')))
             yield '">\n'
         if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date'):
             pass
             yield '<meta property="article:published_time" content="'
-            yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date'))
+            yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date')))
             yield '">\n'
         yield '<meta name="twitter:card" content="summary">\n<meta name="twitter:title" content="'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'title'))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'title')))
         yield '">\n<meta name="twitter:description" content="'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description')))
         yield '">\n'
     yield '<style>\n'
-    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'css'))
+    yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'css')))
     yield '\n</style>\n'
     if (not environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'email')):
         pass
         yield '<script type="application/ld+json">\n'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'jsonld'))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'jsonld')))
         yield '\n</script>\n'
     yield '</head>\n<body>\n<main>\n<article class="letter" aria-labelledby="letter-title">\n<header class="letter-header">\n'
     if (environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'logo') or environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'site_name')):
@@ -82,9 +82,9 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'logo'):
             pass
             yield '<img class="logo" src="'
-            yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'logo'), 'src'))
+            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'logo'), 'src')))
             yield '" alt="'
-            yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'logo'), 'alt'))
+            yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'logo'), 'alt')))
             yield '"'
             if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'email'):
                 pass
@@ -93,16 +93,16 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'site_name'):
             pass
             yield '<span class="letterhead-name">'
-            yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'site_name'))
+            yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'site_name')))
             yield '</span>'
         yield '</p>\n'
     yield '<h1 id="letter-title">'
-    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'title'))
+    yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'title')))
     yield '</h1>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'subtitle'):
         pass
         yield '<p class="subtitle">'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'subtitle'))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'subtitle')))
         yield '</p>\n'
     if (environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date_text') or environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'place')):
         pass
@@ -110,7 +110,7 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'place'):
             pass
             yield '<span class="place">'
-            yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'place'))
+            yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'place')))
             yield '</span>'
             if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date_text'):
                 pass
@@ -120,13 +120,13 @@ def root(context, missing=missing, environment=environment):
             if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date'):
                 pass
                 yield '<time datetime="'
-                yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date'))
+                yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date')))
                 yield '">'
-                yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date_text'))
+                yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date_text')))
                 yield '</time>'
             else:
                 pass
-                yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date_text'))
+                yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'date_text')))
         yield '</p>\n'
     def t_2(fiter):
         for (l_1_label, l_1_people) in fiter:
@@ -137,8 +137,8 @@ def root(context, missing=missing, environment=environment):
         _loop_vars = {}
         pass
         yield '<address class="addressees">\n<span class="addressee-label">'
-        yield escape(l_1_label)
-        yield escape(environment.call(context, environment.getattr(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'colon'), 'rstrip'), _loop_vars=_loop_vars))
+        yield escape(environment.finalize(l_1_label))
+        yield escape(environment.finalize(environment.call(context, environment.getattr(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'colon'), 'rstrip'), _loop_vars=_loop_vars)))
         yield '</span>\n<ul class="addressee-list">\n'
         l_2_loop = missing
         for l_2_a, l_2_loop in LoopContext(l_1_people, undefined):
@@ -147,27 +147,27 @@ def root(context, missing=missing, environment=environment):
             yield '<li>'
             if environment.getattr(l_2_a, 'honorific'):
                 pass
-                yield escape(environment.getattr(l_2_a, 'honorific'))
+                yield escape(environment.finalize(environment.getattr(l_2_a, 'honorific')))
                 yield ' '
-            yield escape(environment.getattr(l_2_a, 'name'))
+            yield escape(environment.finalize(environment.getattr(l_2_a, 'name')))
             if environment.getattr(l_2_a, 'role'):
                 pass
-                yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'comma'))
-                yield escape(environment.getattr(l_2_a, 'role'))
+                yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'comma')))
+                yield escape(environment.finalize(environment.getattr(l_2_a, 'role')))
             if environment.getattr(l_2_a, 'organisation'):
                 pass
-                yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'comma'))
-                yield escape(environment.getattr(l_2_a, 'organisation'))
+                yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'comma')))
+                yield escape(environment.finalize(environment.getattr(l_2_a, 'organisation')))
             if environment.getattr(l_2_a, 'email'):
                 pass
                 yield ' <a href="mailto:'
-                yield escape(environment.getattr(l_2_a, 'email'))
+                yield escape(environment.finalize(environment.getattr(l_2_a, 'email')))
                 yield '">'
-                yield escape(environment.getattr(l_2_a, 'email'))
+                yield escape(environment.finalize(environment.getattr(l_2_a, 'email')))
                 yield '</a>'
             if (not environment.getattr(l_2_loop, 'last')):
                 pass
-                yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'semicolon'))
+                yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'semicolon')))
             yield '</li>\n'
         l_2_loop = l_2_a = missing
         yield '</ul>\n</address>\n'
@@ -175,16 +175,16 @@ def root(context, missing=missing, environment=environment):
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'subject'):
         pass
         yield '<p class="subject"><strong>'
-        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'subject'))
+        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'subject')))
         yield '</strong>'
-        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'colon'))
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'subject'))
+        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'colon')))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'subject')))
         yield '</p>\n'
     yield '</header>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'salutation'):
         pass
         yield '<p class="salutation">'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'salutation'))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'salutation')))
         yield '</p>\n'
     for l_1_section in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sections'):
         _loop_vars = {}
@@ -192,56 +192,56 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr(l_1_section, 'heading'):
             pass
             yield '<section class="letter-section" id="'
-            yield escape(environment.getattr(l_1_section, 'id'))
+            yield escape(environment.finalize(environment.getattr(l_1_section, 'id')))
             yield '" aria-labelledby="'
-            yield escape(environment.getattr(l_1_section, 'id'))
+            yield escape(environment.finalize(environment.getattr(l_1_section, 'id')))
             yield '-heading">\n<h2 id="'
-            yield escape(environment.getattr(l_1_section, 'id'))
+            yield escape(environment.finalize(environment.getattr(l_1_section, 'id')))
             yield '-heading">'
-            yield escape(environment.getattr(l_1_section, 'heading'))
+            yield escape(environment.finalize(environment.getattr(l_1_section, 'heading')))
             yield '</h2>\n'
-            yield escape(environment.getattr(l_1_section, 'html'))
+            yield escape(environment.finalize(environment.getattr(l_1_section, 'html')))
             yield '\n</section>\n'
         else:
             pass
             yield '<div class="letter-section" id="'
-            yield escape(environment.getattr(l_1_section, 'id'))
+            yield escape(environment.finalize(environment.getattr(l_1_section, 'id')))
             yield '">\n'
-            yield escape(environment.getattr(l_1_section, 'html'))
+            yield escape(environment.finalize(environment.getattr(l_1_section, 'html')))
             yield '\n</div>\n'
     l_1_section = missing
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'demands'):
         pass
         yield '<section id="demands" class="demands" aria-labelledby="demands-heading">\n<h2 id="demands-heading">'
-        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'demands'))
+        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'demands')))
         yield '</h2>\n<ol class="demand-list">\n'
         for l_1_demand in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'demands'):
             _loop_vars = {}
             pass
             yield '<li id="'
-            yield escape(environment.getattr(l_1_demand, 'id'))
+            yield escape(environment.finalize(environment.getattr(l_1_demand, 'id')))
             yield '" class="demand demand-'
-            yield escape(environment.getattr(l_1_demand, 'status'))
+            yield escape(environment.finalize(environment.getattr(l_1_demand, 'status')))
             yield '">'
-            yield escape(environment.getattr(l_1_demand, 'html'))
+            yield escape(environment.finalize(environment.getattr(l_1_demand, 'html')))
             if (environment.getattr(l_1_demand, 'target') or environment.getattr(l_1_demand, 'deadline')):
                 pass
                 yield ' <span class="demand-meta">('
                 if environment.getattr(l_1_demand, 'target'):
                     pass
-                    yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'to'))
-                    yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'colon'))
-                    yield escape(environment.getattr(l_1_demand, 'target'))
+                    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'to')))
+                    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'colon')))
+                    yield escape(environment.finalize(environment.getattr(l_1_demand, 'target')))
                 if (environment.getattr(l_1_demand, 'target') and environment.getattr(l_1_demand, 'deadline')):
                     pass
-                    yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'semicolon'))
+                    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'semicolon')))
                 if environment.getattr(l_1_demand, 'deadline'):
                     pass
-                    yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'by'))
+                    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'by')))
                     yield ' <time datetime="'
-                    yield escape(environment.getattr(l_1_demand, 'deadline'))
+                    yield escape(environment.finalize(environment.getattr(l_1_demand, 'deadline')))
                     yield '">'
-                    yield escape(environment.getattr(l_1_demand, 'deadline_text'))
+                    yield escape(environment.finalize(environment.getattr(l_1_demand, 'deadline_text')))
                     yield '</time>'
                 yield ')</span>'
             yield '</li>\n'
@@ -250,76 +250,76 @@ def root(context, missing=missing, environment=environment):
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'closing'):
         pass
         yield '<p class="closing">'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'closing'))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'closing')))
         yield '</p>\n'
     yield '<footer id="signatories" class="signatories" aria-labelledby="signatories-heading">\n<h2 id="signatories-heading">'
-    yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'signatories'))
+    yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'signatories')))
     yield '</h2>\n'
     for l_1_group in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'groups'):
         _loop_vars = {}
         pass
         yield '<div class="signatory-group" id="'
-        yield escape(environment.getattr(l_1_group, 'id'))
+        yield escape(environment.finalize(environment.getattr(l_1_group, 'id')))
         yield '">\n'
         if environment.getattr(l_1_group, 'heading'):
             pass
             yield '<h3 id="'
-            yield escape(environment.getattr(l_1_group, 'id'))
+            yield escape(environment.finalize(environment.getattr(l_1_group, 'id')))
             yield '-heading">'
-            yield escape(environment.getattr(l_1_group, 'heading'))
+            yield escape(environment.finalize(environment.getattr(l_1_group, 'heading')))
             yield '</h3>\n'
         yield '<ul class="signatory-list'
         if environment.getattr(l_1_group, 'long'):
             pass
             yield ' long'
         yield '">\n'
-        yield escape(environment.getattr(l_1_group, 'list_html'))
+        yield escape(environment.finalize(environment.getattr(l_1_group, 'list_html')))
         yield '\n</ul>\n</div>\n'
     l_1_group = missing
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'postscript'):
         pass
         yield '<div class="postscript">\n<p class="postscript-label">'
-        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'postscript'))
+        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'postscript')))
         yield '</p>\n'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'postscript'))
+        yield escape(environment.finalize(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'postscript')))
         yield '\n</div>\n'
     l_1_loop = missing
     for l_1_about, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'abouts'), undefined):
         _loop_vars = {}
         pass
         yield '<section class="about" aria-labelledby="about-'
-        yield escape(environment.getattr(l_1_loop, 'index'))
+        yield escape(environment.finalize(environment.getattr(l_1_loop, 'index')))
         yield '-heading">\n<h3 id="about-'
-        yield escape(environment.getattr(l_1_loop, 'index'))
+        yield escape(environment.finalize(environment.getattr(l_1_loop, 'index')))
         yield '-heading">'
-        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'about'))
+        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'about')))
         yield ' '
-        yield escape(environment.getattr(l_1_about, 'name'))
+        yield escape(environment.finalize(environment.getattr(l_1_about, 'name')))
         yield '</h3>\n'
-        yield escape(environment.getattr(l_1_about, 'html'))
+        yield escape(environment.finalize(environment.getattr(l_1_about, 'html')))
         yield '\n</section>\n'
     l_1_loop = l_1_about = missing
     yield '</footer>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'notes'):
         pass
         yield '<section id="notes" class="notes" aria-labelledby="notes-heading">\n<h2 id="notes-heading">'
-        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'notes'))
+        yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'notes')))
         yield '</h2>\n<ol class="note-list">\n'
         for l_1_note in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'notes'):
             _loop_vars = {}
             pass
             yield '<li id="'
-            yield escape(environment.getattr(l_1_note, 'id'))
+            yield escape(environment.finalize(environment.getattr(l_1_note, 'id')))
             yield '">'
-            yield escape(environment.getattr(l_1_note, 'html'))
+            yield escape(environment.finalize(environment.getattr(l_1_note, 'html')))
             if environment.getattr(l_1_note, 'cited'):
                 pass
                 yield '<p class="note-back"><a href="#'
-                yield escape(environment.getattr(l_1_note, 'back'))
+                yield escape(environment.finalize(environment.getattr(l_1_note, 'back')))
                 yield '" aria-label="'
-                yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'back'))
+                yield escape(environment.finalize(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'labels'), 'back')))
                 yield ' ('
-                yield escape(environment.getattr(l_1_note, 'number'))
+                yield escape(environment.finalize(environment.getattr(l_1_note, 'number')))
                 yield ')">↩</a></p>'
             yield '</li>\n'
         l_1_note = missing
