@@ -48,13 +48,58 @@ def test_streaming_needs_exactly_one_format(capsys: pytest.CaptureFixture[str]) 
     assert "-t FORMAT" in capsys.readouterr().err
 
 
-def test_the_source_is_never_overwritten(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_output_into_the_letters_own_folder_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _copy_example(tmp_path)
-    before = source.read_bytes()
+    before = _snapshot(source.parent)
     assert main(["build", str(source), "-o", str(source.parent)]) == EXIT_OUTPUT
-    assert "refusing to overwrite the source" in capsys.readouterr().err
-    assert source.read_bytes() == before
-    assert (source.parent / "letter.json").is_file()  # the other format is still written
+    err = capsys.readouterr().err
+    assert f"format 'markdown' would overwrite {source}, which the letter is read from" in err
+    assert "nothing was written" in err
+    assert _snapshot(source.parent) == before  # not the source, and none of the other formats either
+
+
+LETTER_READING_FILES = (
+    "---\ntitle: T\nlanguage: en\nlogo:\n  file: letter.png\n  alt: A\nsignatories:\n- people: letter.csv\n"
+    "---\n\nBody.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("formats", "refusal"),
+    [
+        (["json", "clash-csv"], "format 'clash-csv' would overwrite {folder}/letter.csv, which the letter is read"),
+        (["json", "clash-png"], "format 'clash-png' would overwrite {folder}/letter.png, which the letter is read"),
+        (["json", "clash-json"], "format 'clash-json' would write {folder}/letter.json, which format 'json' writes"),
+    ],
+    ids=["csv", "logo", "two-formats"],
+)
+def test_an_output_over_a_file_the_letter_reads_or_another_output_writes_nothing(
+    plugin_site: PluginSite, tmp_path: Path, capsys: pytest.CaptureFixture[str], formats: list[str], refusal: str
+) -> None:
+    plugin_site.install("openletter_clash")
+    folder = tmp_path / "letter"
+    folder.mkdir()
+    (folder / "letter.md").write_text(LETTER_READING_FILES)
+    (folder / "letter.csv").write_text("name\nAda\n")
+    shutil.copy(Path(__file__).parent / "data" / "logo.png", folder / "letter.png")
+    before = _snapshot(folder)
+    arguments = ["build", str(folder / "letter.md"), "-o", str(folder)]
+    assert main([*arguments, *(f"--to={name}" for name in formats)]) == EXIT_OUTPUT
+    assert refusal.format(folder=folder) in capsys.readouterr().err
+    assert _snapshot(folder) == before
+    assert main([*arguments[:-1], str(tmp_path / "out"), *(f"--to={name}" for name in formats[:1])]) == EXIT_OK
+
+
+def test_a_json_letter_built_into_its_own_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "letter.json"
+    source.write_bytes(openletter.export(openletter.load(EXAMPLE), "json"))
+    assert main(["build", str(source), "-t", "markdown", "-t", "json", "-o", str(tmp_path)]) == EXIT_OUTPUT
+    assert "format 'json' would overwrite" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["letter.json"]
 
 
 def test_outputs_replace_old_files_atomically_and_leave_no_temporary_files(tmp_path: Path) -> None:

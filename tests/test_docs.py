@@ -420,6 +420,15 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     )
 
 
+def test_ci_runs_the_readme_commands_in_a_fresh_virtual_environment() -> None:
+    build, test = _setup_commands()
+    commands = [line.strip() for line in read(CI_RUN).split("\n") if line.strip() and not line.strip().startswith("#")]
+    created = next(n for n, line in enumerate(commands) if re.match(r"python3? -m venv ", line))
+    activated = next(n for n, line in enumerate(commands) if re.match(r"\. .*/bin/activate\"?\Z", line))
+    assert created < activated < commands.index(build) < commands.index(test)
+    assert "unset PYTHONPATH" in commands[activated:]
+
+
 # --------------------------------------------------------------------------- links
 
 

@@ -104,6 +104,36 @@ def test_head_has_meta_open_graph_twitter_and_embedded_json_ld(example_letter: L
     assert json.loads(script.text) == json.loads(openletter.export(letter, "jsonld"))
 
 
+@pytest.mark.parametrize(
+    ("language", "locale"),
+    [
+        ("en", "en_US"),
+        ("en-GB", "en_GB"),
+        ("fr", "fr_FR"),
+        ("zh-Hans", "zh_CN"),
+        ("zh-Hant", "zh_TW"),
+        ("zh", "zh_CN"),
+        ("pt-BR", "pt_BR"),
+        ("km", "km_KH"),
+        ("th", "th_TH"),
+        ("ar", "ar_EG"),
+        ("sr-Latn", "sr_RS"),
+        ("es-419", "es_ES"),
+        ("und", None),
+        ("qaa", None),
+        ("tlh", None),
+    ],
+)
+def test_open_graph_locale_is_a_language_and_territory_or_absent(
+    example_letter: Letter, language: str, locale: str | None
+) -> None:
+    tree = parse(page(attrs.evolve(example_letter, language=language)))
+    found = [m.get("content") for m in find(tree, "meta") if m.get("property") == "og:locale"]
+    assert found == ([locale] if locale else [])
+    for value in found:
+        assert re.fullmatch(r"[a-z]{2,3}_[A-Z]{2}", value)
+
+
 def test_endnotes_are_a_linked_list_with_back_links(example_letter: Letter) -> None:
     letter = attrs.evolve(
         example_letter,
@@ -241,6 +271,137 @@ def test_theme_templates_run_sandboxed_and_broken_themes_are_usage_errors(
     (theme / "letter.html.j2").unlink()
     assert main(["build", str(EXAMPLE), "-t", "html", "--theme", str(theme), "-o", str(tmp_path / "o")]) == EXIT_USAGE
     assert "has neither" in capsys.readouterr().err
+
+
+def _build_with_template(tmp_path: Path, template: str) -> tuple[Path, list[str]]:
+    theme = tmp_path / "theme"
+    theme.mkdir(exist_ok=True)
+    (theme / "letter.html.j2").write_text(template, encoding="utf-8")
+    return theme, ["build", str(EXAMPLE), "-t", "html", "--theme", str(theme), "-o", str(tmp_path / "out")]
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        ('{% include "letter.html.j2" %}', "include"),
+        ('{% include "x.html" ignore missing %}', "include"),
+        ('{% extends "/etc/passwd" %}', "extends"),
+        ('{% import "x.html" as x %}', "import"),
+        ('{% from "x.html" import y %}', "from ... import"),
+    ],
+    ids=["include", "include-ignore-missing", "extends", "import", "from-import"],
+)
+def test_a_theme_template_is_one_file_and_reads_no_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tag: str, name: str
+) -> None:
+    theme, arguments = _build_with_template(tmp_path, "<p>{{ page.title }}</p>\n" + tag)
+    assert main(arguments) == EXIT_USAGE
+    assert capsys.readouterr().err == (
+        f"openletter: error: {theme / 'letter.html.j2'}: the theme's template cannot be used: "
+        f"line 2: {{% {name} %}} is not supported: a theme's template is one file\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["{{ 1 / 0 }}", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "{{ page.keywords.append(1) }}"],
+    ids=["division by zero", "endless recursion", "changing a list"],
+)
+def test_a_theme_template_failing_as_it_runs_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str
+) -> None:
+    theme, arguments = _build_with_template(tmp_path, template)
+    assert main(arguments) == EXIT_USAGE
+    assert f"openletter: error: {theme / 'letter.html.j2'}: the theme's template cannot be used: " in (
+        capsys.readouterr().err
+    )
+
+
+MEMORY_BOMBS = {
+    "string repetition": '{{ "a" * 2000000000 }}',
+    "list repetition": "{{ [page] * 100000 }}",
+    "format width": '{{ "{:2000000000}".format(1) }}',
+    "nested format width": '{{ "{:{w}}".format(1, w=2000000000) }}',
+    "printf width": '{{ "%*s" % (2000000000, 1) }}',
+    "format filter": '{{ "%2000000000s" | format(1) }}',
+    "center method": '{{ "a".center(2000000000) }}',
+    "center filter": '{{ "a" | center(2000000000) }}',
+    "indent filter": '{{ "a\\na" | indent(2000000000) }}',
+    "replace filter": '{{ ("a" * 1000) | replace("", "b" * 100000) }}',
+    "join of many": '{{ range(100000) | map(attribute="x", default=page.css) | join }}',
+    "str.join of many": '{{ "".join(range(100000) | map(attribute="x", default=page.css)) }}',
+    "doubling with ~": (
+        '{% set ns = namespace(x="a") %}{% for i in range(64) %}{% set ns.x = ns.x ~ ns.x %}{% endfor %}{{ ns.x }}'
+    ),
+    "doubling a captured block": (
+        '{% set ns = namespace(x="a") %}{% for i in range(64) %}{% set ns.x %}{{ ns.x }}{{ ns.x }}{% endset %}'
+        "{% endfor %}"
+    ),
+    "nested lists written out": (
+        '{% set ns = namespace(x="a") %}{% for i in range(64) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}{{ ns.x }}'
+    ),
+    "endless output": "{% for i in range(100000) %}{% for j in range(100000) %}{{ page.css }}{% endfor %}{% endfor %}",
+    "power": "{{ 10 ** 1000000000 }}",
+    "lipsum": "{{ lipsum(100000000) }}",
+    "batch padding": "{{ [1] | batch(2000000000, 0) | list }}",
+    "int.to_bytes": '{{ (1).to_bytes(2000000000, "big") }}',
+    "split into pieces": '{{ ("a " * 10000000).split() | length }}',
+}
+"""Templates that ask for gigabytes; each one is refused before it takes them."""
+
+
+def _small_address_space() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (384 * 2**20, 384 * 2**20))
+
+
+@pytest.mark.parametrize("template", list(MEMORY_BOMBS.values()), ids=list(MEMORY_BOMBS))
+def test_a_theme_template_cannot_exhaust_memory(tmp_path: Path, template: str) -> None:
+    """Run in a process of at most 384 MB: a template that is not bounded fails with MemoryError
+    (exit status 3) rather than eating the machine."""
+    import os
+    import subprocess
+    import sys
+
+    theme, arguments = _build_with_template(tmp_path, template)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "openletter", *arguments],
+        env=environment,
+        preexec_fn=_small_address_space,  # the test process has no threads
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == EXIT_USAGE, done.stderr
+    assert done.stderr.startswith(
+        f"openletter: error: {theme / 'letter.html.j2'}: the theme's template cannot be used: "
+    )
+    assert "would go past the theme's limit of " in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_theme_template_may_do_a_lot_with_a_large_letter() -> None:
+    """The limit grows with the letter: a template that lists 10,000 signatories itself, with
+    macros, captured blocks, loops and filters, renders."""
+    people = tuple(Person(name=f"Name {i}", title="MP", country="Malaysia") for i in range(10_000))
+    letter = attrs.evolve(openletter.load(EXAMPLE), signatories=(PersonGroup(people=people),))
+    template = (
+        "{% macro person(m) %}<li>{{ m.name }}{% if m.title %}, {{ m.title }}{% endif %}</li>{% endmacro %}"
+        "{% for g in page.groups %}{% set items %}{% for m in g.members %}{{ person(m) }}{% endfor %}{% endset %}"
+        '<ul>{{ items }}</ul><p>{{ "%d people" | format(g.members | length) }}, {{ "{:,}".format(g.members | length) }}'
+        ' {{ g.members | map(attribute="name") | join(", ") | truncate(40) }}</p>{% endfor %}'
+        '{{ page.keywords | join(", ") | upper | center(80) }} {{ page.title ~ " - " ~ (page.subtitle or "") }}'
+        '{{ ("-" * 72) }}{% for s in page.sections %}{{ s.html }}{% endfor %}{{ page.css }}'
+    )
+    text = page(letter, template=template)
+    assert text.count("<li>") == 10_000 and "10,000" in text and "10000 people" in text
 
 
 def test_stylesheet_cannot_close_the_style_element(example_letter: Letter) -> None:

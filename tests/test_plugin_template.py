@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
+import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from openletter.cli import EXIT_OK, EXIT_OUTPUT, main
+from openletter.plugin_scaffold import install_openletter
 from openletter.testing import SAMPLE_NAMES
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, ROOT
 
 
 def run(*command: str, cwd: Path, site: Path) -> str:
@@ -87,3 +91,60 @@ def test_the_next_steps_quote_the_folder_for_the_shell(tmp_path: Path, capsys: p
     folder = tmp_path / "my plugin"
     assert main(["new-plugin", "txt", "-o", str(folder)]) == EXIT_OK
     assert f"cd '{folder}'" in capsys.readouterr().out
+
+
+def test_the_next_steps_say_how_to_install_this_openletter_in_a_new_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["new-plugin", "txt", "-o", str(tmp_path / "p")]) == EXIT_OK
+    out = capsys.readouterr().out
+    command = install_openletter()
+    assert f"in a new virtual environment, install it first with\n  {command}\n" in out
+    target = Path(shlex.split(command)[-1])  # a copy of the repository or a wheel, not a package index
+    if target.is_dir():
+        assert tomllib.loads((target / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"] == "openletter"
+    else:
+        assert target.name.startswith("openletter-") and target.suffix == ".whl" and target.is_file()
+
+
+class _Distribution:
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        assert name == "direct_url.json"
+        return self.direct_url
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "command"),
+    [
+        ('{"url": "file:///src/open%20letter", "dir_info": {"editable": true}}',
+         "python -m pip install -e '/src/open letter'"),
+        ('{"url": "file:///src/openletter", "dir_info": {}}', "python -m pip install /src/openletter"),
+        ('{"url": "file:///w/openletter-0.1.0-py3-none-any.whl", "archive_info": {}}',
+         "python -m pip install /w/openletter-0.1.0-py3-none-any.whl"),
+        ('{"url": "https://example.org/openletter.git", "vcs_info": {"vcs": "git", "commit_id": "abc"}}',
+         "python -m pip install git+https://example.org/openletter.git"),
+    ],
+)  # fmt: skip
+def test_openletter_is_installed_again_from_where_pip_installed_it(
+    monkeypatch: pytest.MonkeyPatch, direct_url: str, command: str
+) -> None:
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: _Distribution(direct_url))
+    assert install_openletter() == command
+
+
+def test_an_openletter_without_a_recorded_origin_is_installed_from_its_checkout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: _Distribution(None))
+    assert install_openletter() == f"python -m pip install -e {shlex.quote(str(ROOT))}"
+
+
+def test_the_package_readme_installs_openletter_first_and_links_no_package_page(tmp_path: Path) -> None:
+    assert main(["new-plugin", "txt", "-o", str(tmp_path / "p")]) == EXIT_OK
+    readme = (tmp_path / "p" / "README.md").read_text(encoding="utf-8")
+    assert "pypi.org" not in readme
+    assert readme.index("$ pip install -e path/to/openletter\n") < readme.index('$ pip install -e ".[test]"\n')
+    assert "from a copy\nof its repository" in readme

@@ -38,6 +38,7 @@ FILES = ["pyproject.toml", "src/openletter_txt/__init__.py", "tests/test_txt.py"
 COMMANDS = [
     "mkdir openletter-txt && cd openletter-txt",
     "python -m venv .venv && . .venv/bin/activate",
+    "pip install -e ../openletter",
     'pip install -e ".[test]"',
     "openletter formats",
     "openletter new example",
@@ -104,6 +105,15 @@ def test_the_tutorial_writes_the_expected_files_then_runs_the_expected_commands(
     install = text.index('$ pip install -e ".[test]"')
     for path in FILES:
         assert text.index(f"# {path}\n") < install, f"{path} is shown after the install step"
+
+
+def test_the_tutorial_installs_openletter_from_a_copy_of_the_repository_first() -> None:
+    """openletter is not on a package index: `pip install -e ".[test]"` in a new virtual
+    environment cannot find it unless openletter was installed from its repository before."""
+    commands = [command for command, _ in console(tutorial())]
+    assert commands.index("pip install -e ../openletter") < commands.index('pip install -e ".[test]"')
+    assert "a copy of the openletter repository" in prose(tutorial())
+    assert "pypi.org/project/openletter" not in read(GUIDE)
 
 
 def test_code_blocks_in_the_guide_are_valid() -> None:
@@ -233,6 +243,13 @@ def test_following_the_tutorial_word_for_word(tmp_path: Path) -> None:
     # the package out of the test environment instead.
     assert shown["python -m venv .venv && . .venv/bin/activate"] == []
 
+    # $ pip install -e ../openletter: the tutorial starts beside a copy of the repository named
+    # openletter (here: this one); openletter is already installed in the test environment.
+    (tmp_path / "openletter").symlink_to(ROOT, target_is_directory=True)
+    checkout = folder / shlex.split(COMMANDS[2])[-1]
+    assert tomllib.loads((checkout / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"] == "openletter"
+    assert shown[COMMANDS[2]] == []
+
     for path, content in tutorial_files(text).items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(content, encoding="utf-8")
@@ -275,7 +292,7 @@ def test_following_the_tutorial_word_for_word(tmp_path: Path) -> None:
     # $ openletter build example/letter.md -t txt -O txt.width=ten
     done = openletter_cli("openletter build example/letter.md -t txt -O txt.width=ten")
     assert done.returncode == 2
-    assert done.stderr.splitlines() + done.stdout.splitlines() == shown[COMMANDS[7]]
+    assert done.stderr.splitlines() + done.stdout.splitlines() == shown[COMMANDS[8]]
 
     # $ pytest -q, then $ pytest -q -k hostile
     for command in ("pytest -q", "pytest -q -k hostile"):

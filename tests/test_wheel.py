@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -24,14 +25,21 @@ def test_installed_wheel_scaffolds_and_builds_a_new_letter(tmp_path: Path) -> No
     )
     (wheel,) = wheels.glob("openletter-*.whl")
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    # A virtual environment that sees this environment's dependencies (cattrs, Jinja2...) without
+    # its openletter: not system_site_packages, which are the base interpreter's, not those of the
+    # virtual environment the tests may run in. A .pth file adds each site-packages folder of this
+    # environment as a plain folder, after the new environment's own: the .pth files in those
+    # folders (such as the one of an editable install of the checkout) are not run.
+    venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
     site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        [str(python), "-I", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.strip()
+    ours = [entry for entry in sys.path if Path(entry).name in ("site-packages", "dist-packages")]
+    (Path(site) / "dependencies.pth").write_text("".join(f"{entry}\n" for entry in ours), encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", site, str(wheel)],
         check=True,
@@ -40,13 +48,22 @@ def test_installed_wheel_scaffolds_and_builds_a_new_letter(tmp_path: Path) -> No
     work = tmp_path / "work"
     work.mkdir()
 
+    # -I: no PYTHONPATH (such as this checkout's src) and no user site-packages; no plugins of
+    # this environment (their code is not on the new one's path).
+    environment = {**os.environ, "OPENLETTER_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
     def openletter(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(python), "-m", "openletter", *args], cwd=work, capture_output=True, text=True, check=False
+            [str(python), "-I", "-m", "openletter", *args],
+            cwd=work,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
         )
 
     where = subprocess.run(
-        [str(python), "-c", "import openletter; print(openletter.__file__)"],
+        [str(python), "-I", "-c", "import openletter; print(openletter.__file__)"],
         cwd=work,
         check=True,
         capture_output=True,

@@ -6,7 +6,7 @@ Exit status:
 * 1: the letter has problems (each printed as ``FILE:LINE: field.path: message (expected ...)``);
 * 2: the command line is wrong (unknown format or option, bad arguments);
 * 3: a plugin failed to load or to render; every other format was still written;
-* 4: an output could not be written (or would have overwritten a source);
+* 4: an output could not be written (or would have overwritten a file the letter is read from);
 * 5: ``openletter mail --send`` did not deliver every message; a re-run sends only the rest;
 * 6: another ``openletter mail --send`` run is using the same journal; this run sent nothing;
 * 70: an internal error in openletter itself (please report it).
@@ -241,15 +241,17 @@ def _read_theme(folder: Path) -> dict[str, str]:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .output import output_path, write_atomic
+    from .output import plan_outputs, write_atomic
 
     registry = _registry(args)
     formats = list(dict.fromkeys(args.to)) or list(registry.formats)
     for name in formats:
         registry.format(name)  # UnknownFormatError (exit 2) before any work
     options = _parse_options(args.option, formats)
+    theme: dict[str, str] = {}
     if args.theme is not None and "html" in formats:
-        options.setdefault("html", {}).update(_read_theme(Path(args.theme)))
+        theme = _read_theme(Path(args.theme))
+        options.setdefault("html", {}).update(theme)
     for name, given in options.items():  # refuse unknown options before writing anything
         accepted = registry.format(name).exporter.options
         for option in given:
@@ -272,27 +274,34 @@ def _cmd_build(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return status
-    folder = Path(args.output)
     protect = [source, *(Path(f) for f in loaded.source.also_read)]
-    written: dict[Path, str] = {}
-    for name in formats:
-        info = registry.format(name)
+    names = {name: source.stem + registry.format(name).exporter.suffix for name in formats}
+    paths, refusals = plan_outputs(Path(args.output), names, protect)
+    if refusals:  # every path is checked before anything is rendered or written
+        for refusal in refusals:
+            _err(f"error: {refusal}")
+        _err("nothing was written; choose another output folder (-o)")
+        return max(status, EXIT_OUTPUT)
+    rendered: dict[str, bytes] = {}
+    for name in formats:  # every format is rendered before anything is written
         try:
-            data = registry.render(loaded.letter, name, options.get(name))
-            path = output_path(folder, source.stem + info.exporter.suffix)
-            if path in written:
-                raise OutputError(f"format {name!r} would write {path}, already written by format {written[path]!r}")
-            write_atomic(path, data, protect=protect)
+            rendered[name] = registry.render(loaded.letter, name, options.get(name))
         except PluginError as error:
             _err(f"error: {error}")
             status = max(status, EXIT_PLUGIN)
-            continue
+        except OptionError as error:
+            part = getattr(error, "option", None)  # the html format's ThemeError: which file of the theme
+            if name == "html" and part in theme:
+                raise OptionError(f"{Path(args.theme) / THEME_FILES[part]}: {error}") from None
+            raise
+    for name, data in rendered.items():
+        try:
+            write_atomic(paths[name], data, protect=protect)
         except OutputError as error:
             _err(f"error: {error}")
             status = max(status, EXIT_OUTPUT)
             continue
-        written[path] = name
-        print(f"wrote {path}")
+        print(f"wrote {paths[name]}")
     return status
 
 
@@ -332,7 +341,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _cmd_new_plugin(args: argparse.Namespace) -> int:
     import shlex
 
-    from .plugin_scaffold import new_plugin
+    from .plugin_scaffold import install_openletter, new_plugin
 
     written = new_plugin(args.name, None if args.output is None else Path(args.output))
     for path in written:
@@ -341,6 +350,8 @@ def _cmd_new_plugin(args: argparse.Namespace) -> int:
     print(
         f'\nNext:\n  cd {folder}\n  python -m pip install -e ".[test]"\n'
         f"  openletter formats            # lists {args.name}\n  python -m pytest              # passes as it is"
+        "\n\nopenletter is not on a package index: in a new virtual environment, install it first with\n"
+        f"  {install_openletter()}"
     )
     return EXIT_OK
 

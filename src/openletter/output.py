@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import OutputError
@@ -27,6 +27,49 @@ def output_path(folder: Path, name: str) -> Path:
     if target.resolve().parent != root:
         raise OutputError(f"{name!r} would be written outside the output folder {folder}")
     return target
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether `a` and `b` name one file: the same path once resolved, or (both existing) one inode."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)  # hard links, case-insensitive file systems
+    except OSError:
+        return False
+
+
+def plan_outputs(
+    folder: Path, names: Mapping[str, str], protect: Iterable[Path] = ()
+) -> tuple[dict[str, Path], list[str]]:
+    """Where each output goes (`names`: a file name by format), checked before anything is written.
+
+    Returns the paths by format and the refusals, one sentence each: a name that would land
+    outside `folder`, a file the letter was read from (`protect`: its source, CSV files, its
+    logo), a folder, a file that another format writes. Write nothing unless there are none.
+    """
+    protect = list(protect)
+    paths: dict[str, Path] = {}
+    refusals: list[str] = []
+    if folder.exists() and not folder.is_dir():
+        return {}, [f"cannot write into {folder}: it is a file, not a folder"]
+    for name, file_name in names.items():
+        try:
+            path = output_path(folder, file_name)
+        except OutputError as error:
+            refusals.append(f"format {name!r}: {error}")
+            continue
+        read = next((source for source in protect if _same_file(path, source)), None)
+        taken = next((other for other, used in paths.items() if _same_file(path, used)), None)
+        if read is not None:
+            refusals.append(f"format {name!r} would overwrite {read}, which the letter is read from")
+        elif taken is not None:
+            refusals.append(f"format {name!r} would write {path}, which format {taken!r} writes")
+        elif path.is_dir():
+            refusals.append(f"format {name!r} cannot write {path}: it is a folder")
+        else:
+            paths[name] = path
+    return paths, refusals
 
 
 def write_atomic(path: Path, data: bytes, *, protect: Iterable[Path] = ()) -> None:

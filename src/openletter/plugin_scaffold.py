@@ -27,6 +27,32 @@ def _files(name: str) -> dict[str, str]:
     }
 
 
+def install_openletter() -> str:
+    """The command that installs this openletter into another environment, such as a plugin's new
+    virtual environment: from the copy of the repository or the wheel it was installed from, as
+    pip recorded it (``direct_url.json``), since openletter is not on a package index."""
+    import importlib.metadata
+    import json
+    import shlex
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        recorded = json.loads(importlib.metadata.distribution("openletter").read_text("direct_url.json") or "{}")
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        recorded = {}
+    url = recorded.get("url", "") if isinstance(recorded, dict) else ""
+    if url.startswith("file:"):
+        editable = "-e " if recorded.get("dir_info", {}).get("editable") else ""
+        return f"python -m pip install {editable}{shlex.quote(unquote(urlsplit(url).path))}"
+    if url:
+        vcs = recorded.get("vcs_info", {}).get("vcs")
+        return f"python -m pip install {shlex.quote(f'{vcs}+{url}' if vcs else url)}"
+    checkout = Path(__file__).resolve().parents[2]  # src/openletter/ in a copy of the repository
+    if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "openletter").is_dir():
+        return f"python -m pip install -e {shlex.quote(str(checkout))}"
+    return "python -m pip install openletter"
+
+
 def new_plugin(name: str, folder: Path | None = None) -> list[Path]:
     """Write the package for format `name` into `folder` (default ``openletter-NAME``).
 

@@ -1,7 +1,8 @@
 """The ``html`` format: one self-contained, accessible letter page.
 
 The page is rendered by a Jinja2 template (``themes/default/letter.html.j2``) with autoescaping
-on, in Jinja2's sandbox, from plain data prepared here (`page_context`). Letter text is untrusted:
+on, in Jinja2's sandbox with bounds on what a theme's template may allocate (`openletter.sandbox`),
+from plain data prepared here (`page_context`). Letter text is untrusted:
 
 * Markdown goes through the shared markdown-it configuration (raw HTML off, link validation on),
   so ``<script>`` stays text and ``javascript:``/``vbscript:``/``data:`` links are not links;
@@ -24,6 +25,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import OptionError
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
 from ..model import Letter, Logo
@@ -53,8 +55,9 @@ from ..words import text_direction
 
 if TYPE_CHECKING:
     from jinja2 import Template
-    from jinja2.sandbox import SandboxedEnvironment
     from markupsafe import Markup
+
+    from ..sandbox import ThemeEnvironment
 
 LONG_LIST = 12
 """Signatory groups longer than this are set in columns."""
@@ -184,7 +187,7 @@ def page_context(letter: Letter, *, email: bool = False, logo_src: str | None = 
         "title": letter.title,
         "description": description,
         "url": letter.url,
-        "og_locale": letter.language.replace("-", "_"),
+        "og_locale": og_locale(letter.language),
         "site_name": names[0] if names else None,
         "published": published.isoformat() if published else None,
         "keywords": list(letter.keywords),
@@ -309,6 +312,38 @@ def _signatory_items(entries: Sequence[SignatoryEntry], render: _Renderer, lette
     return Markup("\n".join(items))  # safe: every value above is escaped or markdown-it output
 
 
+def og_locale(language: str) -> str | None:
+    """The Open Graph locale (``ll_TT``: ``en_US``, ``zh_CN``, ``pt_BR``) of a BCP 47 language tag.
+
+    A tag without a country gets its language's most likely one from the CLDR (Babel's
+    likely-subtags data): ``fr`` is ``fr_FR``, ``zh-Hant`` is ``zh_TW``, ``km`` is ``km_KH``.
+    None when no locale can be derived (``und``, private-use tags, unknown languages).
+    """
+    from babel.core import get_global, parse_locale
+
+    def letters(subtag: str, count: int) -> bool:
+        return len(subtag) == count and subtag.isascii() and subtag.isalpha()
+
+    lang, *rest = language.lower().split("-")
+    if not (letters(lang, 2) or letters(lang, 3)) or lang == "und":
+        return None
+    while rest and letters(rest[0], 3):  # extended language subtags (zh-yue)
+        rest.pop(0)
+    script = rest.pop(0).title() if rest and letters(rest[0], 4) else None
+    region = rest[0] if rest and letters(rest[0], 2) else None
+    if region is not None:
+        return f"{lang}_{region.upper()}"
+    likely = get_global("likely_subtags")
+    for key in ([f"{lang}_{script}", f"und_{script}"] if script else []) + [lang]:
+        found = likely.get(key)
+        if found is None:
+            continue
+        found_lang, territory, *_ = parse_locale(found)
+        if found_lang == lang and territory is not None and len(territory) == 2 and territory.isalpha():
+            return f"{lang}_{territory}"
+    return None
+
+
 @cache
 def default_template() -> str:
     """The default theme's template text."""
@@ -332,11 +367,20 @@ COMPILED_TEMPLATE = Path(__file__).resolve().parents[1] / "themes" / "default" /
 
 
 @cache
-def environment() -> SandboxedEnvironment:
-    """The Jinja2 environment of every theme: sandboxed, autoescaping."""
-    from jinja2.sandbox import SandboxedEnvironment
+def environment() -> ThemeEnvironment:
+    """The Jinja2 environment of every theme: sandboxed, with what a template allocates bounded
+    (see `openletter.sandbox`), autoescaping."""
+    from ..sandbox import ThemeEnvironment
 
-    return SandboxedEnvironment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return ThemeEnvironment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+class ThemeError(OptionError):
+    """The theme's `option` (``template`` or ``stylesheet``) cannot be used."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
 
 
 def compiled_header(source: str) -> str:
@@ -378,20 +422,30 @@ def render_page(letter: Letter, options: Options, *, email: bool = False, logo_s
 
     `logo_src` is where the page finds the logo, when not in a ``data:`` URI (see `page_context`).
     """
+    import sys
+
     from jinja2 import TemplateError
     from markupsafe import Markup
 
-    from ..errors import OptionError
+    from ..sandbox import PAGE_FACTOR, THEME_BUDGET, Budget, render, size_of
 
     context = page_context(letter, email=email, logo_src=logo_src)
     css = options.get("stylesheet", default_email_stylesheet() if email else default_stylesheet())
     if "</style" in css.lower():
-        raise OptionError("the stylesheet must not contain '</style'")
+        raise ThemeError("stylesheet", "the stylesheet must not contain '</style'")
     context["css"] = Markup(css)
+    source = options.get("template", default_template())
+    trusted = source == default_template()  # openletter's own: not bounded
+    budget = Budget(sys.maxsize if trusted else THEME_BUDGET + PAGE_FACTOR * size_of(context, sys.maxsize))
     try:
-        return _compile(options.get("template", default_template())).render(page=context)
+        return render(_compile(source), budget, page=context)
     except TemplateError as error:
-        raise OptionError(f"the theme's template cannot be used: {error}") from None
+        raise ThemeError("template", f"the theme's template cannot be used: {error}") from None
+    except Exception as error:
+        if trusted:
+            raise  # a fault of openletter's, not of a theme
+        message = f"the theme's template cannot be used: {type(error).__name__}: {error}"
+        raise ThemeError("template", message) from None
 
 
 @hookimpl
