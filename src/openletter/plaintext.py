@@ -249,11 +249,8 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
     if links:
         if last_notes is not None:
             out[-1] += "\n" + "\n".join(links)
-        else:
-            heading = printed.labels["notes"]
-            if heading:
-                out.append(_heading(heading))
-            out.append("\n".join(links))
+        else:  # the addresses after a rule: no heading the letter does not have
+            out.append("-" * 20 + "\n" + "\n".join(links))
     return "\n\n".join(x for x in out if x) + "\n"
 
 
