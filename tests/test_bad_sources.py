@@ -98,7 +98,7 @@ CASES: dict[str, Expect] = {
     "no_front_matter.md": Expect(1, "(document)", "does not start with front matter"),
     "front_matter_unclosed.md": Expect(1, "(document)", "the front matter is never closed"),
     "heading_level1.md": Expect(9, "sections", "a level-1 heading ('# ...') in the body"),
-    "sections_in_front_matter.md": Expect(4, "sections", "'sections' come from the Markdown body"),
+    "sections_in_front_matter.md": Expect(4, "sections", "the text of 'sections' comes from the Markdown body"),
     # field values and cross-field rules
     "bad_language.yaml": Expect(2, "language", "'en_US' is not a BCP 47 language tag"),
     "bad_url.toml": Expect(3, "url", "'www.example.org/letter' is not an absolute web address"),
@@ -109,6 +109,19 @@ CASES: dict[str, Expect] = {
     "group_both.yaml": Expect(6, "signatories[0]", "has both of 'organisations' and 'people'"),
     "section_no_heading.yaml": Expect(5, "sections[1].heading", "only the first section may have no heading"),
     "section_no_heading.json": Expect(6, "sections[1].heading", "only the first section may have no heading"),
+    "anchor_no_match.md": Expect(8, "demands[0].quote", "'release the survey' matches no passage of the body"),
+    "anchor_two_matches.md": Expect(
+        8, "demands[0].quote", "'We ask the minister to' matches 2 passages of the body (sections[0], sections[1])"
+    ),
+    "anchor_across_emphasis.md": Expect(
+        8, "demands[0].quote", "starts inside emphasis, a link or code and ends outside it"
+    ),
+    "lang_not_bcp47.md": Expect(9, "demands[0].lang", "'english' is not a BCP 47 language tag"),
+    "label_unknown_key.md": Expect(8, "labels.signatory", "unknown field 'signatory'; did you mean 'signatories'?"),
+    "numbering_without_list.md": Expect(
+        7, "signatory_numbering", "'continuous' numbers a signatory list, and the letter has none"
+    ),
+    "front_matter_sections_count.md": Expect(7, "sections", "the front matter lists 1 sections and the body has 2"),
     # CSV signatory lists (one folder per case)
     "csv_missing_name": Expect(
         1, "signatories[0].people", "the header row has no 'name' column", "csv_missing_name/signatories.csv"

@@ -824,6 +824,14 @@ class Letter:
                     "at least one signatory group, or a 'sender' who signs alone",
                 )
             )
+        if self.signatory_numbering != "none" and not self.signatories:
+            errors.append(
+                FieldError(
+                    ("signatory_numbering",),
+                    f"{self.signatory_numbering!r} numbers a signatory list, and the letter has none",
+                    "'none', or signatory groups to number",
+                )
+            )
         errors += _unique(self.addressees, "id", "addressees")
         errors += _unique(self.demands, "id", "demands")
         errors += _unique(self.references, "id", "references")
