@@ -49,6 +49,7 @@ def openletter_lint(letter: Letter) -> Sequence[Problem]:
                     expected=f"a marker [^{reference.id}] where the note applies",
                 )
             )
+    problems += subject_label_problems(letter)
     if letter.date is not None:
         for index, demand in enumerate(letter.demands):
             if demand.deadline is not None and demand.deadline < letter.date:
@@ -141,4 +142,45 @@ def bidi_problems(letter: Letter) -> list[Problem]:
         address = any(part in _ADDRESS_FIELDS for part in path if isinstance(part, str))
         if _BIDI.search(text) or (address and _MARKS.search(text)):
             problems.extend(_bidi_problems(path, text, address))
+    return problems
+
+
+# --------------------------------------------------------------------------- labels written as text
+
+_SUBJECT_WORDS = ("re", "subject", "subj", "ref", "objet", "asunto", "assunto", "betreff", "oggetto", "onderwerp",
+                  "hal", "perihal", "perkara", "tema", "konu", "paksa", "kuhusu")  # fmt: skip
+"""Words letters put before a subject line, beside the subject label of every language in the table."""
+
+
+def _subject_label(subject: str) -> str | None:
+    """The label a subject line starts with ("Re:", "Objet :", "事由："), or None."""
+    from .words import LABEL_LANGUAGES, labels
+
+    words = {w.lower() for w in _SUBJECT_WORDS}
+    words |= {labels(language)["subject"].lower() for language in LABEL_LANGUAGES}
+    match = re.match(r"\s*([^\s:：៖፦]+(?:\s[^\s:：៖፦]+)?)\s*[:：៖፦]", subject)
+    if match is None or match.group(1).lower().rstrip(".") not in words:
+        return None
+    return match.group(0).strip()
+
+
+def subject_label_problems(letter: Letter) -> list[Problem]:
+    """Warn when a subject is written with its label ("Re: ..."): formats print the label."""
+    problems = []
+    for path, subject in (
+        (("subject",), letter.subject),
+        (("email", "subject"), letter.email.subject if letter.email else None),
+    ):
+        label = _subject_label(subject) if subject else None
+        if label is None:
+            continue
+        word = label.rstrip(":：៖፦ ")
+        problems.append(
+            Problem(
+                path=path,
+                severity="warning",
+                message=f"the subject starts with the label {label!r}, and formats print a label before it",
+                expected=f"the subject without {label!r}; to print {word!r} as the label, set labels.subject: {word!r}",
+            )
+        )
     return problems

@@ -31,6 +31,18 @@ _FILES = {
     "thai_with_logo": "thai_forest.md",
     "chinese": "chinese_labour.md",
     "arabic_rtl": "arabic_water.md",
+    "coalition_alphabetical": "coalition_alphabetical.md",
+    "title_only_address": "title_only_address.md",
+    "demands_in_body": "demands_in_body.md",
+    "own_labels": "own_labels.md",
+    "count_and_disclaimer": "count_and_disclaimer.md",
+    "numbered_groups": "numbered_groups.md",
+    "postnominals_roles": "postnominals_roles.md",
+    "pseudonym_chinese": "pseudonym_chinese.md",
+    "date_after_body": "date_after_body.md",
+    "english_block_in_italian": "english_block_in_italian.md",
+    "truncated_excerpt": "truncated_excerpt.md",
+    "endnotes_between_groups": "endnotes_between_groups.md",
 }
 
 SAMPLE_NAMES: tuple[str, ...] = (*_FILES, "coalition", "hostile", "minimal")
@@ -39,6 +51,16 @@ SAMPLE_NAMES: tuple[str, ...] = (*_FILES, "coalition", "hostile", "minimal")
 * ``aphr_cambodia``: the worked example, a real letter (APHR to the US Congress, 8 June 2023);
 * ``khmer``, ``thai_with_logo``, ``chinese``: letters in Khmer, Thai (with a logo) and Chinese;
 * ``arabic_rtl``: a right-to-left letter in Arabic;
+* twelve letters written as real letters are published, one per way a format can misrepresent
+  one (see ``docs/transcribing.md``): ``coalition_alphabetical`` (an alphabetical coalition list
+  and a separate sender), ``title_only_address`` (addressed in its title only),
+  ``demands_in_body`` (demands that are a numbered list and sentences of the body),
+  ``own_labels`` (Indonesian "YTH :", "Hal :"), ``count_and_disclaimer`` (a label above the list,
+  a disclaimer and a count after it), ``numbered_groups`` (numbering across two groups),
+  ``postnominals_roles`` (AO QC, OBE, MP; several roles), ``pseudonym_chinese`` (a pseudonymous
+  signer with the sign-off on the signer's line), ``date_after_body`` (place and date above the
+  signatures), ``english_block_in_italian`` (a section and a group in English in an Italian
+  letter), ``truncated_excerpt`` (an archived excerpt) and ``endnotes_between_groups``;
 * ``coalition``: 150 organisations in three groups and 2,000 people, names in many scripts;
 * ``hostile``: text that tries to break out of its place in HTML, Markdown, Typst, LaTeX, CSV, RTF,
   email and templates, in every free-text field;
