@@ -40,7 +40,8 @@ CI_RUN = ROOT / ".ci" / "run"
 SRC = ROOT / "src" / "openletter"
 
 MARKDOWN_FILES = sorted([README, ROOT / "examples" / "aphr_cambodia" / "README.md", *DOCS.glob("*.md")])
-LETTER_EXAMPLE_DOCS = [DOCS / "authoring-format.md", DOCS / "getting-started.md", DOCS / "exporters.md"]
+TRANSCRIBING = DOCS / "transcribing.md"
+LETTER_EXAMPLE_DOCS = [DOCS / "authoring-format.md", DOCS / "getting-started.md", DOCS / "exporters.md", TRANSCRIBING]
 
 HOOKS = sorted(name for name in vars(hookspecs) if name.startswith("openletter_"))
 MODEL_CLASSES = [
@@ -248,6 +249,27 @@ def _letter_examples() -> Iterator[Any]:
 @pytest.mark.parametrize(("info", "text"), list(_letter_examples()))
 def test_complete_letters_in_the_docs_load(info: str, text: str) -> None:
     openletter.loads(text, info)  # type: ignore[arg-type]
+
+
+def _transcribing_fragments() -> Iterator[Any]:
+    blocks = fenced_blocks(read(TRANSCRIBING))
+    for number, (info, text) in enumerate(blocks):
+        if info == "yaml":
+            yield pytest.param(text, id=f"block{number}")
+
+
+def test_the_transcribing_guide_has_a_worked_example_and_fragments() -> None:
+    assert any(info == "markdown" for info, _ in fenced_blocks(read(TRANSCRIBING)))
+    assert list(_transcribing_fragments())
+
+
+@pytest.mark.parametrize("fragment", list(_transcribing_fragments()))
+def test_transcribing_guide_fragments_fit_its_worked_example(fragment: str) -> None:
+    """Each YAML fragment of the guide, put in the front matter of its worked example, loads."""
+    example = next(text for info, text in fenced_blocks(read(TRANSCRIBING)) if info == "markdown")
+    _, front, body = example.split("---\n", 2)
+    data = {**yaml.safe_load(front), **yaml.safe_load(fragment)}
+    openletter.loads("---\n" + yaml.safe_dump(data, allow_unicode=True) + "---\n" + body, "markdown")
 
 
 def _python_examples() -> Iterator[Any]:
