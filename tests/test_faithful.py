@@ -168,9 +168,7 @@ def test_the_letters_own_labels_replace_the_languages() -> None:
 
 
 def test_an_empty_label_prints_nothing() -> None:
-    letter = attrs.evolve(
-        sample_letter("numbered_groups"), labels=openletter.model.Labels(to="", signatories="")
-    )
+    letter = attrs.evolve(sample_letter("numbered_groups"), labels=openletter.model.Labels(to="", signatories=""))
     for view in VIEWS:
         text = VIEWS[view][1](letter)
         assert "To:" not in text and "Signatories" not in text, view
@@ -219,9 +217,8 @@ def test_numbering_continues_across_groups() -> None:
 
 def test_post_nominals_and_several_roles_print_with_the_name() -> None:
     plain, _ = _eml_parts(sample_letter("postnominals_roles"))
-    assert (
-        "The Hon. Margaret Ellison AO QC, Former Justice, High Court; Chair, Rule of Law Council"
-        in plain.replace("\n  ", " ")
+    assert "The Hon. Margaret Ellison AO QC, Former Justice, High Court; Chair, Rule of Law Council" in plain.replace(
+        "\n  ", " "
     )
     assert "David Okafor OBE, Professor of Constitutional Law, Northern University" in plain.replace("\n  ", " ")
 
@@ -229,8 +226,8 @@ def test_post_nominals_and_several_roles_print_with_the_name() -> None:
 def test_place_and_date_may_stand_above_the_signatures() -> None:
     letter = sample_letter("date_after_body")
     plain, _ = _eml_parts(letter)
-    assert plain.index("Mit freundlichen Grüßen") < plain.index("Leipzig, 4. Oktober 2024") < plain.index(
-        "Förderverein"
+    assert (
+        plain.index("Mit freundlichen Grüßen") < plain.index("Leipzig, 4. Oktober 2024") < plain.index("Förderverein")
     )
 
 

@@ -191,7 +191,11 @@ def test_models_are_frozen_and_hashable(example_letter: Letter) -> None:
             "only the first",
         ),
         (lambda: _minimal(keywords=("ok", "")), ("keywords", 1), "is empty"),
-        (lambda: _minimal(demands=(Demand(text="x", targets=("nobody",)),)), ("demands", 0, "targets", 0), "no addressee"),
+        (
+            lambda: _minimal(demands=(Demand(text="x", targets=("nobody",)),)),
+            ("demands", 0, "targets", 0),
+            "no addressee",
+        ),
         (
             lambda: _minimal(demands=(Demand(id="a", text="x"), Demand(id="a", text="y"))),
             ("demands", 1, "id"),

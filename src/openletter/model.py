@@ -53,13 +53,13 @@ __all__ = [
 AddresseeKind = Literal["to", "cc"]
 DemandStatus = Literal["open", "met", "partly-met", "not-met", "withdrawn"]
 
-DatePosition = Literal["head", "before-signatures"]
+DatePosition = Literal["head", "before-signatures", "after-signatures"]
 SignatoryNumbering = Literal["none", "group", "continuous"]
 ClosingPosition = Literal["own-line", "after-signer"]
 
 ADDRESSEE_KINDS: tuple[str, ...] = ("to", "cc")
 DEMAND_STATUSES: tuple[str, ...] = ("open", "met", "partly-met", "not-met", "withdrawn")
-DATE_POSITIONS: tuple[str, ...] = ("head", "before-signatures")
+DATE_POSITIONS: tuple[str, ...] = ("head", "before-signatures", "after-signatures")
 SIGNATORY_NUMBERINGS: tuple[str, ...] = ("none", "group", "continuous")
 CLOSING_POSITIONS: tuple[str, ...] = ("own-line", "after-signer")
 
@@ -451,6 +451,8 @@ class Sender:
     organisations: tuple[Organisation, ...] = attrs.field(default=(), validator=_each(_instance(Organisation)))
     people: tuple[Person, ...] = attrs.field(default=(), validator=_each(_instance(Person)))
     letterhead: tuple[LetterheadLine, ...] = attrs.field(default=(), validator=_each(_instance(LetterheadLine)))
+    printed: bool = attrs.field(default=True, validator=_bool)
+    """With ``printed: false`` the sender is metadata only (author, site name, From): no letterhead."""
 
     def __attrs_post_init__(self) -> None:
         """A sender is somebody."""

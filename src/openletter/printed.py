@@ -8,9 +8,10 @@ already written in the letter's words; a format decides only *how it looks*.
 The rules, all of them from the letter and none of them a guess:
 
 * the letterhead names the `sender` (its letterhead lines, else its names), never a signatory;
-  with no sender there is no letterhead;
+  with no sender (or one with ``printed: false``) there is no letterhead;
 * the dateline prints the date written on the letter (``date_text`` or ``date``) and its place,
-  at the head or just above the signatures (``date_position``); ``published`` is metadata only;
+  at the head, just above the signatures or below them (``date_position``); ``published`` is
+  metadata only;
 * an address block prints the addressees with ``printed: true`` (their own ``lines``, or
   "honorific name, role, organisation"), under the ``to``/``cc`` label;
 * demands anchored in the body (``quote``) are marked where they stand and never printed again;
@@ -469,7 +470,7 @@ def layout(letter: Letter) -> Printed:
 
     parts: list[Part] = []
     sender = letter.sender
-    if sender is not None:
+    if sender is not None and sender.printed:
         lines = tuple(Text(line.text, line.lang) for line in sender.letterhead) or tuple(
             Text(name) for name in sender.names
         )
@@ -541,6 +542,8 @@ def layout(letter: Letter) -> Printed:
     if dateline is not None and letter.date_position == "before-signatures":
         parts.append(dateline)
     parts += _signatures(letter, words, after_signer)
+    if dateline is not None and letter.date_position == "after-signatures":
+        parts.append(dateline)
     if letter.notes is not None:
         parts.append(Notes(letter.notes, own("notes")))
     if letter.postscript is not None:

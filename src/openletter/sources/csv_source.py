@@ -45,7 +45,7 @@ def expand(data: Any, base_dir: Path | None, source: SourceMap) -> list[Problem]
     return problems
 
 
-def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: SourceMap) -> list[dict[str, str]]:
+def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: SourceMap) -> list[dict[str, Any]]:
     """Read the rows of one CSV signatory file, recording each row's line in `source`."""
     file_path, raw = read_inside(name, base_dir, path, (".csv",), "a CSV file", limit=SOURCE_MAX_BYTES)
     shown = str(file_path)
@@ -120,7 +120,8 @@ def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: S
         )
     if problems:
         raise LetterError(problems)
-    rows: list[dict[str, str]] = []
+    rows: list[dict[str, Any]] = []
+    switches = {a.name for a in attrs.fields(cls) if a.type in (bool, "bool")}
     line = reader.line_num + 1
     try:
         for cells in reader:
@@ -139,7 +140,11 @@ def read(name: str, base_dir: Path | None, cls: type, path: FieldPath, source: S
                         expected="one cell per column (quote cells that contain commas)",
                     )
                 )
-            row = {column: cell.strip() for column, cell in zip(header, cells, strict=False) if cell.strip()}
+            row: dict[str, Any] = {
+                column: cell.strip() for column, cell in zip(header, cells, strict=False) if cell.strip()
+            }
+            for column in switches & row.keys():  # true/false columns (pseudonym): the words, any case
+                row[column] = {"true": True, "false": False}.get(row[column].lower(), row[column])
             for column in row:
                 source.lines[(*row_path, column)] = (shown, line)
             rows.append(row)
