@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import unquote
+import email
+import email.policy
+from urllib.parse import parse_qs, urlsplit
 
 import openletter
 from openletter.testing import ExporterContract
+from openletter.testing.faithful import NAVIGATION, html_visible_text
 
 
 class TestJsonContract(ExporterContract):
@@ -18,10 +21,26 @@ class TestJsonLdContract(ExporterContract):
 
 class TestHtmlContract(ExporterContract):
     format = "html"
+    prints = True
+    navigation = NAVIGATION["html"]
+
+    def extract_text(self, output: bytes) -> str:
+        """What a reader sees: the page's visible text."""
+        return html_visible_text(output.decode("utf-8"))
 
 
 class TestEmlContract(ExporterContract):
     format = "eml"
+    prints = True
+    navigation = NAVIGATION["eml"]
+
+    def extract_text(self, output: bytes) -> str:
+        """The plain-text part (the HTML part is the html format's page: tests/test_faithful.py)."""
+        message = email.message_from_bytes(output, policy=email.policy.default)
+        plain = message.get_body(("plain",))
+        assert plain is not None
+        text: str = plain.get_content()  # type: ignore[attr-defined]
+        return text
 
 
 class TestMarkdownContract(ExporterContract):
@@ -35,9 +54,13 @@ class TestMarkdownContract(ExporterContract):
 
 class TestMailtoContract(ExporterContract):
     format = "mailto"
+    prints = True
+    navigation = NAVIGATION["mailto"]
 
     def extract_text(self, output: bytes) -> str:
-        return unquote(output.decode("utf-8"))
+        """The letter the first link (to every recipient) writes: its body."""
+        first = output.decode("utf-8").split("\n")[1]
+        return parse_qs(urlsplit(first).query)["body"][0]
 
 
 def _strings(value: object) -> list[str]:

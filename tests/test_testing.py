@@ -9,6 +9,8 @@ from openletter.testing import SAMPLE_NAMES, sample_letter, sample_letters
 GOOD = """
 def good(letter):
     names = [o.name for o in letter.organisations()] + [p.name for p in letter.people()]
+    if not letter.signatories and letter.sender is not None:
+        names = list(letter.sender.names)
     return "\\n".join([letter.title, letter.salutation or "", letter.closing or "", *names])
 """
 
@@ -154,6 +156,8 @@ from openletter.testing import ExporterContract
 
 def render(letter, options):
     names = [o.name for o in letter.organisations()] + [p.name for p in letter.people()]
+    if not letter.signatories and letter.sender is not None:
+        names = list(letter.sender.names)
     return "\\n".join([letter.title, letter.salutation or "", letter.closing or "", *names])
 
 class Plugin:
@@ -169,7 +173,85 @@ class TestGoodContract(ExporterContract):
 """
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
-    result.assert_outcomes(passed=1 + 5 * len(SAMPLE_NAMES))
+    result.assert_outcomes(passed=1 + 5 * len(SAMPLE_NAMES), skipped=len(SAMPLE_NAMES))  # it does not print
+
+
+PRINTING = """
+import openletter
+from openletter.plaintext import letter_to_text
+from openletter.testing import ExporterContract
+
+def render(letter, options):
+    return {body}
+
+class Plugin:
+    @openletter.hookimpl
+    def openletter_exporters(self):
+        return [openletter.Exporter(name="txt", title="Text", suffix=".txt", media_type="text/plain", render=render)]
+
+class TestTxtContract(ExporterContract):
+    format = "txt"
+    prints = True
+
+    def registry(self):
+        return openletter.Registry(entry_points=False, plugins=[("txt", Plugin())])
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "failing"),
+    [
+        ("letter_to_text(letter)", set()),
+        ('letter_to_text(letter) + "\\nSent with openletter"', set(SAMPLE_NAMES)),
+        ("letter_to_text(letter) + letter.sections[-1].text", set(SAMPLE_NAMES)),  # printed twice
+        ('letter_to_text(letter).split("\\n", 1)[1]', set(SAMPLE_NAMES)),  # its first line lost
+    ],
+    ids=["faithful", "boilerplate", "twice", "first-line-lost"],
+)
+def test_a_printing_format_is_held_to_the_faithfulness_check(
+    pytester: pytest.Pytester, body: str, failing: set[str]
+) -> None:
+    pytester.makepyfile(test_txt=PRINTING.format(body=body))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q", "-rf", "-k", "faithful")
+    failed = {line.split("[")[-1].split("]")[0] for line in result.outlines if line.startswith("FAILED ")}
+    assert failed == failing
+
+
+PARTIAL = """
+import csv, io
+import openletter
+from openletter.testing import ExporterContract
+
+def render(letter, options):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "demand"])
+    for demand in letter.demands:
+        if demand.quote is None and demand.text is not None:
+            writer.writerow([demand.id or "", demand.text])
+    return out.getvalue()
+
+class Plugin:
+    @openletter.hookimpl
+    def openletter_exporters(self):
+        return [openletter.Exporter(name="demands", title="Demands", suffix=".csv", media_type="text/csv",
+                                    render=render)]
+
+class TestDemandsContract(ExporterContract):
+    format = "demands"
+    {carries}
+
+    def registry(self):
+        return openletter.Registry(entry_points=False, plugins=[("demands", Plugin())])
+"""
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_format_that_carries_part_of_a_letter_declares_which_parts(pytester: pytest.Pytester, declared: bool) -> None:
+    pytester.makepyfile(test_demands=PARTIAL.format(carries='carries = frozenset({"demands"})' if declared else ""))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q", "-rf", "-k", "text_of_the_letter")
+    failed = [line for line in result.outlines if line.startswith("FAILED ")]
+    assert (failed == []) is declared, failed
 
 
 def test_a_missing_format_fails_naming_the_formats_there_are(pytester: pytest.Pytester) -> None:
@@ -188,12 +270,12 @@ class TestMissingContract(ExporterContract):
 
 def test_the_pytest_plugin_is_registered_and_gives_each_sample(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
-        test_fixture="""
+        test_fixture=f"""
 def test_sample(openletter_sample):
     assert openletter_sample.title
 
 def test_samples(openletter_samples):
-    assert len(openletter_samples) == 8
+    assert len(openletter_samples) == {len(SAMPLE_NAMES)}
 """
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")  # no conftest: the entry point loads it

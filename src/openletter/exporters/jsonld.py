@@ -3,19 +3,29 @@
 schema.org has no ``Letter`` type; a letter is a ``Message`` (a ``CreativeWork``). The mapping of
 every field is documented in ``docs/jsonld.md``; in short:
 
-* the letter: ``Message`` with ``headline``, ``alternativeHeadline``, ``about``, ``datePublished``
-  (a Date, never a DateTime with an invented time), ``locationCreated``, ``inLanguage``,
-  ``keywords``, ``url``, ``text`` (salutation, body and closing as Markdown);
+* the letter: ``Message`` with ``headline``, ``alternativeHeadline``, ``about``, ``dateCreated``
+  (the date written on the letter) and ``datePublished`` (when it was published), both Dates,
+  never DateTimes with an invented time; ``locationCreated``, ``inLanguage``, ``keywords``,
+  ``url``, ``text`` (salutation, body and closing as Markdown); an archived copy's source as
+  ``isBasedOn`` (a ``WebPage`` with ``url`` and ``lastReviewed``), and ``genre`` ``excerpt``;
+* the sender: ``sender`` (``Organization`` / ``Person`` nodes); nobody when the letter names no
+  sender;
 * addressees: ``toRecipient`` / ``ccRecipient``, a ``Person`` when an honorific or a role is
-  given, an ``Organization`` otherwise;
-* signatories: ``sender`` (``Organization`` / ``Person`` nodes with ``alternateName``,
-  ``honorificPrefix``, ``jobTitle``, ``affiliation`` and a ``PostalAddress`` country); their groups
-  and order: one ``hasPart`` ``CreativeWork`` (genre ``signatories``) per group, whose
-  ``mainEntity`` is an ``ItemList`` of numbered ``ListItem``\\ s pointing at the signatories;
-* sections, demands and the postscript: ``hasPart`` works with ``genre`` ``section`` /
-  ``demand`` / ``postscript`` and a ``position``; a demand is a ``Message`` whose ``toRecipient``
-  is its target, ``expires`` its deadline and ``creativeWorkStatus`` its status;
-* endnotes: ``citation`` works with ``identifier`` (the marker's label) and ``text``.
+  given, an ``Organization`` otherwise (printed or not: they are the letter's targets);
+* signatories: ``author`` (``Organization`` / ``Person`` nodes with ``alternateName``,
+  ``honorificPrefix``/``honorificSuffix``, ``jobTitle``, ``affiliation`` and a ``PostalAddress``
+  country; a pseudonym is an ``alternateName``, not a ``name``); the sender when it signs alone;
+  their groups and order: one ``hasPart`` ``CreativeWork`` (genre ``signatories``) per group,
+  whose ``mainEntity`` is an ``ItemList`` of numbered ``ListItem``\\ s pointing at the
+  signatories, the notes before and after it as ``abstract`` and ``description``;
+* sections, demands, the signatory count, the notes and the postscript: ``hasPart`` works with
+  ``genre`` ``section`` / ``demand`` / ``signatory count`` / ``notes`` / ``postscript`` and a
+  ``position``; a demand is a ``Message`` whose ``toRecipient`` is its targets, ``expires`` its
+  deadline and ``creativeWorkStatus`` its status; an anchored demand's ``text`` is the passage it
+  quotes, ``isPartOf`` the section it is in, and ``abstract`` its summary;
+* endnotes: ``citation`` works with ``identifier`` (the marker's label) and ``text``;
+* text in another language than the letter's is a language-tagged string
+  (``{"@value": ..., "@language": ...}``).
 
 Node identifiers are ``{url}#...`` when the letter has a canonical URL and blank nodes (``_:...``)
 otherwise, so no relative IRI is ever written. Keys come out in a fixed order.

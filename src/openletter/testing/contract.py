@@ -206,6 +206,22 @@ class ExporterContract:
     samples: ClassVar[tuple[str, ...]] = SAMPLE_NAMES
     """The samples to try; leaving one out needs a reason in your test module."""
 
+    prints: ClassVar[bool] = False
+    """Whether the format prints the letter for people to read (a page, a document, an email).
+
+    A printing format is held to the faithfulness check (`openletter.testing.faithful`): every
+    printed unit of the letter in order, and nothing the letter lacks, in `extract_text` of its
+    output. Data formats (JSON, a CSV of demands...) only need the letter's text to be there."""
+
+    carries: ClassVar[frozenset[str] | None] = None
+    """The kinds of printed parts the format carries (`openletter.printed.Part.kind`), when it
+    carries only part of a letter: ``frozenset({"demands"})`` for a CSV of the demands,
+    ``frozenset({"title", "dateline"})`` for a calendar entry. None: the whole letter."""
+
+    navigation: ClassVar[tuple[str, ...]] = ()
+    """Words the format adds to find one's way (not the letter's): allowed by the faithfulness
+    check. Labels need not be listed."""
+
     def registry(self) -> Registry:
         """The registry the format is looked up in: the installed plugins (override to register
         a plugin object directly: ``Registry(plugins=[("txt", my_module)])``)."""
@@ -344,10 +360,28 @@ class ExporterContract:
             raise ImpureRender(f"rendering {sample[0]!r} was not pure: " + "; ".join(first + second))
 
     def test_text_of_the_letter_is_in_the_output(self, sample: tuple[str, Letter]) -> None:
-        """The title, salutation, closing and first signatory appear, as text, in the output."""
+        """The title, salutation, closing and first signatory appear, as text, in the output (of
+        these, the ones in the parts the format `carries`)."""
         text = _squeeze(self.extract_text(self.render(sample[1])))
-        for phrase in sample_phrases(sample[1]):
+        phrases = sample_phrases(sample[1], self.carries)
+        for phrase in phrases:
             assert _squeeze(phrase) in text, f"{phrase!r} is not in the {self.format} output of {sample[0]!r}"
+        if not phrases:  # none of those parts is carried: at least one carried unit is there
+            from .faithful import printed_units
+
+            units = [_squeeze(u.text) for u in printed_units(sample[1], self.carries)]
+            assert not units or any(u in text for u in units), f"nothing it carries is in the {self.format} output"
+
+    def test_output_is_faithful_to_the_letter(self, sample: tuple[str, Letter]) -> None:
+        """A printing format (`prints`) shows every printed unit of the letter, in order, and
+        nothing the letter does not have (`openletter.testing.faithful`)."""
+        if not self.prints:
+            pytest.skip(f"{self.format} does not print the letter for reading (prints = False)")
+        from .faithful import faithfulness_problems
+
+        text = self.extract_text(self.render(sample[1]))
+        problems = faithfulness_problems(sample[1], text, kinds=self.carries, navigation=self.navigation)
+        assert problems == [], f"the {self.format} output of {sample[0]!r} is not the letter as written"
 
 
 _SIGNATURES = {

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
 
     from ..model import Letter
 
@@ -222,14 +222,17 @@ def sample_letter(name: str) -> Letter:
         raise KeyError(f"no sample letter {name!r}; the samples are: {', '.join(SAMPLE_NAMES)}") from None
 
 
-def sample_phrases(letter: Letter) -> list[str]:
+def sample_phrases(letter: Letter, kinds: Collection[str] | None = None) -> list[str]:
     """Text any textual rendering of `letter` must contain: its title, salutation and closing, and
-    the first signatory's name (plain text, as written; compare with whitespace removed)."""
-    phrases = [letter.title]
-    phrases += [text for text in (letter.salutation, letter.closing) if text]
+    the first signatory's name (plain text, as written; compare with whitespace removed).
+
+    `kinds` keeps only the phrases of those kinds of printed parts (``title``, ``salutation``,
+    ``closing``, ``signatory_group``), for a format that carries only part of a letter."""
+    phrases = [("title", letter.title)]
+    phrases += [(kind, text) for kind, text in (("salutation", letter.salutation), ("closing", letter.closing)) if text]
     first = next(iter(letter.organisations()), None) or next(iter(letter.people()), None)
     if first is None and letter.sender is not None:
         first = next(iter(letter.sender.organisations), None) or next(iter(letter.sender.people), None)
     if first is not None:
-        phrases.append(first.name)
-    return phrases
+        phrases.append(("signatory_group", first.name))
+    return [text for kind, text in phrases if kinds is None or kind in kinds]
