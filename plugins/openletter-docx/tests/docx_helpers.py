@@ -18,9 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import docx
 import openletter_docx
 import pytest
+from docx.table import Table
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -36,6 +38,18 @@ from openletter import (
     PersonGroup,
     Reference,
     Section,
+)
+from openletter.model import (
+    DATE_POSITIONS,
+    DEMAND_STATUSES,
+    SIGNATORY_NUMBERINGS,
+    Archive,
+    FieldLanguages,
+    Labels,
+    LetterheadLine,
+    Role,
+    Sender,
+    SignatoryCount,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -64,6 +78,24 @@ def open_docx(data: bytes) -> Any:
 def paragraphs(data: bytes) -> list[tuple[str, str]]:
     """(style name, text) of every non-empty body paragraph, in order."""
     return [(p.style.name, p.text) for p in open_docx(data).paragraphs if p.text.strip()]
+
+
+def document_text(data: bytes) -> str:
+    """The document's text as a reader sees it: every paragraph of the body in order, the
+    paragraphs of a table's cells where the table stands (for `faithfulness_problems`)."""
+    lines: list[str] = []
+
+    def add(container: Any) -> None:
+        for block in container.iter_inner_content():
+            if isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row.cells:
+                        add(cell)
+            else:
+                lines.append(block.text)
+
+    add(open_docx(data))
+    return "\n".join(lines)
 
 
 def all_text(data: bytes) -> str:
@@ -164,21 +196,17 @@ def person(number: int) -> Person:
 
 
 def rich_letter(*, signatories: int = 3, logo: Logo | None = None, language: str = "en") -> Letter:
-    """A letter with every part and every kind of Markdown block the plugin writes."""
+    """A letter with every part and every kind of Markdown block the plugin writes, sent by the
+    Forum for Rights, which signs first."""
     people = tuple(person(n) for n in range(1, signatories))
-    groups: tuple[OrganisationGroup | PersonGroup, ...] = (
-        OrganisationGroup(
-            organisations=(
-                Organisation(
-                    name="Forum for Rights",
-                    short_name="FFR",
-                    country="Thailand",
-                    url="https://ffr.example.org/",
-                    description="The *Forum* works for rights.",
-                ),
-            )
-        ),
+    forum = Organisation(
+        name="Forum for Rights",
+        short_name="FFR",
+        country="Thailand",
+        url="https://ffr.example.org/",
+        description="The *Forum* works for rights.",
     )
+    groups: tuple[OrganisationGroup | PersonGroup, ...] = (OrganisationGroup(organisations=(forum,)),)
     if people:
         groups += (PersonGroup(heading="Members of Parliament", people=people),)
     return Letter(
@@ -188,6 +216,7 @@ def rich_letter(*, signatories: int = 3, logo: Logo | None = None, language: str
         language=language,
         date=dt.date(2024, 3, 15),
         place="Bangkok",
+        sender=Sender(organisations=(forum,)),
         logo=logo,
         keywords=("rights", "water"),
         addressees=(
@@ -202,7 +231,9 @@ def rich_letter(*, signatories: int = 3, logo: Logo | None = None, language: str
             Section(heading="Our concerns with **emphasis**", text="Second section text."),
         ),
         demands=(
-            Demand(id="publish", targets=("minister",), text="Publish the *water tests*.", deadline=dt.date(2024, 4, 30)),
+            Demand(
+                id="publish", targets=("minister",), text="Publish the *water tests*.", deadline=dt.date(2024, 4, 30)
+            ),
             Demand(text="Hold public hearings.\n\nIn every district."),
         ),
         closing="Yours sincerely,",
@@ -285,3 +316,119 @@ def example() -> Letter:
 def body_sections(data: bytes) -> Iterator[Any]:
     """Every w:sectPr of the body (one per section), in order."""
     yield from xml(data).iter(f"{W}sectPr")
+
+
+LANGUAGES = ["en", "fr", "th", "km", "zh-Hans", "ar", "he"]
+
+
+@st.composite
+def layout_letters(draw: st.DrawFn) -> Letter:
+    """Letters with the parts the printed layout decides: sender and letterhead lines, addressees
+    with their own lines (some not printed), demands marked in the body and listed, statuses,
+    signatory groups with notes and numbering, count note, notes, endnotes between groups, the
+    letter's own labels, parts in other languages, the dateline's and the closing's places."""
+    maybe_lang = st.none() | st.sampled_from(LANGUAGES)
+    optional = st.none() | words()
+    references = tuple(Reference(id=f"n{n}", text=draw(words())) for n in range(draw(st.integers(0, 2))))
+    markers = "".join(f"[^{r.id}]" for r in references)
+    sections = [Section(text=draw(section_text()) + markers, lang=draw(maybe_lang))]
+    sections += [
+        Section(heading=draw(words(1, 3)), text=draw(section_text()), lang=draw(maybe_lang))
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    demands = []
+    for number in range(draw(st.integers(0, 4))):
+        quote = None
+        if draw(st.booleans()):
+            quote = f"Demand number {number} asks {draw(words(1, 3))}"
+            sections[-1] = attrs.evolve(sections[-1], text=f"{sections[-1].text}\n\n{quote} here.")
+        text = draw(inline_markdown()) if quote is None or draw(st.booleans()) else None
+        status = draw(st.sampled_from(DEMAND_STATUSES))
+        demands.append(Demand(id=f"d-{number}.x", text=text, quote=quote, status=status, lang=draw(maybe_lang)))
+    addressees = tuple(
+        Addressee(
+            name=draw(words(1, 3)),
+            honorific=draw(optional),
+            role=draw(optional),
+            organisation=draw(optional),
+            kind=draw(st.sampled_from(["to", "cc"])),
+            lines=tuple(draw(st.lists(words(), max_size=3))),
+            printed=draw(st.booleans()),
+            lang=draw(maybe_lang),
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    )
+    person = {"name": words(1, 3), "honorific": optional, "honorific_suffix": optional, "country": optional}
+    people = st.builds(Person, title=optional, affiliation=optional, lang=maybe_lang, **person) | st.builds(
+        Person,
+        roles=st.lists(st.builds(Role, title=words(), affiliation=optional), min_size=1, max_size=2).map(tuple),
+        lang=maybe_lang,
+        **person,
+    )
+    organisations = st.builds(
+        Organisation,
+        name=words(1, 3),
+        short_name=optional,
+        country=optional,
+        url=st.none() | st.just("https://example.org/org"),
+        description=optional,
+        lang=maybe_lang,
+    )
+    common = {
+        "heading": optional,
+        "note_before": optional,
+        "note_after": optional,
+        "endnotes_before": st.booleans(),
+        "lang": maybe_lang,
+    }
+    group = st.one_of(
+        st.builds(PersonGroup, people=st.lists(people, min_size=1, max_size=4).map(tuple), **common),
+        st.builds(
+            OrganisationGroup, organisations=st.lists(organisations, min_size=1, max_size=4).map(tuple), **common
+        ),
+    )
+    sender = draw(
+        st.none()
+        | st.builds(
+            Sender,
+            organisations=st.lists(organisations, min_size=1, max_size=2).map(tuple),
+            letterhead=st.lists(st.builds(LetterheadLine, text=words(), lang=maybe_lang), max_size=2).map(tuple),
+        )
+    )
+    groups = tuple(draw(st.lists(group, min_size=0 if sender else 1, max_size=3)))
+    closing = draw(optional)
+    signers = sum(len(g.organisations) if isinstance(g, OrganisationGroup) else len(g.people) for g in groups)
+    if not groups and sender is not None:
+        signers = len(sender.organisations) + len(sender.people)
+    label = st.none() | st.just("") | words(1, 2)
+    date = draw(st.none() | st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 1, 1)))
+    return Letter(
+        title=draw(words(1, 6)),
+        language=draw(st.sampled_from(LANGUAGES)),
+        subtitle=draw(optional),
+        subject=draw(optional),
+        date=date,
+        date_text=draw(optional) if date else None,
+        place=draw(optional),
+        date_position=draw(st.sampled_from(DATE_POSITIONS)),
+        sender=sender,
+        addressees=addressees,
+        salutation=draw(optional),
+        sections=tuple(sections),
+        demands=tuple(demands),
+        closing=closing,
+        closing_position="after-signer" if closing and signers == 1 and draw(st.booleans()) else "own-line",
+        signatories=groups,
+        signatory_numbering=draw(st.sampled_from(SIGNATORY_NUMBERINGS)),
+        signatory_count_note=draw(st.none() | st.builds(SignatoryCount, text=words(), lang=maybe_lang)),
+        notes=draw(optional),
+        postscript=draw(optional),
+        references=references,
+        labels=draw(
+            st.builds(Labels, to=label, cc=label, subject=label, demands=label, signatories=label, notes=label)
+        ),
+        field_lang=draw(st.builds(FieldLanguages, title=maybe_lang, closing=maybe_lang, notes=maybe_lang)),
+        archive=draw(
+            st.none() | st.builds(Archive, url=st.none() | st.just("https://example.org/source"), excerpt=st.booleans())
+        ),
+    )

@@ -14,6 +14,7 @@ from lxml import etree
 
 from openletter import Demand, Letter, Organisation, OrganisationGroup, Person, PersonGroup, Section
 from openletter.markdown import parser
+from openletter.testing import sample_letter
 
 HOSTILE_LINES = [
     '{ DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" }',
@@ -155,3 +156,15 @@ def test_any_letter_with_hostile_text_stays_inert(letter: Letter, text: str) -> 
     data = render(letter)
     assert_inert(data)
     assert letter.title in all_text(data)
+
+
+def test_the_hostile_sample_stays_inert_in_every_printed_part() -> None:
+    """Hostile text in the sender's letterhead lines, the letter's own labels, group notes, the
+    count note, notes, the archive's address and a demand marked in the body: all text, no field,
+    and the bookmark a demand becomes is named from its element id only."""
+    letter = sample_letter("hostile")
+    data = render(letter)
+    assert_inert(data)
+    names = [b.get(f"{W}name") for b in xml(data).iter(f"{W}bookmarkStart")]
+    assert names == ["demand_3", "demand_1", "demand_2"]
+    assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", name) for name in names)

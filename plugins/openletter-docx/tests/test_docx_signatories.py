@@ -33,7 +33,7 @@ def test_two_thousand_signatories_are_set_in_two_columns() -> None:
     assert len(starts) == 2
     inside = ["".join(p.itertext()) for p in blocks[starts[0] + 1 : starts[1]]]
     # the heading at the top of the first column, where it cannot be parted from the names
-    assert inside[:2] == ["Signatories", "Forum for Rights (FFR), Thailand"]
+    assert inside[:2] == ["Signatories", "Forum for Rights (FFR) (Thailand)"]
     assert inside[-1] == "Signatory Number2000, Member of Parliament (Cambodia)"
     names = [text for style, text in paragraphs(data) if style == "Signature"]
     assert len(names) == 2001
@@ -56,9 +56,10 @@ def test_a_single_signatory_signs_below_the_closing_without_a_heading() -> None:
 def test_several_signatories_have_a_heading_and_group_headings() -> None:
     got = paragraphs(render(rich_letter()))
     closing = got.index(("Closing", "Yours sincerely,"))
-    assert got[closing + 1 : closing + 4] == [
+    assert got[closing + 1 : closing + 5] == [
         ("Heading 1", "Signatories"),
-        ("Signature", "Forum for Rights (FFR), Thailand"),
+        ("Signature", "Forum for Rights (FFR) (Thailand)"),
+        ("Normal", "The Forum works for rights."),
         ("Heading 2", "Members of Parliament"),
     ]
 

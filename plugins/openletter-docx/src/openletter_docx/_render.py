@@ -1,17 +1,23 @@
 """Build the Word document (imported by `openletter_docx.render` on first use: python-docx is heavy).
 
-Layout, top to bottom: letterhead (logo and the first signing organisation), title, subtitle,
-date line, addressees, subject, salutation, sections, numbered demands, closing, signatories (in
-two columns when there are many), postscript, "About" paragraphs, numbered notes. Every paragraph
-has a built-in Word style, so editing the style edits every paragraph that uses it.
+What the document prints, and in which order, is `openletter.printed.layout(letter)`: the same
+parts, with the same words, as every other format (letterhead, title, dateline, addressees,
+subject, salutation, sections, demands, closing, signatories, notes, postscript, endnotes...).
+This module only typesets them: `_Writer.rules` has one method per kind of part, as
+markdown-it's renderer has one rule per token type. Every paragraph has a built-in Word style, so
+editing the style edits every paragraph that uses it; a long signatory list is set in two
+columns; a part in another language has its runs tagged with it (``w:lang``) and, when that
+language is written right to left, right-to-left paragraphs.
 
 Letter text is untrusted. It only ever becomes the text of runs (``w:t``), never XML, a field or a
 relationship of its own: the one field in the document is the page number this module writes, and
 the only external relationships are hyperlinks whose address is ``http``, ``https`` or ``mailto``
-(any other link keeps its text and loses its address).
+(any other link keeps its text and loses its address). Bookmark names (a demand marked in the
+body) are made from element ids, never from letter text.
 
-Markdown is read with openletter's shared parser; endnote markers are numbered as in every other
-format (`openletter.markdown.footnote_env`).
+Markdown is read with openletter's shared parser in the environment `openletter.printed.markdown_env`
+gives: endnote markers are numbered as in every other format, and anchored demands come as
+``demand_open``/``demand_close`` tokens.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import docx
@@ -35,17 +42,31 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Inches, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph
 
-from openletter import (
-    Letter,
-    Organisation,
-    OrganisationGroup,
-    Person,
-    display_date,
-    format_date,
-    labels,
-    text_direction,
+from openletter import Letter, Logo, text_direction
+from openletter.markdown import STATUS_KEY, parser, web_address
+from openletter.printed import (
+    AddressBlock,
+    ArchiveNote,
+    Closing,
+    CountNote,
+    Dateline,
+    DemandList,
+    Endnotes,
+    Letterhead,
+    Notes,
+    Postscript,
+    Printed,
+    Salutation,
+    SignatoryEntry,
+    SignatoryGroup,
+    SignatoryHeading,
+    Subject,
+    Title,
+    demand_element_ids,
+    layout,
+    markdown_env,
 )
-from openletter.markdown import footnote_env, parser, web_address
+from openletter.printed import Section as PrintedSection
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -319,6 +340,17 @@ def _add_text(run: Any, text: str) -> None:
                 run.append(element)
 
 
+def _language(lang: str) -> Any:
+    """A run's ``w:lang`` for text in `lang`: its Latin, East Asian and complex-script slots."""
+    primary = lang.lower().split("-")[0]
+    attributes = {"val": lang}
+    if primary in _EAST_ASIAN_LANGUAGES:
+        attributes["eastAsia"] = lang
+    if primary in _COMPLEX_LANGUAGES or text_direction(lang) == "rtl":
+        attributes["bidi"] = lang
+    return _element("w:lang", **attributes)
+
+
 def _stable_zip(data: bytes) -> bytes:
     """Rewrite a zip file with fixed timestamps and attributes, [Content_Types].xml first, then by name."""
     out = io.BytesIO()
@@ -338,20 +370,70 @@ def _clip(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# --------------------------------------------------------------------------- bookmarks
+
+BOOKMARK_LIMIT = 40
+"""The longest bookmark name Word accepts."""
+
+
+def bookmark_names(element_ids: Iterable[str]) -> dict[str, str]:
+    """A Word bookmark name for each element id: at most 40 characters, starting with a letter,
+    only ASCII letters, digits and underscores, and unique (Word compares names without case)."""
+    used: set[str] = set()
+    names: dict[str, str] = {}
+    for element_id in element_ids:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", element_id)
+        if not base[:1].isascii() or not base[:1].isalpha():
+            base = "d_" + base
+        base = base[:BOOKMARK_LIMIT]
+        name, number = base, 2
+        while name.lower() in used:
+            suffix = f"_{number}"
+            name, number = base[: BOOKMARK_LIMIT - len(suffix)] + suffix, number + 1
+        used.add(name.lower())
+        names[element_id] = name
+    return names
+
+
 # --------------------------------------------------------------------------- the writer
 
 
 class _Writer:
-    """One letter's document, written top to bottom."""
+    """One letter's document: its printed parts (`openletter.printed.layout`), written in order,
+    one rule per kind of part (`rules`, as markdown-it's renderer has one per token type)."""
 
     def __init__(self, letter: Letter, page_size: tuple[int, int]) -> None:
         self.letter = letter
-        self.rtl = text_direction(letter.language) == "rtl"
-        self.words = labels(letter.language)
+        self.printed: Printed = layout(letter)
+        self.rtl = self.printed.direction == "rtl"
         self.doc: Document = docx.Document()
         self.md = parser()
-        self.env = footnote_env([reference.id for reference in letter.references])
-        self.addressees = {a.id: a for a in letter.addressees if a.id is not None}
+        self.env = markdown_env(self.printed)
+        self.statuses: dict[str, str] = self.env[STATUS_KEY]  # type: ignore[assignment]
+        self.bookmarks = bookmark_names(demand_element_ids(letter))
+        """The Word bookmark name of each demand's element id."""
+        self._bookmark_ids: dict[str, str] = {}  # the w:id of each bookmark written, in order
+        self._bookmarks_open: set[str] = set()
+        self.lang: str | None = None
+        """The language of the part being written, when it is not the letter's."""
+        self.rules: dict[str, Callable[[Any], None]] = {
+            "letterhead": self.letterhead,
+            "title": self.title,
+            "dateline": self.dateline,
+            "address": self.address,
+            "subject": self.subject,
+            "salutation": self.salutation,
+            "section": self.section,
+            "archive": self.archive,
+            "demands": self.demands,
+            "closing": self.closing,
+            "signatory_heading": self.signatory_heading,
+            "signatory_group": self.signatory_group,
+            "count": self.count,
+            "notes": self.notes,
+            "postscript": self.postscript,
+            "endnotes": self.endnotes,
+        }
         self._style_ids: dict[str, str] = {}
         self._end = self.doc.element.body.get_or_add_sectPr()  # paragraphs go before it
         self._drop_thumbnail()
@@ -479,9 +561,7 @@ class _Writer:
     def _set_properties(self) -> None:
         letter = self.letter
         properties = self.doc.core_properties
-        organisations = list(letter.organisations())
-        people = list(letter.people())
-        author = organisations[0].name if organisations else people[0].name if people else ""
+        author = "; ".join(self.printed.sender_names)  # the sender, never a signatory; none without one
         moment = dt.datetime.combine(letter.date or FALLBACK_DATE, dt.time(0, 0), tzinfo=dt.UTC)
         properties.title = _clip(letter.title)
         properties.subject = _clip(letter.subject or letter.subtitle or "")
@@ -504,15 +584,36 @@ class _Writer:
             self._style_ids[name] = self.doc.styles[name].style_id
         return self._style_ids[name]
 
-    def paragraph(self, style: str) -> Paragraph:
-        """A new paragraph at the end of the body, in `style` (right-to-left in an RTL letter)."""
+    def _own(self, lang: str | None) -> str | None:
+        """`lang`, or the part's language, when it is not the letter's (None when it is)."""
+        lang = lang or self.lang
+        return lang if lang is not None and lang != self.letter.language else None
+
+    @contextmanager
+    def in_language(self, lang: str | None) -> Iterator[None]:
+        """Write what follows in `lang` (None: the letter's language): its runs are tagged with it,
+        its paragraphs take its direction."""
+        outer, self.lang = self.lang, lang or self.lang
+        try:
+            yield
+        finally:
+            self.lang = outer
+
+    def paragraph(self, style: str, *, lang: str | None = None) -> Paragraph:
+        """A new paragraph at the end of the body, in `style`, right-to-left when its language
+        (`lang`, else the part's, else the letter's) is; a left-to-right paragraph of a
+        right-to-left letter says so (the letter's default is right-to-left)."""
+        own = self._own(lang)
+        rtl = self.rtl if own is None else text_direction(own) == "rtl"
         p = OxmlElement("w:p")
-        if style != "Normal" or self.rtl:
+        if style != "Normal" or rtl or self.rtl:
             properties = OxmlElement("w:pPr")
             if style != "Normal":
                 properties.append(_element("w:pStyle", val=self.style_id(style)))
-            if self.rtl:
+            if rtl:
                 properties.append(_element("w:bidi"))
+            elif self.rtl:
+                properties.append(_element("w:bidi", val="0"))
             p.append(properties)
         self._end.addprevious(p)
         return Paragraph(p, self.doc._body)
@@ -527,11 +628,14 @@ class _Writer:
         italic: bool = False,
         superscript: bool = False,
         into: Any = None,
+        lang: str | None = None,
     ) -> None:
-        """Add `text` as runs (one per script) with a character style and direct formatting."""
+        """Add `text` as runs (one per script) with a character style and direct formatting, tagged
+        with its language (`lang`, else the part's) when that is not the letter's."""
         if not text:
             return
         parent = paragraph._p if into is None else into
+        own = self._own(lang)
         for piece, script in segments(text):
             properties = []
             if style is not None:
@@ -548,6 +652,8 @@ class _Writer:
                 properties.append(_element("w:vertAlign", val="superscript"))
             if script in ("rtl", "cs"):
                 properties.append(_element("w:rtl" if script == "rtl" else "w:cs"))
+            if own is not None:
+                properties.append(_language(own))
             r = OxmlElement("w:r")
             if properties:
                 run_properties = OxmlElement("w:rPr")
@@ -556,22 +662,34 @@ class _Writer:
             _add_text(r, piece)
             parent.append(r)
 
-    def hyperlink(self, paragraph: Paragraph, url: str) -> Any:
-        """A w:hyperlink at the end of `paragraph` for a safe `url`, or None (the text stays plain)."""
+    def hyperlink(self, paragraph: Paragraph, url: str, into: Any = None) -> Any:
+        """A w:hyperlink at the end of `paragraph` (or of `into`) for a safe `url`, or None (the
+        text stays plain)."""
         if not web_address(url):
             return None
         r_id = self.doc.part.relate_to(url, RT.HYPERLINK, is_external=True)
         element = OxmlElement("w:hyperlink")
         element.set(qn("r:id"), r_id)
         element.set(qn("w:history"), "1")
-        paragraph._p.append(element)
+        (paragraph._p if into is None else into).append(element)
         return element
 
     def line_break(self, paragraph: Paragraph, into: Any = None) -> None:
-        run = paragraph.add_run()
-        run.add_break()
-        if into is not None:
-            into.append(run._r)
+        """A line break (a run holding a ``w:br``) at the end of `paragraph` or of `into`."""
+        run = OxmlElement("w:r")
+        run.append(OxmlElement("w:br"))
+        (paragraph._p if into is None else into).append(run)
+
+    def bookmark(self, parent: Any, element_id: str, *, end: bool) -> None:
+        """The start or the end of the bookmark named for the demand `element_id`, at the end of
+        `parent`. Each bookmark is written once: a start once, and an end only after its start."""
+        if not end and element_id in self.bookmarks and element_id not in self._bookmark_ids:
+            number = self._bookmark_ids[element_id] = str(len(self._bookmark_ids))
+            self._bookmarks_open.add(element_id)
+            parent.append(_element("w:bookmarkStart", id=number, name=self.bookmarks[element_id]))
+        elif end and element_id in self._bookmarks_open:
+            self._bookmarks_open.remove(element_id)
+            parent.append(_element("w:bookmarkEnd", id=self._bookmark_ids[element_id]))
 
     def numbering(self, style: str, start: int = 1) -> int:
         """A new numbering instance for a list in `style`, counting from `start` (a list restarts)."""
@@ -590,7 +708,8 @@ class _Writer:
     # ----------------------------------------------------------------------- Markdown
 
     def inline(self, paragraph: Paragraph, children: Sequence[Token], *, strong: bool = False) -> None:
-        """Write inline Markdown tokens into `paragraph`."""
+        """Write inline Markdown tokens into `paragraph`; an anchored demand's passage becomes a
+        bookmark, followed by its status word when it has one."""
         bold = 1 if strong else 0
         italic = 0
         link: Any = None
@@ -632,6 +751,17 @@ class _Writer:
                 link = self.hyperlink(paragraph, str(token.attrs.get("href", "")))
             elif kind == "link_close":
                 link = None
+            elif kind in ("demand_open", "demand_close"):
+                anchor = token.meta["anchor"]
+                self.bookmark(paragraph._p if link is None else link, anchor.element_id, end=kind == "demand_close")
+                if kind == "demand_close":
+                    self.status(paragraph, self.statuses.get(anchor.status), into=link)
+
+    def status(self, paragraph: Paragraph, word: str | None, into: Any = None) -> None:
+        """A demand's status word, in brackets after it, when it has one."""
+        if word:
+            self.text(paragraph, " ", into=into)
+            self.text(paragraph, f"({word})", style="Emphasis", into=into, lang=self.letter.language)
 
     def inline_markdown(self, paragraph: Paragraph, text: str, *, strong: bool = False) -> None:
         """Write one line of inline Markdown (a heading) into `paragraph`."""
@@ -644,12 +774,14 @@ class _Writer:
         *,
         item: tuple[str, int] | None = None,
         lead: Callable[[Paragraph], None] | None = None,
+        base: str = "Normal",
     ) -> Paragraph | None:
         """Write Markdown blocks; return the last paragraph written.
 
         With `item` (a list style and its numbering instance), the text is one item of that list:
         its first paragraph is numbered, the next ones continue the item, nested lists go one
         level deeper. `lead` writes something at the start of the first paragraph (a label).
+        `base` is the style of plain paragraphs.
         """
         tokens = self.md.parse(text, self.env)
         lists: list[tuple[bool, int | None]] = []  # open lists: ordered?, numbering instance
@@ -679,7 +811,7 @@ class _Writer:
                 return "Quote", None, heading is not None
             if heading is not None:
                 return f"Heading {min(max(int(heading[1]) - 1, 2), 6)}", None, False
-            return "Normal", None, False
+            return base, None, False
 
         def start(style: str, num_id: int | None) -> Paragraph:
             nonlocal lead, last
@@ -728,84 +860,182 @@ class _Writer:
     # ----------------------------------------------------------------------- the letter's parts
 
     def build(self) -> None:
-        letter = self.letter
-        words = self.words
-        organisations = list(letter.organisations())
-        sender = organisations[0] if organisations else None
-        if letter.logo is not None or sender is not None:
-            paragraph = self.paragraph("Letterhead")
-            if letter.logo is not None:
-                self.logo(paragraph)
-            if sender is not None:
-                if letter.logo is not None:
-                    paragraph.add_run("\t")
-                self.text(paragraph, sender.name)
-        self.text(self.paragraph("Title"), letter.title)
-        if letter.subtitle:
-            self.text(self.paragraph("Subtitle"), letter.subtitle)
-        dateline = words["comma"].join(x for x in (letter.place, display_date(letter)) if x)
-        if dateline:
-            self.text(self.paragraph("Date"), dateline)
-        for label, people in ((words["to"], letter.recipients), (words["cc"], letter.copied)):
-            if people:
-                paragraph = self.paragraph("Normal")
-                self.text(paragraph, f"{label}{words['colon']}", style="Strong")
-                for number, person in enumerate(people):
-                    if number:
-                        self.text(paragraph, words["semicolon"])
-                    name = " ".join(x for x in (person.honorific, person.name) if x)
-                    self.text(paragraph, words["comma"].join(x for x in (name, person.role, person.organisation) if x))
-                    if person.email:
-                        self.text(paragraph, " ")
-                        link = self.hyperlink(paragraph, f"mailto:{person.email}")
-                        self.text(paragraph, person.email, style="Hyperlink", into=link)
-        if letter.subject:
-            paragraph = self.paragraph("Normal")
-            self.text(paragraph, f"{words['subject']}: ", style="Strong")
-            self.text(paragraph, letter.subject)
-        if letter.salutation:
-            self.text(self.paragraph("Salutation"), letter.salutation)
-        for section in letter.sections:
-            if section.heading:
-                self.inline_markdown(self.paragraph("Heading 1"), section.heading)
-            self.markdown(section.text)
-        if letter.demands:
-            self.text(self.paragraph("Heading 1"), words["demands"])
-            num_id = self.numbering("List Number")
-            for demand in letter.demands:
-                last = self.markdown(demand.text, item=("List Number", num_id))
-                notes = []
-                if demand.target is not None:
-                    notes.append(f"{words['to']}{words['colon']}{self.addressees[demand.target].name}")
-                if demand.deadline is not None:
-                    notes.append(f"{words['by']} {format_date(demand.deadline, letter.language)}")
-                if notes and last is not None:
-                    self.text(last, f" ({words['semicolon'].join(notes)})", style="Emphasis")
-        if letter.closing:
-            self.text(self.paragraph("Closing"), letter.closing)
-        self.signatories()
-        if letter.postscript:
-            self.markdown(letter.postscript, lead=self.postscript_label)
-        for organisation in organisations:
-            if organisation.description is not None:
-                self.text(self.paragraph("Heading 2"), f"{words['about']} {organisation.name}")
-                self.markdown(organisation.description)
-        if letter.references:
-            self.text(self.paragraph("Heading 1"), words["notes"])
-            num_id = self.numbering("List Number")
-            for reference in letter.references:
-                self.markdown(reference.text, item=("List Number", num_id))
+        """Write every printed part in order, each by the rule for its kind; a long signatory list
+        (more than `LONG_LIST` names) is set in two columns, in a section of its own."""
+        parts = self.printed.parts
+        signing = [i for i, p in enumerate(parts) if isinstance(p, SignatoryHeading | SignatoryGroup)]
+        names = sum(len(group.entries) for group in self.printed.of(SignatoryGroup))
+        first, last = (signing[0], signing[-1]) if signing and names > LONG_LIST else (-1, -1)
+        for index, part in enumerate(parts):
+            if index == first:
+                # A long list starts on a new page, its heading at the top of the first column: word
+                # processors do not keep a heading with the next section's text, so a heading above
+                # a continuous break can be left alone at the foot of a page.
+                self._columns(self.section_break(new_page=True), 2)
+            rule = self.rules.get(part.kind)
+            if rule is None:
+                raise NotImplementedError(f"the docx format has no rule for the printed part {part.kind!r}")
+            rule(part)
+            if index == last:
+                self._columns(self.section_break(), 1)
 
-    def postscript_label(self, paragraph: Paragraph) -> None:
-        """The "P.S." label at the start of the postscript, set off from the signatories above."""
-        paragraph.paragraph_format.space_before = Pt(12)
-        self.text(paragraph, f"{self.words['postscript']} ", style="Strong")
+    def letterhead(self, part: Letterhead) -> None:
+        """The logo and the sender's letterhead lines, one paragraph."""
+        paragraph = self.paragraph("Letterhead")
+        if part.logo is not None:
+            self.logo(paragraph, part.logo)
+        for number, line in enumerate(part.lines):
+            if number:
+                self.line_break(paragraph)
+            elif part.logo is not None:
+                paragraph.add_run("\t")
+            self.text(paragraph, line.text, lang=line.lang)
 
-    def logo(self, paragraph: Paragraph) -> None:
+    def title(self, part: Title) -> None:
+        self.text(self.paragraph("Title", lang=part.title.lang), part.title.text, lang=part.title.lang)
+        if part.subtitle is not None:
+            subtitle = part.subtitle
+            self.text(self.paragraph("Subtitle", lang=subtitle.lang), subtitle.text, lang=subtitle.lang)
+
+    def dateline(self, part: Dateline) -> None:
+        paragraph = self.paragraph("Date")
+        if part.place is not None:
+            self.text(paragraph, part.place.text, lang=part.place.lang)
+            if part.date is not None:
+                self.text(paragraph, part.separator)
+        if part.date is not None:
+            self.text(paragraph, part.date.text, lang=part.date.lang)
+
+    def address(self, part: AddressBlock) -> None:
+        """The label, then every line of every addressee, one paragraph (a line each)."""
+        paragraph = self.paragraph("Normal")
+        self.text(paragraph, part.label.lead, style="Strong")
+        first = True
+        for party in part.parties:
+            for line in party.lines:
+                if not first:
+                    self.line_break(paragraph)
+                first = False
+                self.text(paragraph, line, lang=party.lang)
+
+    def subject(self, part: Subject) -> None:
+        paragraph = self.paragraph("Normal", lang=part.text.lang)
+        self.text(paragraph, part.label.lead, style="Strong")
+        self.text(paragraph, part.text.text, lang=part.text.lang)
+
+    def salutation(self, part: Salutation) -> None:
+        self.text(self.paragraph("Salutation", lang=part.text.lang), part.text.text, lang=part.text.lang)
+
+    def closing(self, part: Closing) -> None:
+        self.text(self.paragraph("Closing", lang=part.text.lang), part.text.text, lang=part.text.lang)
+
+    def section(self, part: PrintedSection) -> None:
+        with self.in_language(part.lang):
+            if part.heading is not None:
+                with self.in_language(part.heading.lang):
+                    self.inline_markdown(self.paragraph("Heading 1"), part.heading.text)
+            self.markdown(part.markdown)
+
+    def archive(self, part: ArchiveNote) -> None:
+        """Whether the text is an excerpt, and where it comes from."""
+        paragraph = self.paragraph("Normal")
+        if part.excerpt:
+            self.text(paragraph, part.excerpt, style="Strong")
+            if part.url is not None or part.retrieved is not None:
+                self.text(paragraph, " ")
+        if part.url is not None:
+            if part.source is not None:
+                self.text(paragraph, part.source.lead)
+            link = self.hyperlink(paragraph, part.url)
+            self.text(paragraph, part.url, style="Hyperlink" if link is not None else None, into=link)
+            if part.retrieved is not None:
+                self.text(paragraph, part.separator)
+        if part.retrieved is not None:
+            self.text(paragraph, part.retrieved)
+
+    def demands(self, part: DemandList) -> None:
+        """The demands not marked in the body, numbered, each one a bookmark, with its status word."""
+        if part.heading:
+            self.text(self.paragraph("Heading 1"), part.heading)
+        num_id = self.numbering("List Number")
+        for item in part.items:
+
+            def start(paragraph: Paragraph, element_id: str = item.element_id) -> None:
+                self.bookmark(paragraph._p, element_id, end=False)
+
+            with self.in_language(item.lang):
+                last = self.markdown(item.markdown, item=("List Number", num_id), lead=start)
+                if last is not None:
+                    self.status(last, item.status)
+                    self.bookmark(last._p, item.element_id, end=True)
+
+    def signatory_heading(self, part: SignatoryHeading) -> None:
+        self.text(self.paragraph("Heading 1"), part.text)
+
+    def signatory_group(self, part: SignatoryGroup) -> None:
+        """The group's heading and notes, and one `Signature` paragraph per signatory (numbered
+        by Word from the group's first number when the letter numbers them)."""
+        heading = "Heading 2" if self.printed.of(SignatoryHeading) else "Heading 1"
+        with self.in_language(part.lang):
+            if part.heading:
+                self.text(self.paragraph(heading), part.heading)
+            if part.note_before:
+                self.markdown(part.note_before)
+            num_id = None
+            if part.numbered and part.entries and part.entries[0].number is not None:
+                num_id = self.numbering("List Number", part.entries[0].number)
+            for entry in part.entries:
+                with self.in_language(entry.lang):
+                    paragraph = self.paragraph("Signature")
+                    if num_id is not None:
+                        self.number(paragraph, num_id)
+                    self.signatory(paragraph, entry)
+                    if entry.description:
+                        self.markdown(entry.description, base="List Continue" if num_id is not None else "Normal")
+            if part.note_after:
+                self.markdown(part.note_after)
+
+    def signatory(self, paragraph: Paragraph, entry: SignatoryEntry) -> None:
+        """Name (in bold, a link to the organisation's website), the rest of the line, and the
+        closing when the letter writes it on the signer's line."""
+        link = self.hyperlink(paragraph, entry.url) if entry.url else None
+        self.text(paragraph, entry.name, style="Strong", into=link)
+        self.text(paragraph, entry.rest)
+        if entry.closing:
+            self.text(paragraph, " ")
+            self.text(paragraph, entry.closing, lang=self.letter.field_lang.get("closing") or self.letter.language)
+
+    def count(self, part: CountNote) -> None:
+        with self.in_language(part.lang):
+            self.markdown(part.markdown)
+
+    def notes(self, part: Notes) -> None:
+        with self.in_language(part.lang):
+            self.markdown(part.markdown)
+
+    def postscript(self, part: Postscript) -> None:
+        def label(paragraph: Paragraph) -> None:
+            """The label at the start of the postscript, set off from what comes before."""
+            paragraph.paragraph_format.space_before = Pt(12)
+            if part.label:
+                self.text(paragraph, f"{part.label} ", style="Strong", lang=self.letter.language)
+
+        with self.in_language(part.lang):
+            self.markdown(part.markdown, lead=label)
+
+    def endnotes(self, part: Endnotes) -> None:
+        if part.heading:
+            self.text(self.paragraph("Heading 1"), part.heading)
+        if not part.items:
+            return
+        num_id = self.numbering("List Number", part.items[0].number)
+        for note in part.items:
+            with self.in_language(note.lang):
+                self.markdown(note.markdown, item=("List Number", num_id))
+
+    def logo(self, paragraph: Paragraph, logo: Logo) -> None:
         """The logo, 1.8 cm high (at most 7 cm wide), described by its alt text; the alt text
         alone if python-docx cannot read the image."""
-        logo = self.letter.logo
-        assert logo is not None
         try:
             image = Image.from_blob(logo.data)
             native_width, native_height = int(image.width), int(image.height)
@@ -823,45 +1053,6 @@ class _Writer:
         properties = shape._inline.docPr
         properties.set("name", "Logo")
         properties.set("descr", xml_text(logo.alt))
-
-    def signatories(self) -> None:
-        letter = self.letter
-        words = self.words
-        columns = letter.signatory_count > LONG_LIST
-        if columns:
-            # A long list starts on a new page, its heading at the top of the first column: word
-            # processors do not keep a heading with the next section's text, so a heading above a
-            # continuous break can be left alone at the foot of a page.
-            self._columns(self.section_break(new_page=True), 2)
-        if letter.signatory_count > 1:  # one signatory signs below the closing, with no heading
-            self.text(self.paragraph("Heading 1"), words["signatories"])
-        for group in letter.signatories:
-            if group.heading:
-                self.text(self.paragraph("Heading 2"), group.heading)
-            members: Sequence[Organisation | Person] = (
-                group.organisations if isinstance(group, OrganisationGroup) else group.people
-            )
-            for member in members:
-                self.signatory(self.paragraph("Signature"), member)
-        if columns:
-            self._columns(self.section_break(), 1)
-
-    def signatory(self, paragraph: Paragraph, member: Organisation | Person) -> None:
-        comma = self.words["comma"]
-        if isinstance(member, Organisation):
-            link = self.hyperlink(paragraph, member.url) if member.url else None
-            self.text(paragraph, member.name, style="Strong", into=link)
-            if member.short_name and member.short_name not in member.name:
-                self.text(paragraph, f" ({member.short_name})")
-            if member.country:
-                self.text(paragraph, f"{comma}{member.country}")
-        else:
-            self.text(paragraph, " ".join(x for x in (member.honorific, member.name) if x), style="Strong")
-            for extra in (member.title, member.affiliation):
-                if extra:
-                    self.text(paragraph, f"{comma}{extra}")
-            if member.country:
-                self.text(paragraph, f" ({member.country})")
 
     def section_break(self, *, new_page: bool = False) -> Section:
         """End the section here (an empty paragraph holds its properties) and start a new one, on
