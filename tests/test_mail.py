@@ -368,3 +368,48 @@ def test_non_latin_recipient_names_survive_in_the_to_header(tmp_path: Path) -> N
         message = email.message_from_bytes(data, policy=email.policy.default)
         assert message["To"].addresses[0].display_name == NAMES[i]
         assert data.split(b"\r\n\r\n", 1)[0].isascii()  # RFC 2047 encoded, no SMTPUTF8 needed
+
+
+HONORIFICS = [
+    ("Sénatrice", "Dupont", "Sénatrice Dupont"),
+    ("sénateur", "Dupont", "Sénateur Dupont"),
+    ("Députée", "Diallo", "Députée Diallo"),
+    ("Ministra", "García", "Ministra García"),
+    ("Senadora", "García", "Senadora García"),
+    ("รัฐมนตรี", "สมชาย", "รัฐมนตรี สมชาย"),
+    ("រដ្ឋមន្ត្រី", "សុខ", "រដ្ឋមន្ត្រី សុខ"),
+    ("部长", "王", "王部长"),
+    ("وزيرة", "أحمد", "الوزيرة أحمد"),
+    ("Menteri", "Budi", "Menteri Budi"),
+    ("Representative", "Nguyen", "Representative Nguyen"),
+    ("Member of  Parliament", "Tan", "Hon. Tan"),
+    ("Gardener", "Smith", "Smith"),
+]
+
+
+@pytest.mark.parametrize(("role", "last_name", "expected"), HONORIFICS)
+def test_honorific_name_knows_the_roles_of_every_letter_language(role: str, last_name: str, expected: str) -> None:
+    assert derived({"role": role, "last_name": last_name})["honorific_name"] == expected
+
+
+def test_every_language_of_the_honorifics_data_has_every_role() -> None:
+    import json
+    import unicodedata
+    from importlib import resources
+
+    from openletter.mail.recipients import HONORIFICS as DATA
+    from openletter.words import LABELS
+
+    data = json.loads(resources.files("openletter").joinpath(DATA).read_text(encoding="utf-8"))
+    assert set(data) == set(LABELS)  # the languages openletter has words for
+    roles = set(data["en"]["roles"])
+    seen: dict[str, tuple[str, str]] = {}
+    for language, table in data.items():
+        assert set(table["roles"]) == roles, language
+        assert {"{honorific}", "{name}"} <= set(re.findall(r"\{\w+\}", table["format"])), language
+        for words in table["roles"].values():
+            assert words, language
+            for word, honorific in words.items():
+                assert word == " ".join(unicodedata.normalize("NFC", word).casefold().split()), word
+                # a word means the same wherever it is found: the lookup does not need the language
+                assert seen.setdefault(word, (honorific, table["format"])) == (honorific, table["format"]), word
