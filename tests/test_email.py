@@ -7,6 +7,7 @@ import email.policy
 import re
 from email.errors import NonASCIILocalPartDefect
 from email.message import EmailMessage
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import attrs
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 import openletter
 from openletter import Addressee, EmailSettings, Letter, OptionError, Person, PersonGroup
-from openletter.cli import EXIT_LETTER, EXIT_OK, main
+from openletter.cli import EXIT_LETTER, EXIT_OK, EXIT_USAGE, main
 from openletter.exporters.mailto import SAFE_LENGTH, link
 from openletter.model import line_problem
 
@@ -275,15 +276,51 @@ def test_mailto_link_encodes_reserved_characters() -> None:
     assert url == "mailto:a@example.org,b@example.org?cc=c@example.org&subject=A%26B%3DC%3F&body=x%0D%0Ay"
 
 
-def test_check_warns_when_mailto_links_are_too_long(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
-    from pathlib import Path
-
-    source = Path(str(tmp_path)) / "letter.md"
+def _letter_with_an_addressee_email(folder: Path) -> Path:
+    source = folder / "letter.md"
     source.write_text(EXAMPLE.read_text().replace("- id: us-congress\n", "- id: us-congress\n  email: c@example.gov\n"))
+    return source
+
+
+def test_check_warns_when_mailto_links_are_too_long(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _letter_with_an_addressee_email(tmp_path)
     assert main(["check", str(source)]) == EXIT_OK
     out = capsys.readouterr().out
-    assert "warning: the mailto: links are" in out and f"{SAFE_LENGTH:,}" in out
+    assert f"warning: all 2 mailto: links are longer than {SAFE_LENGTH:,} characters (up to " in out
     assert main(["check", "--strict", str(source)]) == EXIT_LETTER
+
+
+def test_the_mailto_warning_comes_only_when_mailto_is_built_or_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _letter_with_an_addressee_email(tmp_path)
+    assert main(["check", "-t", "eml", "-t", "html", str(source)]) == EXIT_OK
+    assert capsys.readouterr().out.strip() == f"{source}: ok"
+    assert main(["check", "--strict", "-t", "json", str(source)]) == EXIT_OK
+    assert main(["build", str(source), "-t", "json", "-o", str(tmp_path / "out")]) == EXIT_OK
+    assert "mailto" not in capsys.readouterr().err
+    assert main(["build", str(source), "-t", "mailto", "-o", str(tmp_path / "out")]) == EXIT_OK
+    assert "warning: all 2 mailto: links are longer" in capsys.readouterr().err
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text("email,name\nr@example.org,R\n")
+    assert main(["mail", str(source), "--recipients", str(recipients), "--dry-run"]) == EXIT_OK
+    assert "mailto" not in capsys.readouterr().err
+
+
+def test_a_letter_whose_addressees_have_no_address_still_gets_the_mailto_warning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["check", "-t", "mailto", str(EXAMPLE)]) == EXIT_OK  # the example: no addressee has an email
+    out = capsys.readouterr().out
+    text = openletter.export(openletter.load(EXAMPLE), "mailto").decode()
+    longest = max(len(line) for line in text.splitlines())
+    assert longest > SAFE_LENGTH
+    assert f"warning: the mailto: link is {longest:,} characters long; many mail clients" in out
+
+
+def test_check_refuses_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "-t", "nonsense", str(EXAMPLE)]) == EXIT_USAGE
+    assert "unknown format 'nonsense'" in capsys.readouterr().err
 
 
 def test_invalid_addresses_are_refused() -> None:
@@ -305,7 +342,7 @@ def test_check_warns_about_a_long_subject_and_exposed_recipient_lists(
     messages = [p.message for p in Registry(entry_points=False).lint(letter)]
     assert any("the email subject is 91 characters" in m for m in messages)
     assert any("12 recipients are in To/Cc" in m for m in messages)
-    assert Registry(entry_points=False).lint(with_email(example_letter)) == []
+    assert Registry(entry_points=False).lint(with_email(example_letter), ["eml"]) == []
 
 
 def test_a_right_to_left_letter_has_its_bars_on_the_right_in_email() -> None:

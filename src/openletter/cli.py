@@ -91,6 +91,14 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate letters and report every problem")
     check.add_argument("sources", metavar="SOURCE", nargs="+", help="letter files to check")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "-t",
+        "--to",
+        metavar="FORMAT",
+        action="append",
+        default=[],
+        help="check for this format (repeatable; default: all)",
+    )
 
     commands.add_parser("formats", help="list the available formats and the plugins providing them")
 
@@ -148,12 +156,12 @@ def _print_problems(problems: Sequence[Problem], stream: TextIO | None = None) -
         print(problem, file=stream or sys.stdout)
 
 
-def _load(source: str, registry: Registry) -> tuple[Loaded, list[Problem]]:
-    """Load and lint a letter; raise LetterError for errors, return warnings."""
+def _load(source: str, registry: Registry, formats: Sequence[str] | None = None) -> tuple[Loaded, list[Problem]]:
+    """Load and lint a letter for `formats` (default: all); raise LetterError for errors, return warnings."""
     from .sources import load_file
 
     loaded = load_file(source)
-    findings = loaded.source.locate_all(registry.lint(loaded.letter))
+    findings = loaded.source.locate_all(registry.lint(loaded.letter, formats))
     errors = [p for p in findings if p.severity == "error"]
     if errors:
         raise LetterError(errors + [p for p in findings if p.severity != "error"])
@@ -162,12 +170,15 @@ def _load(source: str, registry: Registry) -> tuple[Loaded, list[Problem]]:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     registry = _registry(args)
+    formats = list(dict.fromkeys(args.to)) or None
+    for name in formats or ():
+        registry.format(name)  # UnknownFormatError (exit 2)
     for error in registry.errors:
         _err(f"warning: {error}")
     status = EXIT_OK
     for source in args.sources:
         try:
-            _, warnings = _load(source, registry)
+            _, warnings = _load(source, registry, formats)
         except LetterError as error:
             _print_problems(error.problems)
             count = sum(p.severity == "error" for p in error.problems)
@@ -239,7 +250,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         _err(f"error: {load_error}")
         if not args.to:
             status = EXIT_PLUGIN  # "every format" is incomplete
-    loaded, warnings = _load(args.source, registry)
+    loaded, warnings = _load(args.source, registry, formats)
     _print_problems(warnings, sys.stderr)
     source = Path(args.source)
     if args.output == "-":
@@ -326,7 +337,7 @@ def _cmd_mail(args: argparse.Namespace) -> int:
     from .mail import merge, outputs, recipients, send
 
     registry = _registry(args)
-    loaded, warnings = _load(args.source, registry)
+    loaded, warnings = _load(args.source, registry, ["eml"])  # the messages are eml messages
     _print_problems(warnings, sys.stderr)
     path = Path(args.recipients)
     letter = loaded.letter

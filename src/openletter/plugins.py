@@ -199,12 +199,16 @@ class Registry:
             return bytes(output)
         raise RenderError(info.plugin.name, f"returned {type(output).__name__}, expected str or bytes", format=name)
 
-    def lint(self, letter: Letter) -> list[Problem]:
-        """Collect every plugin's `openletter_lint` findings (a failing linter becomes an error)."""
+    def lint(self, letter: Letter, formats: Sequence[str] | None = None) -> list[Problem]:
+        """Collect every plugin's `openletter_lint` findings for `formats` (default: every format).
+
+        A failing linter becomes an error; a problem two plugins report is listed once.
+        """
+        chosen = tuple(self.formats if formats is None else formats)
         problems: list[Problem] = []
         for impl in self.manager.hook.openletter_lint.get_hookimpls():
             try:
-                arguments = [{"letter": letter}[arg] for arg in impl.argnames]
+                arguments = [{"letter": letter, "formats": chosen}[arg] for arg in impl.argnames]
                 found: Sequence[Problem] = impl.function(*arguments)  # type: ignore[assignment]
                 problems.extend(found)
             except Exception as error:  # noqa: BLE001 -- reported with the plugin's name
@@ -214,7 +218,7 @@ class Registry:
                         f"{type(error).__name__}: {error}"
                     )
                 )
-        return problems
+        return list(dict.fromkeys(problems))
 
 
 def _may_have_entry_points() -> bool:

@@ -243,8 +243,11 @@ VISIBLE_RECIPIENTS = 10
 
 
 @hookimpl
-def openletter_lint(letter: Letter) -> Sequence[Problem]:
-    """Warn about a long subject, large To/Cc lists that expose everyone's address, a heavy logo."""
+def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]:
+    """When the eml format is built: warn about a long subject, large To/Cc lists that expose
+    everyone's address, a heavy logo."""
+    if "eml" not in formats:
+        return []
     problems: list[Problem] = []
     if letter.logo is not None and len(letter.logo.data) > LOGO_BYTES:
         problems.append(

@@ -5,8 +5,9 @@ The output is a text file: first a link addressed to every recipient (the letter
 addressee's name. Subject and body (the plain-text letter) are percent-encoded UTF-8, line
 breaks as ``%0D%0A``, as RFC 6068 asks.
 
-Mail clients and browsers cap the length of the links they accept, so ``openletter check`` warns
-(through this plugin's lint hook) when a link is longer than `SAFE_LENGTH` characters.
+Mail clients and browsers cap the length of the links they accept, so when the mailto format is
+built or checked, this plugin's lint hook warns about every link longer than `SAFE_LENGTH`
+characters, the link for all recipients included (even when it names nobody).
 """
 
 from __future__ import annotations
@@ -80,19 +81,27 @@ def openletter_exporters() -> Sequence[Exporter]:
 
 
 @hookimpl
-def openletter_lint(letter: Letter) -> Sequence[Problem]:
-    """Warn when a mailto: link would be too long for common mail clients."""
-    if not (any(a.email for a in letter.addressees) or (letter.email and letter.email.to)):
-        return []  # no one to write a link to
-    longest = max(len(url) for _, url in links(letter, {}))
-    if longest <= SAFE_LENGTH:
+def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]:
+    """When the mailto format is built: warn about every link too long for common mail clients."""
+    if "mailto" not in formats:
         return []
+    found = links(letter, {})
+    long = [(label, len(url)) for label, url in found if len(url) > SAFE_LENGTH]
+    if not long:
+        return []
+    label, longest = max(long, key=lambda item: item[1])
+    if len(found) == 1:
+        which = f"the mailto: link is {longest:,} characters long"
+    else:
+        count = f"all {len(found)}" if len(long) == len(found) else f"{len(long)} of the {len(found)}"
+        which = f"{count} mailto: links are longer than {SAFE_LENGTH:,} characters (up to {longest:,}, for {label!r})"
     return [
         Problem(
-            path=("email",) if letter.email else ("addressees",),
+            path=("email",) if letter.email else ("addressees",) if letter.addressees else (),
             severity="warning",
-            message=f"the mailto: links are {longest:,} characters long; many mail clients and browsers "
-            f"refuse links over {SAFE_LENGTH:,} (Outlook stops near 2,083)",
-            expected="a shorter letter for mailto: buttons, or send the eml format instead",
-        )
+            message=f"{which}; many mail clients and browsers refuse links over {SAFE_LENGTH:,} "
+            "(Outlook stops near 2,083)",
+            expected="a shorter letter for mailto: buttons, or the eml format; -t FORMAT builds or checks "
+            "only the formats you use",
+        ),
     ]
