@@ -345,8 +345,8 @@ def _cmd_mail(args: argparse.Namespace) -> int:
     if not (args.dry_run or args.mbox or args.maildir or args.eml_dir or args.send):
         raise OptionError("say where the messages go: --mbox FILE, --maildir DIR, --eml-dir DIR or --send")
     merge.check_fields(letter, recipients.columns(path), str(path))
-    total = sum(1 for _ in recipients.read(path))  # validates every row before anything is written
     factory = merge.Factory.for_letter(letter, options)
+    total = factory.check(recipients.read(path), str(path))  # every row, before anything is written
     if not factory.personalised and total > 1:
         _err(f"warning: all {total} messages are identical apart from their headers (no [[field]] placeholders)")
     stream = factory.messages(recipients.read(path))

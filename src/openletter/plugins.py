@@ -20,7 +20,7 @@ import pluggy
 
 from . import hookspecs
 from ._version import __version__
-from .errors import OptionError, PluginError, PluginLoadError, Problem, RenderError, UnknownFormatError
+from .errors import LetterError, OptionError, PluginError, PluginLoadError, Problem, RenderError, UnknownFormatError
 from .exporter import Exporter
 from .model import Letter
 
@@ -184,8 +184,8 @@ class Registry:
             raise OptionError(f"format {name!r} has no option {unknown[0]!r} (its options: {accepted})")
         try:
             output = info.exporter.render(letter, MappingProxyType(options))
-        except OptionError:
-            raise  # a bad option value is the user's to fix, not the plugin's fault
+        except (OptionError, LetterError):
+            raise  # a bad option value, or a field this format cannot carry, is the user's to fix
         except Exception as error:
             raise RenderError(
                 info.plugin.name, f"rendering failed: {type(error).__name__}: {error}", format=name

@@ -2,8 +2,10 @@
 
 Columns: ``email`` (required), and any others (``name``, ``honorific``, ``role``, ``last_name``,
 ``constituency``...), each usable in the letter as a ``[[column]]`` placeholder. Every cell is
-one line: a carriage return, line feed or NUL anywhere is refused, naming the row and column, so
-no recipient can add a header to a message.
+one line: a carriage return, line feed, NUL or other control character anywhere is refused, naming
+the row and column, so no recipient can add a header to a message; so is RFC 2047 encoded-word
+syntax (``=?``), which mail programs decode, even into a line break (see
+`openletter.mail.headers`).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from pathlib import Path
 import attrs
 
 from ..errors import LetterError, Problem
-from ..model import mailbox_problem
+from ..model import line_problem, mailbox_problem
 from ..sources.text import decode
+from .headers import ENCODED_WORD, ENCODED_WORD_EXPECTED, ENCODED_WORD_PROBLEM
 
 HONORIFICS = "data/honorifics.json"
 """Role words and the honorific each gives, per language (en, fr, es, th, km, zh, ar, id), and how
@@ -132,6 +135,23 @@ def read(path: Path) -> Iterator[Recipient]:
                                 column,
                                 f"row {line}, column {column!r} contains {'NUL' if bad == _NUL else 'a line break'}",
                                 "one line of text per cell",
+                            )
+                        ]
+                    )
+                problem = line_problem(cell.strip()) if cell.strip() else None
+                if problem is not None:  # a control character
+                    raise LetterError(
+                        [_problem(file, line, column, f"row {line}, column {column!r} {problem}", "one line of text")]
+                    )
+                if ENCODED_WORD in cell:  # a cell may reach the To or Subject header
+                    raise LetterError(
+                        [
+                            _problem(
+                                file,
+                                line,
+                                column,
+                                f"row {line}, column {column!r} {ENCODED_WORD_PROBLEM}",
+                                ENCODED_WORD_EXPECTED,
                             )
                         ]
                     )
