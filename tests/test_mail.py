@@ -423,6 +423,17 @@ def test_a_subject_that_makes_an_encoded_word_from_two_cells_is_refused_before_a
     assert not out.exists()
 
 
+@pytest.mark.parametrize("address", ["b.diallo @assemblee.example", "B Diallo <b.diallo@assemblee.example>", "a@b"])
+def test_a_recipient_address_is_one_bare_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str
+) -> None:
+    source = write_letter(tmp_path)
+    recipients = write_recipients(tmp_path, 3, extra={1: {"email": address}})
+    assert main(["mail", str(source), "--recipients", str(recipients), "--dry-run"]) == EXIT_LETTER
+    err = capsys.readouterr().err
+    assert f"{recipients}:3: recipients.email: row 3: {address!r} is not an email address" in err
+
+
 @pytest.mark.parametrize("column", ["name", "role"])
 def test_control_characters_in_the_csv_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str
@@ -464,6 +475,17 @@ def test_every_merged_message_parses_strictly_with_its_own_headers_and_recipient
         assert [a.addr_spec for a in message["From"].addresses] == ["info@example.org"]
         assert str(message["Subject"]) == f"Cambodia: a letter to Sénatrice {name.split()[-1]}"
         assert all(len(line) <= 78 for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n"))
+
+
+def test_dry_run_prints_each_subject_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_letter(tmp_path)
+    subject = "Cambodia: a long letter, which a mail client folds, to [[honorific_name]] about the elections"
+    source.write_text(source.read_text().replace("'Cambodia: a letter to [[honorific_name]]'", f"'{subject}'"))
+    recipients = write_recipients(tmp_path, 3)
+    assert main(["mail", str(source), "--recipients", str(recipients), "--dry-run"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert f"would send to r1@example.org: {subject.replace('[[honorific_name]]', 'Representative ចាន់ធី')} (" in out
+    assert f"would send to r0@example.org: {subject.replace('[[honorific_name]]', 'Senator Doe')} (" in out
 
 
 HONORIFICS = [

@@ -352,11 +352,7 @@ def _cmd_mail(args: argparse.Namespace) -> int:
     stream = factory.messages(recipients.read(path))
     if args.dry_run:
         for recipient, message in stream:
-            from email.header import decode_header, make_header
-
-            raw = message.split(b"\r\nSubject: ", 1)[1].split(b"\r\n", 1)[0].decode("utf-8", "replace")
-            subject = str(make_header(decode_header(raw)))
-            print(f"would send to {recipient.email}: {subject} ({len(message):,} bytes)")
+            print(f"would send to {recipient.email}: {factory.subject_for(recipient)} ({len(message):,} bytes)")
         return EXIT_OK
     if args.mbox:
         count = outputs.write_mbox(Path(args.mbox), stream, factory.sender)

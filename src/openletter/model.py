@@ -155,13 +155,17 @@ def _opt_url(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _check((attribute.name,), problem, "an absolute http:// or https:// URL")
 
 
-def _opt_email(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
+def email_problem(value: object) -> str | None:
+    """Why `value` is not a bare address (``name@example.org``, no name, no space), or None."""
     problem = line_problem(value)
     if problem is None and not _EMAIL.match(str(value)):
         problem = f"{value!r} is not an email address"
-    _check((attribute.name,), problem, "an address like name@example.org")
+    return problem
+
+
+def _opt_email(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _check((attribute.name,), email_problem(value), "an address like name@example.org")
 
 
 def _opt_date(_: object, attribute: attrs.Attribute[Any], value: object) -> None:

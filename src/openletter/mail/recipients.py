@@ -5,7 +5,8 @@ Columns: ``email`` (required), and any others (``name``, ``honorific``, ``role``
 one line: a carriage return, line feed, NUL or other control character anywhere is refused, naming
 the row and column, so no recipient can add a header to a message; so is RFC 2047 encoded-word
 syntax (``=?``), which mail programs decode, even into a line break (see
-`openletter.mail.headers`).
+`openletter.mail.headers`). The address is one bare address (``name@example.org``), checked as the
+letter's own are.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import LetterError, Problem
-from ..model import line_problem, mailbox_problem
+from ..model import email_problem, line_problem
 from ..sources.text import decode
 from .headers import ENCODED_WORD, ENCODED_WORD_EXPECTED, ENCODED_WORD_PROBLEM
 
@@ -156,9 +157,11 @@ def read(path: Path) -> Iterator[Recipient]:
                         ]
                     )
                 fields[column] = cell.strip()
-            problem = mailbox_problem(fields.get("email", ""))
+            problem = email_problem(fields.get("email", ""))
             if problem is not None:
-                raise LetterError([_problem(file, line, "email", f"row {line}: {problem}", "an email address")])
+                raise LetterError(
+                    [_problem(file, line, "email", f"row {line}: {problem}", "an address like name@example.org")]
+                )
             yield Recipient(line, fields["email"], derived(fields))
             line = reader.line_num + 1
     except csv.Error as error:
