@@ -199,7 +199,7 @@ email_settings = st.builds(
     EmailSettings,
     sender=mailboxes,
     reply_to=st.none() | mailboxes,
-    subject=optional_lines,
+    subject=st.none() | lines.filter(lambda s: "=?" not in s),  # reaches only a header: the model refuses "=?"
     to=st.lists(mailboxes, max_size=3).map(tuple),
     cc=st.lists(mailboxes, max_size=2).map(tuple),
     bcc=st.lists(mailboxes, max_size=2).map(tuple),

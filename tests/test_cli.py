@@ -171,7 +171,7 @@ def test_format_options_are_checked(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_check_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(EXAMPLE)]) == EXIT_OK
+    assert main(["check", "-t", "html", str(EXAMPLE)]) == EXIT_OK
     assert capsys.readouterr().out.strip().endswith(": ok")
 
 

@@ -120,9 +120,16 @@ def test_demands_are_drawn_from_the_letter_and_point_at_the_addressee(example_le
 
 def test_example_checks_clean(capsys: pytest.CaptureFixture[str]) -> None:
     from openletter.cli import main
+    from openletter.plugins import Registry
 
-    assert main(["check", str(EXAMPLE)]) == 0
+    others = [name for name in Registry(entry_points=False).formats if name != "mailto"]
+    assert main(["check", *(a for name in others for a in ("-t", name)), str(EXAMPLE)]) == 0
     assert capsys.readouterr().out.strip() == f"{EXAMPLE}: ok"
+    # A whole letter makes mailto: links too long for mail clients: the one warning.
+    assert main(["check", str(EXAMPLE)]) == 0
+    warning, summary = capsys.readouterr().out.strip().splitlines()
+    assert "warning: the mailto: link is" in warning and "refuse links over 2,000" in warning
+    assert summary == f"{EXAMPLE}: ok (1 warning)"
 
 
 def test_example_folder_has_a_readme_for_ngos() -> None:

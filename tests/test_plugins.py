@@ -188,7 +188,7 @@ def test_plugins_registered_in_process_work_like_entry_points(example_letter: Le
 
     registry = Registry(entry_points=False, plugins=[("upper", Upper())])
     assert registry.render(example_letter, "upper") == example_letter.title.upper().encode()
-    assert [p.message for p in registry.lint(example_letter)] == ["shouting"]
+    assert [p.message for p in registry.lint(example_letter, ["upper"])] == ["shouting"]
 
 
 def test_plugin_returning_the_wrong_type_is_reported(example_letter: Letter) -> None:
@@ -209,7 +209,7 @@ def test_a_failing_lint_hook_is_reported_not_raised(example_letter: Letter) -> N
         def openletter_lint(self, letter: Letter) -> Sequence[Problem]:
             raise ValueError("boom")
 
-    (problem,) = Registry(entry_points=False, plugins=[("broken", Broken())]).lint(example_letter)
+    (problem,) = Registry(entry_points=False, plugins=[("broken", Broken())]).lint(example_letter, ["broken"])
     assert "'broken'" in problem.message and problem.severity == "error"
 
 
@@ -219,3 +219,30 @@ def test_unknown_format_on_the_command_line_is_a_usage_error(
     assert main(["build", str(EXAMPLE), "-t", "pdf", "-o", str(tmp_path)]) == EXIT_USAGE
     assert "unknown format 'pdf'" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lint_hook_is_told_which_formats_are_checked(
+    example_letter: Letter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[str, ...]] = []
+
+    class Watcher:
+        @openletter.hookimpl
+        def openletter_lint(self, letter: Letter, formats: Sequence[str]) -> Sequence[Problem]:
+            seen.append(tuple(formats))
+            return []
+
+    registry = Registry(entry_points=False, plugins=[("watcher", Watcher())])
+    registry.lint(example_letter)
+    assert seen.pop() == tuple(registry.formats)
+    monkeypatch.setattr("openletter.cli._registry", lambda args: registry)
+    assert main(["build", str(EXAMPLE), "-t", "json", "-t", "html", "-o", str(tmp_path)]) == 0
+    assert seen.pop() == ("json", "html")
+    assert main(["check", "-t", "eml", str(EXAMPLE)]) == 0
+    assert seen.pop() == ("eml",)
+    assert main(["check", str(EXAMPLE)]) == 0
+    assert seen.pop() == tuple(registry.formats)
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text("email\nr@example.org\n")
+    assert main(["mail", str(EXAMPLE), "--recipients", str(recipients), "--dry-run"]) == 0
+    assert seen.pop() == ("eml",)  # mail merge makes eml messages

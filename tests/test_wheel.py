@@ -78,3 +78,7 @@ def test_installed_wheel_scaffolds_and_builds_a_new_letter(tmp_path: Path) -> No
         f"letter{i.exporter.suffix}"
         for i in Registry(entry_points=False).formats.values()  # the built-ins
     }
+    # The mail merge reads its role words from a data file inside the package.
+    result = openletter("mail", "my-letter/letter.md", "--recipients", "my-letter/recipients.csv", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("would send to") == 8

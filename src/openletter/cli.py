@@ -94,6 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate letters and report every problem")
     check.add_argument("sources", metavar="SOURCE", nargs="+", help="letter files to check")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "-t",
+        "--to",
+        metavar="FORMAT",
+        action="append",
+        default=[],
+        help="check for this format (repeatable; default: all)",
+    )
 
     commands.add_parser("formats", help="list the available formats and the plugins providing them")
 
@@ -171,12 +179,12 @@ def _print_problems(problems: Sequence[Problem], stream: TextIO | None = None) -
         print(problem, file=stream or sys.stdout)
 
 
-def _load(source: str, registry: Registry) -> tuple[Loaded, list[Problem]]:
-    """Load and lint a letter; raise LetterError for errors, return warnings."""
+def _load(source: str, registry: Registry, formats: Sequence[str] | None = None) -> tuple[Loaded, list[Problem]]:
+    """Load and lint a letter for `formats` (default: all); raise LetterError for errors, return warnings."""
     from .sources import load_file
 
     loaded = load_file(source)
-    findings = loaded.source.locate_all(registry.lint(loaded.letter))
+    findings = loaded.source.locate_all(registry.lint(loaded.letter, formats))
     errors = [p for p in findings if p.severity == "error"]
     if errors:
         raise LetterError(errors + [p for p in findings if p.severity != "error"])
@@ -185,12 +193,15 @@ def _load(source: str, registry: Registry) -> tuple[Loaded, list[Problem]]:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     registry = _registry(args)
+    formats = list(dict.fromkeys(args.to)) or None
+    for name in formats or ():
+        registry.format(name)  # UnknownFormatError (exit 2)
     for error in registry.errors:
         _err(f"warning: {error}")
     status = EXIT_OK
     for source in args.sources:
         try:
-            _, warnings = _load(source, registry)
+            _, warnings = _load(source, registry, formats)
         except LetterError as error:
             _print_problems(error.problems)
             count = sum(p.severity == "error" for p in error.problems)
@@ -264,7 +275,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         _err(f"error: {load_error}")
         if not args.to:
             status = EXIT_PLUGIN  # "every format" is incomplete
-    loaded, warnings = _load(args.source, registry)
+    loaded, warnings = _load(args.source, registry, formats)
     _print_problems(warnings, sys.stderr)
     source = Path(args.source)
     if args.output == "-":
@@ -360,7 +371,7 @@ def _cmd_mail(args: argparse.Namespace) -> int:
     from .mail import merge, outputs, recipients, send
 
     registry = _registry(args)
-    loaded, warnings = _load(args.source, registry)
+    loaded, warnings = _load(args.source, registry, ["eml"])  # the messages are eml messages
     _print_problems(warnings, sys.stderr)
     path = Path(args.recipients)
     letter = loaded.letter
@@ -376,8 +387,8 @@ def _cmd_mail(args: argparse.Namespace) -> int:
             " (a Bcc header would show the address to whoever reads or sends the file); use --cc"
         )
     merge.check_fields(letter, recipients.columns(path), str(path))
-    total = sum(1 for _ in recipients.read(path))  # validates every row before anything is written
     factory = merge.Factory.for_letter(letter, options, cc=cc, bcc=bcc)
+    total = factory.check(recipients.read(path), str(path))  # every row, before anything is written
     if not factory.personalised and total > 1:
         _err(f"warning: all {total} messages are identical apart from their headers (no [[field]] placeholders)")
     _note_copies(letter_cc if not args.copy_letter_cc else [], list(letter.email.bcc if letter.email else ()))
@@ -388,12 +399,8 @@ def _cmd_mail(args: argparse.Namespace) -> int:
     if args.dry_run:
         copies = "; ".join(f"{n}: {', '.join(v)}" for n, v in (("cc", factory.cc), ("bcc", factory.bcc)) if v)
         for recipient, message in stream:
-            from email.header import decode_header, make_header
-
-            raw = message.split(b"\r\nSubject: ", 1)[1].split(b"\r\n", 1)[0].decode("utf-8", "replace")
-            subject = str(make_header(decode_header(raw)))
             to = recipient.email + (f" ({copies})" if copies else "")
-            print(f"would send to {to}: {subject} ({len(message):,} bytes)")
+            print(f"would send to {to}: {factory.subject_for(recipient)} ({len(message):,} bytes)")
         return EXIT_OK
     if args.mbox:
         count = outputs.write_mbox(Path(args.mbox), stream, factory.sender)

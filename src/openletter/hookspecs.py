@@ -77,16 +77,24 @@ def openletter_exporters() -> Sequence[Exporter]:
 
 
 @hookspec
-def openletter_lint(letter: Letter) -> Sequence[Problem]:
+def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]:
     """Look at a valid letter and report what looks wrong without making it invalid.
 
-    Called by ``openletter check`` (and before ``openletter build``) for every plugin that
-    implements it. Return `openletter.Problem` records with a ``path`` (the field they concern,
-    such as ``("demands", 2, "deadline")``), a ``message``, optionally ``expected``, and
-    ``severity="warning"`` (or ``"error"`` to make ``check`` fail). Leave ``file`` and ``line``
-    unset: openletter fills them in from where the field was written.
+    Called by ``openletter check`` (and before ``openletter build`` and ``openletter mail``) for
+    every plugin that implements it. Return `openletter.Problem` records with a ``path`` (the
+    field they concern, such as ``("demands", 2, "deadline")``), a ``message``, optionally
+    ``expected``, and ``severity="warning"`` (or ``"error"`` to make ``check`` fail). Leave
+    ``file`` and ``line`` unset: openletter fills them in from where the field was written.
+
+    A check that concerns one format only runs when that format is in `formats`: a warning about
+    ``mailto:`` links means nothing to someone building a PDF. An implementation may leave the
+    ``formats`` argument out (pluggy passes only the arguments a function names); it then runs
+    whatever is built.
 
     :param letter: the letter, already validated against the model.
+    :param formats: the names of the formats the letter is checked for: those ``openletter
+        build`` writes; for ``openletter check``, every available format, or those chosen with
+        ``check -t FORMAT``; ``eml`` for ``openletter mail``, whose messages are eml messages.
     :return: the problems found (an empty sequence when all is well).
     """
     raise NotImplementedError

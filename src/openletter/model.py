@@ -180,13 +180,17 @@ def _opt_url(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _check((attribute.name,), problem, "an absolute http:// or https:// URL")
 
 
-def _opt_email(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
+def email_problem(value: object) -> str | None:
+    """Why `value` is not a bare address (``name@example.org``, no name, no space), or None."""
     problem = line_problem(value)
     if problem is None and not _EMAIL.match(str(value)):
         problem = f"{value!r} is not an email address"
-    _check((attribute.name,), problem, "an address like name@example.org")
+    return problem
+
+
+def _opt_email(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _check((attribute.name,), email_problem(value), "an address like name@example.org")
 
 
 def _opt_date(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -687,11 +691,24 @@ class Reference:
     lang: str | None = attrs.field(default=None, validator=_opt_language)
 
 
+ENCODED_WORD_PROBLEM = (
+    "contains RFC 2047 encoded-word syntax '=?', which mail programs decode into other text "
+    "(even a line break and a new header)"
+)
+
+
+def encoded_word_problem(value: str) -> str | None:
+    """Why `value` may not reach an email header (it holds ``=?``; see `openletter.mail.headers`)."""
+    return ENCODED_WORD_PROBLEM if "=?" in value else None
+
+
 def mailbox_problem(value: object) -> str | None:
     """Why `value` is not a mailbox (``name@example.org`` or ``Name <name@example.org>``)."""
     problem = line_problem(value)
     if problem is not None:
         return problem
+    if encoded_word_problem(str(value)):
+        return ENCODED_WORD_PROBLEM
     from email.headerregistry import HeaderRegistry
 
     text = str(value)
@@ -715,17 +732,46 @@ def _mailbox(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
 _opt_mailbox = attrs.validators.optional(_mailbox)
 
 
-def _opt_unsubscribe(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
+def _opt_header_line(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _check((attribute.name,), line_problem(value) or encoded_word_problem(str(value)), "one line without '=?'")
+
+
+UNSUBSCRIBE_LENGTH = 900
+"""The longest unsubscribe link: it is written on one header line, which holds 998 octets."""
+
+
+def unsubscribe_problem(value: object) -> str | None:
+    """Why `value` is not one unsubscribe link (an https:// URL or a mailto: link), or None.
+
+    It is written as ``List-Unsubscribe: <link>``, where ``<``, ``>`` and ``,`` would start or
+    separate other links (RFC 2369), and ``=?`` could be decoded as an RFC 2047 encoded word.
+    """
     problem = line_problem(value)
-    if problem is None:
-        text = str(value)
-        if text.startswith("mailto:"):
-            problem = None if _EMAIL.match(text[7:].split("?", 1)[0]) else f"{text!r} is not a mailto: address"
-        elif not text.startswith("https://") or " " in text:
-            problem = f"{text!r} is neither an https:// address nor a mailto: link"
-    _check((attribute.name,), problem, "an https:// URL or a mailto: link that unsubscribes")
+    if problem is not None:
+        return problem
+    text = str(value)
+    if encoded_word_problem(text):
+        return ENCODED_WORD_PROBLEM
+    bad = re.search(r"[<>,]", text) or _BAD_IN_URL.search(text)
+    if bad:
+        return f"{text!r} contains {bad.group()!r}, which cannot be in one unsubscribe link"
+    if len(text) > UNSUBSCRIBE_LENGTH:
+        return f"the link is {len(text):,} characters long (at most {UNSUBSCRIBE_LENGTH})"
+    if text.startswith("mailto:"):
+        return None if _EMAIL.match(text[7:].split("?", 1)[0]) else f"{text!r} is not a mailto: address"
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme != "https" or not parts.hostname:
+        return f"{text!r} is neither an https:// address nor a mailto: link"
+    return None
+
+
+def _opt_unsubscribe(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _check((attribute.name,), unsubscribe_problem(value), "one https:// URL or mailto: link that unsubscribes")
 
 
 @attrs.frozen(kw_only=True)
@@ -738,7 +784,7 @@ class EmailSettings:
 
     sender: str = attrs.field(validator=_mailbox)
     reply_to: str | None = attrs.field(default=None, validator=_opt_mailbox)
-    subject: str | None = attrs.field(default=None, validator=_opt_line)
+    subject: str | None = attrs.field(default=None, validator=_opt_header_line)
     to: tuple[str, ...] = attrs.field(default=(), validator=_each(_mailbox))
     cc: tuple[str, ...] = attrs.field(default=(), validator=_each(_mailbox))
     bcc: tuple[str, ...] = attrs.field(default=(), validator=_each(_mailbox))

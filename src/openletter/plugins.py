@@ -20,7 +20,7 @@ import pluggy
 
 from . import hookspecs
 from ._version import __version__
-from .errors import OptionError, PluginError, PluginLoadError, Problem, RenderError, UnknownFormatError
+from .errors import LetterError, OptionError, PluginError, PluginLoadError, Problem, RenderError, UnknownFormatError
 from .exporter import Exporter
 from .model import Letter
 
@@ -184,8 +184,8 @@ class Registry:
             raise OptionError(f"format {name!r} has no option {unknown[0]!r} (its options: {accepted})")
         try:
             output = info.exporter.render(letter, MappingProxyType(options))
-        except OptionError:
-            raise  # a bad option value is the user's to fix, not the plugin's fault
+        except (OptionError, LetterError):
+            raise  # a bad option value, or a field this format cannot carry, is the user's to fix
         except Exception as error:
             raise RenderError(
                 info.plugin.name, f"rendering failed: {type(error).__name__}: {error}", format=name
@@ -199,12 +199,16 @@ class Registry:
             return bytes(output)
         raise RenderError(info.plugin.name, f"returned {type(output).__name__}, expected str or bytes", format=name)
 
-    def lint(self, letter: Letter) -> list[Problem]:
-        """Collect every plugin's `openletter_lint` findings (a failing linter becomes an error)."""
+    def lint(self, letter: Letter, formats: Sequence[str] | None = None) -> list[Problem]:
+        """Collect every plugin's `openletter_lint` findings for `formats` (default: every format).
+
+        A failing linter becomes an error; a problem two plugins report is listed once.
+        """
+        chosen = tuple(self.formats if formats is None else formats)
         problems: list[Problem] = []
         for impl in self.manager.hook.openletter_lint.get_hookimpls():
             try:
-                arguments = [{"letter": letter}[arg] for arg in impl.argnames]
+                arguments = [{"letter": letter, "formats": chosen}[arg] for arg in impl.argnames]
                 found: Sequence[Problem] = impl.function(*arguments)  # type: ignore[assignment]
                 problems.extend(found)
             except Exception as error:  # noqa: BLE001 -- reported with the plugin's name
@@ -214,7 +218,7 @@ class Registry:
                         f"{type(error).__name__}: {error}"
                     )
                 )
-        return problems
+        return list(dict.fromkeys(problems))
 
 
 def _may_have_entry_points() -> bool:

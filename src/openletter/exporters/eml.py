@@ -10,9 +10,12 @@ Cc, Bcc, Reply-To, Subject, Date (the letter's date), Message-ID (derived from t
 the same letter gives the same bytes), MIME-Version, Content-Language and, for campaigns,
 List-Unsubscribe (with List-Unsubscribe-Post for one-click https links, RFC 8058).
 
-Non-ASCII display names and subjects are encoded per RFC 2047; when an address itself is not
-ASCII the message is written for SMTPUTF8 (RFC 6532). Lines are CRLF-terminated and within 998
-octets (Python's ``email`` package chooses quoted-printable or base64 as needed).
+The address headers and the subject are written by `openletter.mail.headers` (display names
+quoted or RFC 2047-encoded so that folding cannot change them; encoded-word syntax in any field
+is refused), and the header block is parsed back and checked before the message is returned.
+When an address itself is not ASCII the message is written for SMTPUTF8 (RFC 6532). Lines are
+CRLF-terminated and within 998 octets (Python's ``email`` package chooses quoted-printable or
+base64 for the parts as needed).
 
 With no recipient at all, the message is a draft: it carries ``X-Unsent: 1``, which Outlook and
 Apple Mail (and Thunderbird, with an extension) read as "open this ready to edit and send".
@@ -26,10 +29,24 @@ from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
-from ..errors import OptionError, Problem
+from ..errors import LetterError, OptionError, Problem
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
-from ..model import Addressee, Letter, line_problem, mailbox_problem
+from ..mail.headers import (
+    ENCODED_WORD_EXPECTED,
+    ENCODED_WORD_PROBLEM,
+    Expected,
+    Mailbox,
+    address_header,
+    encoded_word_problem,
+    format_mailbox,
+    parse_mailboxes,
+    subject_field,
+    text_header,
+    verify,
+)
+from ..mail.headers import problems as header_problems
+from ..model import Letter, line_problem, mailbox_problem
 
 if TYPE_CHECKING:
     from email.policy import EmailPolicy
@@ -45,38 +62,41 @@ OPTIONS: Mapping[str, str] = {
 }
 
 
-def _mailbox(addressee: Addressee) -> str:
-    from email.headerregistry import Address
-
-    assert addressee.email is not None
-    local, _, domain = addressee.email.rpartition("@")
-    return str(Address(display_name=addressee.name, username=local, domain=domain))
-
-
-def _checked(name: str, value: str) -> str:
-    problem = mailbox_problem(value)
+def _checked(name: str, value: str) -> Mailbox:
+    problem = mailbox_problem(value)  # encoded-word syntax included
     if problem is not None:
         raise OptionError(f"eml.{name}: {problem} (expected an address like name@example.org)")
-    return value
+    (mailbox,) = parse_mailboxes(value) or [("", "")]
+    return mailbox
 
 
-def _split(name: str, value: str) -> list[str]:
-    from email.utils import getaddresses
-
+def _split(name: str, value: str) -> list[Mailbox]:
     if any(c in value for c in "\r\n\x00"):
         raise OptionError(f"eml.{name}: addresses are one line (no CR, LF or NUL)")
-    return [_checked(name, f"{n} <{a}>" if n else a) for n, a in getaddresses([value]) if a]
+    if encoded_word_problem(value):
+        raise OptionError(f"eml.{name}: {ENCODED_WORD_PROBLEM} (expected {ENCODED_WORD_EXPECTED})")
+    mailboxes = parse_mailboxes(value) if value.strip() else []
+    if mailboxes is None:
+        raise OptionError(
+            f"eml.{name}: {value!r} is not a list of addresses (expected a@example.org, B <b@example.org>)"
+        )
+    return [_checked(name, format_mailbox(m)) for m in mailboxes]
 
 
-def envelope(letter: Letter, options: Options) -> dict[str, list[str]]:
-    """Sender and recipients: the letter's email settings and addressees, then the options."""
+def mailboxes(letter: Letter, options: Options) -> dict[str, list[Mailbox]]:
+    """Sender and recipients as (display name, address) pairs: the letter's email settings and
+    addressees, then the options."""
     settings = letter.email
-    fields: dict[str, list[str]] = {
-        "sender": [settings.sender] if settings else [],
-        "reply_to": [settings.reply_to] if settings and settings.reply_to else [],
-        "to": [_mailbox(a) for a in letter.recipients if a.email] + list(settings.to if settings else ()),
-        "cc": [_mailbox(a) for a in letter.copied if a.email] + list(settings.cc if settings else ()),
-        "bcc": list(settings.bcc if settings else ()),
+
+    def parsed(texts: Sequence[str]) -> list[Mailbox]:
+        return [m for text in texts for m in parse_mailboxes(text) or ()]  # validated by the model
+
+    fields: dict[str, list[Mailbox]] = {
+        "sender": parsed([settings.sender] if settings else []),
+        "reply_to": parsed([settings.reply_to] if settings and settings.reply_to else []),
+        "to": [(a.name, a.email) for a in letter.recipients if a.email] + parsed(settings.to if settings else ()),
+        "cc": [(a.name, a.email) for a in letter.copied if a.email] + parsed(settings.cc if settings else ()),
+        "bcc": parsed(settings.bcc if settings else ()),
     }
     for name in ("sender", "reply_to"):
         if name in options:
@@ -87,22 +107,39 @@ def envelope(letter: Letter, options: Options) -> dict[str, list[str]]:
     return fields
 
 
+def envelope(letter: Letter, options: Options) -> dict[str, list[str]]:
+    """Sender and recipients, each mailbox on one line (``"Smith, Jo" <jo@example.org>``)."""
+    return {key: [format_mailbox(m) for m in found] for key, found in mailboxes(letter, options).items()}
+
+
 def subject_of(letter: Letter, options: Options) -> str:
     """The subject: the option, the email settings', the letter's subject line, or its title."""
     if "subject" in options:
-        problem = line_problem(options["subject"])
+        problem = line_problem(options["subject"]) or encoded_word_problem(options["subject"])
         if problem is not None:
-            raise OptionError(f"eml.subject: the subject {problem} (expected one line of text)")
+            raise OptionError(f"eml.subject: the subject {problem} (expected one line of text without '=?')")
         return options["subject"]
-    return (letter.email.subject if letter.email else None) or letter.subject or letter.title
+    return subject_field(letter)[1]
+
+
+def refuse_unsafe_fields(letter: Letter, options: Options) -> None:
+    """Raise `LetterError` when a field that reaches a header holds encoded-word syntax (the
+    letter's subject or title only when no option replaces it)."""
+    replaced = subject_field(letter)[0] if "subject" in options else None
+    found = [problem for problem in header_problems(letter) if problem.path != replaced]
+    if found:
+        raise LetterError(found)
 
 
 def _policy(addresses: Sequence[str]) -> EmailPolicy[EmailMessage]:
-    """SMTPUTF8 (UTF-8 headers, RFC 6532) only when an address itself is not ASCII."""
-    from email.policy import SMTP, SMTPUTF8
-    from email.utils import parseaddr
+    """SMTPUTF8 (UTF-8 headers, RFC 6532) only when an address itself is not ASCII.
 
-    return SMTPUTF8 if any(not parseaddr(a)[1].isascii() for a in addresses) else SMTP
+    Headers written by `openletter.mail.headers` are never refolded by the email package.
+    """
+    from email.policy import SMTP, SMTPUTF8
+
+    policy = SMTPUTF8 if any(not a.isascii() for a in addresses) else SMTP
+    return policy.clone(refold_source="none")
 
 
 def html_part(letter: Letter, logo_cid: str | None = None) -> str:
@@ -143,12 +180,21 @@ def date_header(date: dt.date) -> str:
     return format_datetime(dt.datetime.combine(date, dt.time(0), tzinfo=dt.UTC))
 
 
+_ASCII_PRINTABLE = "".join(map(chr, range(0x21, 0x7F)))
+
+
 def campaign_headers(letter: Letter) -> list[tuple[str, str]]:
-    """List-Unsubscribe, and List-Unsubscribe-Post for one-click https links (RFC 8058)."""
+    """List-Unsubscribe, and List-Unsubscribe-Post for one-click https links (RFC 8058).
+
+    The link is written as it is, on one line, as a URI: other than ASCII characters are
+    percent-encoded in UTF-8 (RFC 3987, RFC 6068), never made into encoded words.
+    """
+    from urllib.parse import quote
+
     link = letter.email.list_unsubscribe if letter.email is not None else None
     if link is None:
         return []
-    headers = [("List-Unsubscribe", f"<{link}>")]
+    headers = [("List-Unsubscribe", f"<{quote(link, safe=_ASCII_PRINTABLE)}>")]
     if link.startswith("https://"):
         headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
     return headers
@@ -156,9 +202,8 @@ def campaign_headers(letter: Letter) -> list[tuple[str, str]]:
 
 def message_id_domain(sender: str | None) -> str:
     """The domain for Message-IDs: the sender's, in ASCII (IDNA), or ``openletter.invalid``."""
-    from email.utils import parseaddr
-
-    domain = parseaddr(sender)[1].rpartition("@")[2] if sender else ""
+    found = parse_mailboxes(sender) if sender else None
+    domain = found[0][1].rpartition("@")[2] if found else ""
     try:
         return domain.encode("idna").decode("ascii") if domain else "openletter.invalid"
     except UnicodeError:
@@ -167,29 +212,42 @@ def message_id_domain(sender: str | None) -> str:
 
 def compose(letter: Letter, options: Options) -> EmailMessage:
     """Build the message (pure: the same letter and options give the same message)."""
+    return _compose(letter, options)[0]
+
+
+def _compose(letter: Letter, options: Options) -> tuple[EmailMessage, Expected]:
+    """The message, and its headers as meant (for `openletter.mail.headers.verify`)."""
     from ..plaintext import letter_to_text
 
-    fields = envelope(letter, options)
-    everyone = [a for key in ("sender", "reply_to", "to", "cc", "bcc") for a in fields[key]]
-    message = EmailMessage(policy=_policy(everyone))
-    if fields["sender"]:
-        message["From"] = fields["sender"][0]
+    refuse_unsafe_fields(letter, options)
+    boxes = mailboxes(letter, options)
+    subject = subject_of(letter, options)
+    everyone = [format_mailbox(m) for key in ("sender", "reply_to", "to", "cc", "bcc") for m in boxes[key]]
+    message = EmailMessage(policy=_policy([a for key in boxes for _, a in boxes[key]]))
+    expected: list[tuple[str, str | Sequence[Mailbox] | None]] = []
+
+    def put(name: str, value: str, meant: str | Sequence[Mailbox] | None) -> None:
+        message.set_raw(name, value)  # written as it is: never refolded (see _policy)
+        expected.append((name, meant))
+
+    if boxes["sender"]:
+        put("From", address_header("From", boxes["sender"][:1]), boxes["sender"][:1])
     for header, key in (("To", "to"), ("Cc", "cc"), ("Bcc", "bcc"), ("Reply-To", "reply_to")):
-        if fields[key]:
-            message[header] = ", ".join(fields[key])
-    message["Subject"] = subject_of(letter, options)
+        if boxes[key]:
+            put(header, address_header(header, boxes[key]), boxes[key])
+    put("Subject", text_header("Subject", subject), subject)
     if letter.date is not None:
-        message["Date"] = date_header(letter.date)
+        put("Date", date_header(letter.date), date_header(letter.date))
     for name, value in campaign_headers(letter):
-        message[name] = value
-    if not (fields["to"] or fields["cc"] or fields["bcc"]):
-        message["X-Unsent"] = "1"
+        put(name, value, value)
+    if not (boxes["to"] or boxes["cc"] or boxes["bcc"]):
+        put("X-Unsent", "1", "1")
     text = letter_to_text(letter)
-    domain = message_id_domain(fields["sender"][0] if fields["sender"] else None)
+    domain = message_id_domain(everyone[0] if boxes["sender"] else None)
     cid = logo_cid(letter, domain)  # derived from the image, which is in no other part of the digest
-    parts = [str(message["Subject"]), *everyone, text, *([cid] if cid is not None else [])]
+    parts = [subject, *everyone, text, *([cid] if cid is not None else [])]
     digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
-    message["Message-ID"] = f"<{digest}@{domain}>"
+    put("Message-ID", f"<{digest}@{domain}>", f"<{digest}@{domain}>")
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html_part(letter, cid), subtype="html", charset="utf-8")
     if letter.logo is not None and cid is not None:
@@ -209,12 +267,16 @@ def compose(letter: Letter, options: Options) -> EmailMessage:
         page.set_param("type", "text/html")  # RFC 2387: the root part's type
     message["Content-Language"] = letter.language  # after set_content, which clears Content-*
     message.set_boundary(f"=_openletter_{digest}")  # fixed, so the same letter gives the same bytes
-    return message
+    expected += [("MIME-Version", None), ("Content-Type", None), ("Content-Language", letter.language)]
+    return message, expected
 
 
 def render(letter: Letter, options: Options) -> bytes:
-    """The message as bytes, CRLF line ends."""
-    return compose(letter, options).as_bytes()
+    """The message as bytes, CRLF line ends; its headers checked before they are returned."""
+    message, expected = _compose(letter, options)
+    data = message.as_bytes()
+    verify(data.split(b"\r\n\r\n", 1)[0] + b"\r\n", expected)
+    return data
 
 
 @hookimpl
@@ -243,9 +305,13 @@ VISIBLE_RECIPIENTS = 10
 
 
 @hookimpl
-def openletter_lint(letter: Letter) -> Sequence[Problem]:
-    """Warn about a long subject, large To/Cc lists that expose everyone's address, a heavy logo."""
-    problems: list[Problem] = []
+def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]:
+    """When the eml format is built: refuse encoded-word syntax in any field that reaches a header
+    (see `openletter.mail.headers`); warn about a long subject, large To/Cc lists that expose
+    everyone's address, a heavy logo."""
+    if "eml" not in formats:
+        return []
+    problems: list[Problem] = header_problems(letter)
     if letter.logo is not None and len(letter.logo.data) > LOGO_BYTES:
         problems.append(
             Problem(

@@ -5,8 +5,11 @@ The output is a text file: first a link addressed to every recipient (the letter
 addressee's name. Subject and body (the plain-text letter) are percent-encoded UTF-8, line
 breaks as ``%0D%0A``, as RFC 6068 asks.
 
-Mail clients and browsers cap the length of the links they accept, so ``openletter check`` warns
-(through this plugin's lint hook) when a link is longer than `SAFE_LENGTH` characters.
+Mail clients and browsers cap the length of the links they accept, so when the mailto format is
+built or checked, this plugin's lint hook warns about every link longer than `SAFE_LENGTH`
+characters, the link for all recipients included (even when it names nobody). The subject becomes
+a Subject header in the mail client: encoded-word syntax (``=?``) in it is refused, as in the
+eml format (see `openletter.mail.headers`).
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from ..errors import Problem
+from ..errors import LetterError, Problem
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
+from ..mail.headers import subject_problems
 from ..model import Letter
-from .eml import envelope, subject_of
+from .eml import mailboxes, subject_of
 
 SAFE_LENGTH = 2000
 """Links up to this length open in the common mail clients and browsers (Outlook and older
@@ -26,9 +30,10 @@ Windows handlers stop near 2,083 characters; some webmail handlers near 8,000)."
 
 
 def _address(mailbox: str) -> str:
-    from email.utils import parseaddr
+    from ..mail.headers import parse_mailboxes
 
-    return parseaddr(mailbox)[1]
+    found = parse_mailboxes(mailbox)
+    return found[0][1] if found else mailbox
 
 
 def link(to: Sequence[str], *, cc: Sequence[str] = (), subject: str = "", body: str = "") -> str:
@@ -48,7 +53,7 @@ def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
     from ..plaintext import letter_to_text
     from ..words import letter_labels
 
-    fields = envelope(letter, options)
+    fields = {key: [address for _, address in found] for key, found in mailboxes(letter, options).items()}
     subject = subject_of(letter, options)
     body = letter_to_text(letter)
     everyone = letter_labels(letter)["all_recipients"] or "mailto"
@@ -61,6 +66,9 @@ def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
 
 def render(letter: Letter, options: Options) -> str:
     """The links, one per line, each after its label."""
+    refused = subject_problems(letter) if "subject" not in options else []
+    if refused:
+        raise LetterError(refused)
     return "".join(f"{label}:\n{url}\n\n" for label, url in links(letter, options))
 
 
@@ -82,19 +90,30 @@ def openletter_exporters() -> Sequence[Exporter]:
 
 
 @hookimpl
-def openletter_lint(letter: Letter) -> Sequence[Problem]:
-    """Warn when a mailto: link would be too long for common mail clients."""
-    if not (any(a.email for a in letter.addressees) or (letter.email and letter.email.to)):
-        return []  # no one to write a link to
-    longest = max(len(url) for _, url in links(letter, {}))
-    if longest <= SAFE_LENGTH:
+def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]:
+    """When the mailto format is built: warn about every link too long for common mail clients,
+    and refuse encoded-word syntax in the subject."""
+    if "mailto" not in formats:
         return []
+    problems = subject_problems(letter)
+    found = links(letter, {})
+    long = [(label, len(url)) for label, url in found if len(url) > SAFE_LENGTH]
+    if not long:
+        return problems
+    label, longest = max(long, key=lambda item: item[1])
+    if len(found) == 1:
+        which = f"the mailto: link is {longest:,} characters long"
+    else:
+        count = f"all {len(found)}" if len(long) == len(found) else f"{len(long)} of the {len(found)}"
+        which = f"{count} mailto: links are longer than {SAFE_LENGTH:,} characters (up to {longest:,}, for {label!r})"
     return [
+        *problems,
         Problem(
-            path=("email",) if letter.email else ("addressees",),
+            path=("email",) if letter.email else ("addressees",) if letter.addressees else (),
             severity="warning",
-            message=f"the mailto: links are {longest:,} characters long; many mail clients and browsers "
-            f"refuse links over {SAFE_LENGTH:,} (Outlook stops near 2,083)",
-            expected="a shorter letter for mailto: buttons, or send the eml format instead",
-        )
+            message=f"{which}; many mail clients and browsers refuse links over {SAFE_LENGTH:,} "
+            "(Outlook stops near 2,083)",
+            expected="a shorter letter for mailto: buttons, or the eml format; -t FORMAT builds or checks "
+            "only the formats you use",
+        ),
     ]

@@ -21,13 +21,23 @@ import hashlib
 import html
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from email.header import Header
-from email.utils import formataddr
 
 import attrs
 
 from ..errors import LetterError, OptionError, Problem
 from ..model import Letter, mailbox_problem, map_text, text_fields
+from .headers import (
+    ENCODED_WORD_EXPECTED,
+    ENCODED_WORD_PROBLEM,
+    Mailbox,
+    UnsafeHeaderError,
+    address_header,
+    encoded_word_problem,
+    format_mailbox,
+    parse_mailboxes,
+    text_header,
+    verify,
+)
 from .recipients import Recipient
 
 PLACEHOLDER = re.compile(r"\[\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]\]")
@@ -92,26 +102,7 @@ def _chunks(text: str, prefix: str) -> list[str | int]:
     return out
 
 
-def _header(name: str, value: str) -> bytes:
-    if value.isascii():
-        return f"{name}: {value}\r\n".encode("ascii")
-    return f"{name}: {Header(value, 'utf-8', header_name=name).encode(linesep=chr(13) + chr(10))}\r\n".encode("ascii")
-
-
-def _mailbox(display: str, address: str) -> str:
-    if address.isascii():
-        return formataddr((display, address), charset="utf-8") if display else address
-    if not display:
-        return address  # SMTPUTF8: the address stays UTF-8 (RFC 6532)
-    quoted = display.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{quoted}" <{address}>'
-
-
-def _addresses(name: str, mailboxes: Iterable[str]) -> bytes:
-    """An address header; display names RFC 2047-encoded, non-ASCII addresses left UTF-8."""
-    from email.utils import getaddresses
-
-    value = ", ".join(_mailbox(display, address) for display, address in getaddresses(list(mailboxes)))
+def _line(name: str, value: str) -> bytes:
     return f"{name}: {value}\r\n".encode()
 
 
@@ -167,6 +158,7 @@ class Factory:
     html: list[str | int]
     subject: list[str | int]
     static: bytes
+    """The headers every message has (From, Date, MIME-Version...), already checked."""
     boundary: str
     domain: str
     logo: bytes = b""
@@ -196,35 +188,43 @@ class Factory:
         from ..exporters.eml import (
             campaign_headers,
             date_header,
-            envelope,
             html_part,
             logo_cid,
+            mailboxes,
             message_id_domain,
+            refuse_unsafe_fields,
             subject_of,
         )
         from ..plaintext import letter_to_text
 
-        fields = envelope(letter, options)
+        refuse_unsafe_fields(letter, options)
+        fields = mailboxes(letter, options)
         if not fields["sender"]:
             raise OptionError("mail merge needs a sender: set email.sender in the letter, or --from")
         names = placeholders(letter)
         digest = _letter_digest(letter)
         prefix = "OLMERGE" + digest[:12].upper() + "N"
         marked = _marked(letter, names, prefix)
-        sender = fields["sender"][0]
+        sender = format_mailbox(fields["sender"][0])
         cc = _distinct(checked_copies("cc", cc))
         bcc = _distinct(checked_copies("bcc", bcc), skip=cc)  # a Cc copy needs no blind one too
-        headers = [_addresses("From", [sender])]
-        if cc:
-            headers.append(_addresses("Cc", cc))
+        copies = [mailbox for text in cc for mailbox in parse_mailboxes(text) or ()]
+        headers: list[tuple[str, str, str | Sequence[Mailbox] | None]] = [
+            ("From", address_header("From", fields["sender"][:1]), fields["sender"][:1])
+        ]
+        if copies:
+            headers.append(("Cc", address_header("Cc", copies), copies))
         if fields["reply_to"]:  # where replies go: not a recipient
-            headers.append(_addresses("Reply-To", fields["reply_to"]))
-        headers.append(_header("Date", date_header(letter.date or dt.datetime.now(tz=dt.UTC).date())))
-        headers += [_header(name, value) for name, value in campaign_headers(letter)]
-        headers.append(_header("Content-Language", letter.language))
-        headers.append(b"MIME-Version: 1.0\r\n")
+            headers.append(("Reply-To", address_header("Reply-To", fields["reply_to"]), fields["reply_to"]))
+        date = date_header(letter.date or dt.datetime.now(tz=dt.UTC).date())
+        headers.append(("Date", date, date))
+        headers += [(name, value, value) for name, value in campaign_headers(letter)]
+        headers.append(("Content-Language", letter.language, letter.language))
+        headers.append(("MIME-Version", "1.0", "1.0"))
         boundary = f"=_openletter_{digest[:24]}"
-        headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'.encode())
+        headers.append(("Content-Type", f'multipart/alternative;\r\n boundary="{boundary}"', None))
+        static = b"".join(_line(name, value) for name, value, _ in headers)
+        verify(static, [(name, meant) for name, _, meant in headers])
         domain = message_id_domain(sender)
         cid = logo_cid(letter, domain)
         return cls(
@@ -234,7 +234,7 @@ class Factory:
             text=_chunks(letter_to_text(marked).replace("\n", "\r\n"), prefix),
             html=_chunks(html_part(marked, cid).replace("\r\n", "\n").replace("\n", "\r\n"), prefix),
             subject=_chunks(subject_of(marked, options), prefix),
-            static=b"".join(headers),
+            static=static,
             boundary=boundary,
             domain=domain,
             logo=b"" if cid is None else _logo_part(letter, cid),
@@ -268,15 +268,69 @@ class Factory:
                 out.append(address)
         return out
 
+    def subject_for(self, recipient: Recipient) -> str:
+        """The recipient's subject, placeholders filled in."""
+        fields = recipient.fields
+        return "".join(p if isinstance(p, str) else fields.get(self.names[p], "") for p in self.subject).strip()
+
+    def problem(self, recipient: Recipient) -> str | None:
+        """Why no message can be made for `recipient`, or None.
+
+        Each cell was checked when the file was read; here, what the cells make together: a
+        subject such as "[[a]][[b]]" can hold ``=?`` that no single cell holds.
+        """
+        if encoded_word_problem(self.subject_for(recipient)):
+            return f"the subject for this row {ENCODED_WORD_PROBLEM}"
+        return None
+
+    def check(self, recipients: Iterable[Recipient], file: str) -> int:
+        """Check every recipient before anything is written; return how many there are.
+
+        Raise `LetterError` at the first row no message can be made for (FILE:LINE).
+        """
+        count = 0
+        for recipient in recipients:
+            problem = self.problem(recipient)
+            if problem is not None:
+                raise LetterError(
+                    [
+                        Problem(
+                            file=file,
+                            line=recipient.line,
+                            path=("recipients",),
+                            message=f"row {recipient.line}: {problem}",
+                            expected=ENCODED_WORD_EXPECTED,
+                        )
+                    ]
+                )
+            count += 1
+        return count
+
+    def headers_for(self, recipient: Recipient) -> bytes:
+        """The recipient's To, Subject and Message-ID headers, checked (`UnsafeHeaderError`).
+
+        They follow the static headers, themselves checked once: each block ends with CRLF and the
+        next starts with a header name, so the message's header block is the two blocks together.
+        """
+        problem = self.problem(recipient)
+        if problem is not None:
+            raise UnsafeHeaderError(f"row {recipient.line}: {problem}")
+        to = [(recipient.fields.get("name") or "", recipient.email)]
+        subject = self.subject_for(recipient)
+        message_id = self.message_id(recipient)
+        block = (
+            _line("To", address_header("To", to))
+            + _line("Subject", text_header("Subject", subject))
+            + _line("Message-ID", message_id)
+        )
+        verify(block, [("To", to), ("Subject", subject), ("Message-ID", None)])  # the ID: hex digits, checked domain
+        return block
+
     def make(self, recipient: Recipient) -> bytes:
         """The message for one recipient."""
         values = [recipient.fields.get(name, "") for name in self.names]
         escaped = [html.escape(v) for v in values]
-        subject = "".join(p if isinstance(p, str) else values[p] for p in self.subject)
-        name = recipient.fields.get("name") or ""
-        to = f"To: {_mailbox(name, recipient.email)}\r\n".encode()
-        head = self.static + to + _header("Subject", subject)
-        head += f"Message-ID: {self.message_id(recipient)}\r\n".encode("ascii")
+        head = self.static + self.headers_for(recipient)
         text = "".join(p if isinstance(p, str) else values[p] for p in self.text).encode("utf-8")
         page = "".join(p if isinstance(p, str) else escaped[p] for p in self.html).encode("utf-8")
         b = self.boundary.encode("ascii")

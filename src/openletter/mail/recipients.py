@@ -2,43 +2,56 @@
 
 Columns: ``email`` (required), and any others (``name``, ``honorific``, ``role``, ``last_name``,
 ``constituency``...), each usable in the letter as a ``[[column]]`` placeholder. Every cell is
-one line: a carriage return, line feed or NUL anywhere is refused, naming the row and column, so
-no recipient can add a header to a message.
+one line: a carriage return, line feed, NUL or other control character anywhere is refused, naming
+the row and column, so no recipient can add a header to a message; so is RFC 2047 encoded-word
+syntax (``=?``), which mail programs decode, even into a line break (see
+`openletter.mail.headers`). The address is one bare address (``name@example.org``), checked as the
+letter's own are.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
+import unicodedata
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import attrs
 
 from ..errors import LetterError, Problem
-from ..model import mailbox_problem
+from ..model import email_problem, line_problem
 from ..sources.text import decode
+from .headers import ENCODED_WORD, ENCODED_WORD_EXPECTED, ENCODED_WORD_PROBLEM
 
-ROLE_HONORIFICS = {
-    "senator": "Senator",
-    "representative": "Representative",
-    "congressman": "Representative",
-    "congresswoman": "Representative",
-    "member of congress": "Representative",
-    "delegate": "Delegate",
-    "member of parliament": "Hon.",
-    "mp": "Hon.",
-    "minister": "Minister",
-    "prime minister": "Prime Minister",
-    "president": "President",
-    "governor": "Governor",
-    "mayor": "Mayor",
-    "ambassador": "Ambassador",
-    "judge": "Judge",
-    "secretary": "Secretary",
-}
-"""How a recipient is addressed, from their role, when the CSV gives no ``honorific``: a
-Representative is never greeted as "Senator"."""
+HONORIFICS = "data/honorifics.json"
+"""Role words and the honorific each gives, per language (en, fr, es, th, km, zh, ar, id), and how
+an honorific goes with a name in that language: ``{honorific} {name}``, or ``{name}{honorific}``
+in Chinese. Inside the package; read the first time a recipient needs it."""
+
+
+def _key(text: str) -> str:
+    """A role word as it is looked up: NFC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+@functools.cache
+def role_table() -> dict[str, tuple[str, str]]:
+    """Every role word, and every honorific, of every language: (honorific, name format).
+
+    A Representative is never greeted as "Senator", a "Sénatrice" is greeted as "Sénatrice".
+    """
+    data = json.loads(resources.files("openletter").joinpath(HONORIFICS).read_text(encoding="utf-8"))
+    table: dict[str, tuple[str, str]] = {}
+    for language in data.values():
+        for words in language["roles"].values():
+            for word, honorific in words.items():
+                table.setdefault(_key(word), (honorific, language["format"]))
+                table.setdefault(_key(honorific), (honorific, language["format"]))
+    return table
 
 
 _NUL = "\uffff"  # stands in for NUL bytes while the file is read (a noncharacter: never real text)
@@ -54,18 +67,25 @@ class Recipient:
 
 
 def honorific_for(fields: dict[str, str]) -> str:
-    """The recipient's honorific: the ``honorific`` column, else one derived from ``role``."""
+    """The recipient's honorific: the ``honorific`` column, else the one that goes with ``role``."""
     if fields.get("honorific"):
         return fields["honorific"]
-    return ROLE_HONORIFICS.get(fields.get("role", "").strip().lower(), "")
+    found = role_table().get(_key(fields.get("role", "")))
+    return found[0] if found else ""
 
 
 def derived(fields: dict[str, str]) -> dict[str, str]:
-    """Add the fields openletter derives: ``honorific`` (from ``role``) and ``honorific_name``."""
+    """Add the fields openletter derives: ``honorific`` (from ``role``) and ``honorific_name``
+    (the honorific and the ``last_name``, or ``name``, in the order of the honorific's language)."""
     out = dict(fields)
-    out["honorific"] = honorific_for(fields)
+    honorific = out["honorific"] = honorific_for(fields)
     surname = fields.get("last_name") or fields.get("name", "")
-    out["honorific_name"] = f"{out['honorific']} {surname}".strip()
+    if honorific and surname:
+        found = role_table().get(_key(honorific))
+        pattern = found[1] if found else "{honorific} {name}"
+        out["honorific_name"] = pattern.format(honorific=honorific, name=surname)
+    else:
+        out["honorific_name"] = honorific or surname
     return out
 
 
@@ -119,10 +139,29 @@ def read(path: Path) -> Iterator[Recipient]:
                             )
                         ]
                     )
+                problem = line_problem(cell.strip()) if cell.strip() else None
+                if problem is not None:  # a control character
+                    raise LetterError(
+                        [_problem(file, line, column, f"row {line}, column {column!r} {problem}", "one line of text")]
+                    )
+                if ENCODED_WORD in cell:  # a cell may reach the To or Subject header
+                    raise LetterError(
+                        [
+                            _problem(
+                                file,
+                                line,
+                                column,
+                                f"row {line}, column {column!r} {ENCODED_WORD_PROBLEM}",
+                                ENCODED_WORD_EXPECTED,
+                            )
+                        ]
+                    )
                 fields[column] = cell.strip()
-            problem = mailbox_problem(fields.get("email", ""))
+            problem = email_problem(fields.get("email", ""))
             if problem is not None:
-                raise LetterError([_problem(file, line, "email", f"row {line}: {problem}", "an email address")])
+                raise LetterError(
+                    [_problem(file, line, "email", f"row {line}: {problem}", "an address like name@example.org")]
+                )
             yield Recipient(line, fields["email"], derived(fields))
             line = reader.line_num + 1
     except csv.Error as error:
