@@ -256,3 +256,23 @@ def test_every_sample_has_units_and_the_units_cover_every_signatory() -> None:
         units = " ".join(u.text for u in printed_units(letter))
         for person in letter.people():
             assert person.name in units, (name, person.name)
+
+
+def test_an_anchored_passage_is_marked_once_even_when_a_heading_or_a_note_repeats_it() -> None:
+    from openletter.model import Reference, Section
+
+    letter = sample_letter("demands_in_body")
+    quote = "Pay full compensation to the families of the workers who died in March."
+    letter = attrs.evolve(
+        letter,
+        sections=(*letter.sections, Section(heading=quote, text="See the note.[^n]")),
+        references=(Reference(id="n", text=quote),),
+        demands=tuple(attrs.evolve(d, status="met") for d in letter.demands),
+    )
+    page = openletter.export(letter, "html").decode()
+    assert page.count('id="demand-pay-compensation"') == 1
+    assert page.count('<span class="demand-status">(Met)</span>') == 4
+    plain, _ = _eml_parts(letter)
+    assert squeeze(plain).count(squeeze(f"{quote} (Met)")) == 1
+    for view in VIEWS:
+        assert faithfulness_problems(letter, VIEWS[view][1](letter), navigation=NAVIGATION[VIEWS[view][0]]) == []

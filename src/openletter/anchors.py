@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 ENV_KEY = "openletter_anchors"
 """The parser environment key under which `mark` finds the anchors to mark."""
 
+DONE_KEY = "openletter_anchors_done"
+"""The parser environment key of the anchors already marked: each passage is marked once, where
+the body has it (the sections are parsed first), never again in a note or a later text."""
+
 
 @attrs.frozen
 class Anchor:
@@ -214,15 +218,20 @@ def anchors(letter: Letter) -> list[Anchor]:
 def mark(state: StateCore) -> None:
     """markdown-it core rule: wrap each anchored passage in ``demand_open``/``demand_close``.
 
-    Does nothing unless the environment holds anchors under `ENV_KEY`. The tokens carry the
-    `Anchor` in ``meta["anchor"]``.
+    Does nothing unless the environment holds anchors under `ENV_KEY`, nor in one-line parses
+    (headings). Each anchor is marked once per environment (`DONE_KEY`): the first time its
+    passage is met, which is in the body, since formats parse the sections first. The tokens
+    carry the `Anchor` in ``meta["anchor"]``.
     """
     wanted: list[Anchor] | None = state.env.get(ENV_KEY) if isinstance(state.env, dict) else None
-    if not wanted:
+    if not wanted or state.inlineMode:  # one line (a heading): the body's paragraphs only
         return
-    compiled = [(anchor, pattern(anchor.quote)) for anchor in wanted]
+    done: set[int] = state.env.setdefault(DONE_KEY, set())
+    compiled = [(anchor, pattern(anchor.quote)) for anchor in wanted if anchor.index not in done]
     for block in _inline_blocks(state.tokens):
         for anchor, regex in compiled:
+            if anchor.index in done:
+                continue
             children = block.children or []
             text, spans = _plain(children)
             match = regex.search(text)
@@ -232,6 +241,7 @@ def mark(state: StateCore) -> None:
             if place is None:
                 continue
             block.children = _split(children, place, anchor, state)
+            done.add(anchor.index)
 
 
 def _split(children: list[Token], place: _Place, anchor: Anchor, state: StateCore) -> list[Token]:

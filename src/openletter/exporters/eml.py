@@ -41,6 +41,7 @@ from ..mail.headers import (
     encoded_word_problem,
     format_mailbox,
     parse_mailboxes,
+    sender_display_default,
     subject_field,
     text_header,
     verify,
@@ -98,6 +99,9 @@ def mailboxes(letter: Letter, options: Options) -> dict[str, list[Mailbox]]:
         "cc": [(a.name, a.email) for a in letter.copied if a.email] + parsed(settings.cc if settings else ()),
         "bcc": parsed(settings.bcc if settings else ()),
     }
+    default = sender_display_default(letter)
+    if default is not None and fields["sender"]:  # a bare address: the letter's sender names it
+        fields["sender"] = [(default, fields["sender"][0][1])]
     for name in ("sender", "reply_to"):
         if name in options:
             fields[name] = [_checked(name, options[name])]
@@ -265,10 +269,35 @@ def _compose(letter: Letter, options: Options) -> tuple[EmailMessage, Expected]:
         )
         page.set_boundary(f"=_openletter_related_{digest}")
         page.set_param("type", "text/html")  # RFC 2387: the root part's type
-    message["Content-Language"] = letter.language  # after set_content, which clears Content-*
+    languages = content_languages(letter)
+    message["Content-Language"] = languages  # after set_content, which clears Content-*
     message.set_boundary(f"=_openletter_{digest}")  # fixed, so the same letter gives the same bytes
-    expected += [("MIME-Version", None), ("Content-Type", None), ("Content-Language", letter.language)]
+    expected += [("MIME-Version", None), ("Content-Type", None), ("Content-Language", languages)]
     return message, expected
+
+
+def content_languages(letter: Letter) -> str:
+    """The Content-Language header (RFC 3282): the letter's language first, then every other
+    language a part of it is written in (``it, en`` for an Italian letter with an English block)."""
+    import attrs
+
+    found = [letter.language]
+
+    def walk(value: object) -> None:
+        if isinstance(value, tuple):
+            for item in value:
+                walk(item)
+        elif attrs.has(type(value)):
+            for field in attrs.fields(type(value)):  # type: ignore[arg-type]
+                item = getattr(value, field.name)
+                if field.name == "lang" and isinstance(item, str):
+                    found.append(item)
+                elif not isinstance(item, str | bytes):
+                    walk(item)
+
+    walk(letter)
+    found += [v for v in attrs.asdict(letter.field_lang).values() if v]
+    return ", ".join(dict.fromkeys(found))
 
 
 def render(letter: Letter, options: Options) -> bytes:

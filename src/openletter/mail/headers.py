@@ -109,6 +109,21 @@ def header_fields(letter: Letter) -> Iterator[tuple[FieldPath, str]]:
     for index, addressee in enumerate(letter.addressees):
         if addressee.email is not None:
             yield ("addressees", index, "name"), addressee.name
+    if letter.sender is not None and letter.email is not None and sender_display_default(letter) is not None:
+        for index, organisation in enumerate(letter.sender.organisations):
+            yield ("sender", "organisations", index, "name"), organisation.name
+        for index, person in enumerate(letter.sender.people):
+            yield ("sender", "people", index, "name"), person.name
+
+
+def sender_display_default(letter: Letter) -> str | None:
+    """The From display name when ``email.sender`` gives none: the sender's names, or None."""
+    if letter.sender is None or letter.email is None:
+        return None
+    found = parse_mailboxes(letter.email.sender) or [("", "")]
+    if found[0][0]:
+        return None
+    return ", ".join(letter.sender.names)
 
 
 def _problem(path: FieldPath) -> Problem:
