@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from openletter import OptionError, Reference, Section
+from openletter.printed import layout
 
-from openletter_pdf._data import MarkdownTree, References, cjk_variant, language_parts, letter_data, script_of
+from openletter_pdf._data import MarkdownTree, cjk_variant, language_parts, letter_data, script_of
 from openletter_pdf._render import paper, template, timestamp
 from pdf_helpers import example, make_letter, people
+
+
+def parts(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The template data of the parts of one kind, in order."""
+    return [part for part in data["parts"] if part["kind"] == kind]
 
 
 def test_the_data_is_plain_json() -> None:
@@ -22,7 +29,7 @@ def test_the_data_is_plain_json() -> None:
 
 
 def test_markdown_becomes_nodes_whose_text_stays_text() -> None:
-    tree = MarkdownTree(References([]))
+    tree = MarkdownTree(layout(make_letter()))
     assert tree.blocks('#eval("x") *a* `#b` <script>') == [
         {
             "t": "p",
@@ -39,7 +46,7 @@ def test_markdown_becomes_nodes_whose_text_stays_text() -> None:
 
 
 def test_lists_quotes_and_code_blocks() -> None:
-    tree = MarkdownTree(References([]))
+    tree = MarkdownTree(layout(make_letter()))
     nodes = tree.blocks("3. a\n4. b\n\n- x\n\n- y\n\n> q\n\n```\ncode\n```")
     assert [n["t"] for n in nodes] == ["ol", "ul", "quote", "codeblock"]
     assert (nodes[0]["start"], nodes[0]["tight"], nodes[1]["tight"]) == (3, True, False)
@@ -52,15 +59,24 @@ def test_notes_are_numbered_in_the_letters_order_and_links_after_them() -> None:
         references=(Reference(id="a", text="Note a."), Reference(id="b", text="Note b, [y](https://y.example).")),
     )
     data = letter_data(letter, paper="a4")
-    paragraph = data["sections"][0]["body"][0]["c"]
+    paragraph = parts(data, "section")[0]["body"][0]["c"]
     assert [n["n"] for n in paragraph if n["t"] in ("note", "link")] == [2, 3, 1, 3]
-    assert [n["n"] for n in data["notes"]] == [1, 2]
-    assert data["links"] == [{"n": 3, "url": "https://x.example"}, {"n": 4, "url": "https://y.example"}]
+    (endnotes,) = parts(data, "endnotes")
+    assert [n["n"] for n in endnotes["items"]] == [1, 2]
+    # the addresses come last, after the notes (they may hold links too)
+    assert endnotes["links"] == [{"n": 3, "url": "https://x.example"}, {"n": 4, "url": "https://y.example"}]
+    assert data["parts"][-1] is endnotes
+
+
+def test_link_addresses_without_endnotes_come_last_after_a_rule_of_their_own() -> None:
+    letter = make_letter(sections=(Section(text="See [the report](https://example.org/report)."),))
+    data = letter_data(letter, paper="a4")
+    assert data["parts"][-1] == {"kind": "links", "items": [{"n": 1, "url": "https://example.org/report"}]}
 
 
 @pytest.mark.parametrize(("count", "columns"), [(1, 1), (12, 1), (13, 2), (40, 2), (41, 3), (2000, 3)])
 def test_long_signatory_lists_are_set_in_columns(count: int, columns: int) -> None:
-    assert letter_data(people(count), paper="a4")["groups"][1]["columns"] == columns
+    assert parts(letter_data(people(count), paper="a4"), "signatory_group")[1]["columns"] == columns
 
 
 @pytest.mark.parametrize(
