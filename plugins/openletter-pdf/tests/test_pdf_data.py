@@ -10,12 +10,13 @@ import re
 from typing import Any
 
 import pytest
-from openletter import OptionError, Reference, Section
+from openletter import Demand, OptionError, Reference, Section
 from openletter.printed import layout
+from openletter.testing import sample_letters
 
-from openletter_pdf._data import MarkdownTree, cjk_variant, language_parts, letter_data, script_of
+from openletter_pdf._data import MarkdownTree, cjk_variant, first_strong, language_parts, letter_data, script_of
 from openletter_pdf._render import paper, template, timestamp
-from pdf_helpers import example, make_letter, people
+from pdf_helpers import example, features_letter, make_letter, people
 
 
 def parts(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -26,6 +27,86 @@ def parts(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 def test_the_data_is_plain_json() -> None:
     data = letter_data(example(), paper="a4")
     assert json.loads(json.dumps(data)) == data
+
+
+@pytest.mark.parametrize("name", ["features", *sample_letters()])
+def test_the_parts_are_the_layers_in_its_order(name: str) -> None:
+    letter = features_letter() if name == "features" else sample_letters()[name]
+    kinds = [part["kind"] for part in letter_data(letter, paper="a4")["parts"]]
+    assert [kind for kind in kinds if kind != "links"] == [part.kind for part in layout(letter)]
+    assert "links" not in kinds[:-1]  # the link addresses, if any, come last
+
+
+def test_the_author_is_the_sender() -> None:
+    assert letter_data(features_letter(), paper="a4")["authors"] == ["Rivers Watch"]
+    assert letter_data(make_letter(), paper="a4")["authors"] == []  # signatories are not authors
+
+
+def test_an_anchored_demand_is_a_node_around_its_passage_with_its_status_after_it() -> None:
+    letter = make_letter(
+        sections=(Section(text="We ask you to *free them* all now."),),
+        demands=(Demand(id="free", quote="to free them all", status="met"),),
+    )
+    (section,) = parts(letter_data(letter, paper="a4"), "section")
+    assert section["body"][0]["c"] == [
+        {"t": "text", "v": "We ask you "},
+        {
+            "t": "demand",
+            "id": "demand-free",
+            "title": "to free them all",
+            "c": [
+                {"t": "text", "v": "to "},
+                {"t": "em", "c": [{"t": "text", "v": "free them"}]},
+                {"t": "text", "v": " all"},
+            ],
+        },
+        {"t": "status", "v": "Met"},
+        {"t": "text", "v": " now."},
+    ]
+    assert parts(letter_data(letter, paper="a4"), "demands") == []  # never listed again
+
+
+def test_an_anchor_in_a_heading_is_set_before_the_heading() -> None:
+    letter = make_letter(
+        sections=(Section(text="Text.\n\n### Free them all\n\nMore."),), demands=(Demand(quote="Free them all"),)
+    )
+    heading = parts(letter_data(letter, paper="a4"), "section")[0]["body"][1]
+    assert heading["t"] == "h"
+    assert heading["anchors"] == [{"id": "demand-1", "title": "Free them all"}]
+    assert heading["c"][0]["hoisted"] is True
+
+
+def test_a_listed_demands_status_follows_its_last_paragraph() -> None:
+    letter = make_letter(demands=(Demand(text="Publish.\n\nNow.", status="withdrawn"), Demand(text="Fund.")))
+    first, second = parts(letter_data(letter, paper="a4"), "demands")[0]["items"]
+    assert first["body"][-1]["c"][-1] == {"t": "status", "v": "Withdrawn"}
+    assert (first["n"], first["id"], first["title"]) == (1, "demand-1", "Publish. Now.")
+    assert not any(node["t"] == "status" for node in second["body"][0]["c"])  # open: no status
+
+
+def test_only_parts_in_another_language_carry_one() -> None:
+    data = letter_data(features_letter(), paper="a4")
+    (letterhead,) = parts(data, "letterhead")
+    assert [line["lang"] for line in letterhead["lines"]] == [
+        None,
+        {"lang": "fr", "region": None, "dir": "ltr", "script": "latin", "cjk": "SC"},
+    ]
+    assert [section["lang"] and section["lang"]["lang"] for section in parts(data, "section")] == [None, "fr"]
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("Hello", "ltr"),
+        ("سلام", "rtl"),
+        ("שמש", "rtl"),
+        ("123 שמש", "rtl"),
+        ("\u2067שמש\u2069 Hello", "ltr"),
+        ("1, 2", None),
+    ],
+)
+def test_first_strong(text: str, direction: str | None) -> None:
+    assert first_strong(text) == direction
 
 
 def test_markdown_becomes_nodes_whose_text_stays_text() -> None:
