@@ -6,6 +6,7 @@ conftest.py files or two ``tests`` packages would clash. Test modules import fro
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -18,7 +19,18 @@ from typing import Any
 
 import openletter
 import pytest
-from openletter import Letter, Organisation, OrganisationGroup, Person, PersonGroup, Section
+from openletter import (
+    Addressee,
+    Demand,
+    Letter,
+    Organisation,
+    OrganisationGroup,
+    Person,
+    PersonGroup,
+    Reference,
+    Section,
+)
+from openletter.model import Archive, Labels, LetterheadLine, Role, Sender, SignatoryCount
 
 from openletter_pdf import render
 
@@ -50,6 +62,99 @@ def make_letter(**fields: Any) -> Letter:
         "language": "en",
         "sections": (Section(text="We write to you."),),
         "signatories": (OrganisationGroup(organisations=(Organisation(name="Signing Organisation"),)),),
+    }
+    base.update(fields)
+    return Letter(**base)
+
+
+def features_letter(**fields: Any) -> Letter:
+    """A letter that uses every printed part the layer has (`openletter.printed`): a sender with a
+    letterhead in two languages, printed and unprinted addressees, an anchored demand, listed
+    demands with statuses, a section in French, signatory groups with notes and numbers that run
+    on, endnotes between the groups, a count note, notes, a postscript, an archive note, the
+    letter's own labels and the date before the signatures; `fields` replace or add to its fields."""
+    base: dict[str, Any] = {
+        "title": "An open letter on the rivers",
+        "subtitle": "Clean water for every village",
+        "language": "en",
+        "date": dt.date(2024, 5, 3),
+        "place": "Geneva",
+        "date_position": "before-signatures",
+        "sender": Sender(
+            organisations=(Organisation(name="Rivers Watch", url="https://rivers.example"),),
+            letterhead=(LetterheadLine(text="Rivers Watch"), LetterheadLine(text="Veille des rivières", lang="fr")),
+        ),
+        "addressees": (
+            Addressee(
+                id="minister",
+                name="Jane Roe",
+                honorific="Hon.",
+                role="Minister of Water",
+                organisation="Ministry of Water",
+            ),
+            Addressee(id="chair", name="John Poe", role="Chair", organisation="Water Committee", kind="cc"),
+            Addressee(name="Unprinted Person", kind="cc", printed=False),
+        ),
+        "subject": "Protecting the rivers",
+        "salutation": "Dear Minister,",
+        "sections": (
+            Section(text="We ask you to publish the water tests every month.[^law] The rivers are well-known."),
+            Section(heading="Une enquête", text="Nous demandons une enquête publique.", lang="fr"),
+        ),
+        "demands": (
+            Demand(
+                id="publish", quote="publish the water tests every month", status="partly-met", targets=("minister",)
+            ),
+            Demand(
+                id="hearing",
+                text="Hold a public hearing before the summer.",
+                targets=("chair",),
+                deadline=dt.date(2024, 6, 1),
+                status="not-met",
+            ),
+            Demand(text="Fund independent laboratories."),
+        ),
+        "closing": "Yours sincerely,",
+        "signatories": (
+            OrganisationGroup(
+                heading="Organisations",
+                note_before="Signed on behalf of their members:",
+                organisations=(
+                    Organisation(
+                        name="River Friends",
+                        short_name="RF",
+                        country="France",
+                        description="River Friends protects [rivers](https://friends.example/rivers).",
+                    ),
+                    Organisation(name="Water Now", url="https://water.example"),
+                ),
+            ),
+            PersonGroup(
+                heading="Individuals",
+                note_after="Affiliations are for identification only.",
+                endnotes_before=True,
+                people=(
+                    Person(
+                        name="Ana García",
+                        honorific="Dr",
+                        honorific_suffix="PhD",
+                        country="Switzerland",
+                        roles=(
+                            Role(title="Professor", affiliation="University of Geneva"),
+                            Role(title="Member", affiliation="Water Board"),
+                        ),
+                    ),
+                    Person(name="Sok Chan", title="Farmer"),
+                ),
+            ),
+        ),
+        "signatory_numbering": "continuous",
+        "signatory_count_note": SignatoryCount(text="4 signatures as of 3 May 2024"),
+        "notes": "This list is partial.",
+        "postscript": "Please reply before June.",
+        "references": (Reference(id="law", text="The Water Act of 2019, [online](https://law.example/water)."),),
+        "labels": Labels(to="For", signatories="Signed by"),
+        "archive": Archive(url="https://archive.example/letter", excerpt=True, retrieved=dt.date(2024, 6, 1)),
     }
     base.update(fields)
     return Letter(**base)
@@ -106,6 +211,11 @@ def text(data: bytes, *args: str) -> str:
     return run("pdftotext", "-enc", "UTF-8", *args, data=data)
 
 
+def pages(data: bytes, *args: str) -> list[str]:
+    """``pdftotext`` output, page by page."""
+    return text(data, *args).split("\f")[:-1]
+
+
 def body_text(data: bytes, *args: str) -> str:
     """``pdftotext`` output without the page footers ("2 / 3"), which would split sentences."""
     pages = []
@@ -143,16 +253,57 @@ def images(data: bytes) -> list[str]:
     return run("pdfimages", "-list", data=data).splitlines()[2:]
 
 
+def destinations(data: bytes) -> dict[str, int]:
+    """The PDF's named destinations (``pdfinfo -dests``): name and page, by name."""
+    found = {}
+    for line in run("pdfinfo", "-dests", data=data).splitlines()[1:]:
+        match = re.match(r'\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$', line)
+        if match:
+            found[match.group(2)] = int(match.group(1))
+    return found
+
+
+def outline(data: bytes) -> list[tuple[int, str, int]]:
+    """The PDF's outline (bookmarks) in order, as (depth, title, page), from ``pdftohtml -xml``."""
+    import tempfile
+    import xml.etree.ElementTree as ET
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "letter.pdf"
+        path.write_bytes(data)
+        result = subprocess.run(
+            [tool("pdftohtml"), "-xml", "-stdout", "-i", "-q", str(path)], capture_output=True, check=True, timeout=60
+        )
+    root = ET.fromstring(result.stdout)
+    found: list[tuple[int, str, int]] = []
+
+    def walk(element: ET.Element, depth: int) -> None:
+        for child in element:
+            if child.tag == "item":
+                found.append((depth, "".join(child.itertext()), int(child.get("page", "0"))))
+            elif child.tag == "outline":
+                walk(child, depth + 1)
+
+    for top in root.findall("outline"):
+        walk(top, 0)
+    return found
+
+
+def outline_titles(data: bytes) -> list[str]:
+    """The titles of the PDF's bookmarks, in order."""
+    return [title for _, title, _ in outline(data)]
+
+
 # ------------------------------------------------------------------------------------ text checks
 
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _HYPHENS = dict.fromkeys(map(ord, "-\u2010\u2011\u00ad"))
 
 
 def normalise(value: str) -> str:
-    """Text for comparison: NFC, no whitespace, no hyphens, no bidi controls that extractors add."""
-    value = unicodedata.normalize("NFC", value).translate(_BIDI_CONTROLS).translate(_HYPHENS)
-    return re.sub(r"\s+", "", value)
+    """Text for comparison: NFC, no whitespace, no hyphens, no invisible format characters (the bidi
+    controls extractors add, the word joiners that keep a hyphen and the next word together)."""
+    value = unicodedata.normalize("NFC", value).translate(_HYPHENS)
+    return "".join(c for c in value if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
 def assert_in_order(haystack: str, needles: Iterable[str]) -> None:

@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
-from openletter import OptionError, Reference, Section
+from openletter import Demand, OptionError, Reference, Section
+from openletter.printed import layout
+from openletter.testing import sample_letters
 
-from openletter_pdf._data import MarkdownTree, References, cjk_variant, language_parts, letter_data, script_of
+from openletter_pdf._data import MarkdownTree, cjk_variant, first_strong, language_parts, letter_data, script_of
 from openletter_pdf._render import paper, template, timestamp
-from pdf_helpers import example, make_letter, people
+from pdf_helpers import example, features_letter, make_letter, people
+
+
+def parts(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The template data of the parts of one kind, in order."""
+    return [part for part in data["parts"] if part["kind"] == kind]
 
 
 def test_the_data_is_plain_json() -> None:
@@ -21,8 +29,88 @@ def test_the_data_is_plain_json() -> None:
     assert json.loads(json.dumps(data)) == data
 
 
+@pytest.mark.parametrize("name", ["features", *sample_letters()])
+def test_the_parts_are_the_layers_in_its_order(name: str) -> None:
+    letter = features_letter() if name == "features" else sample_letters()[name]
+    kinds = [part["kind"] for part in letter_data(letter, paper="a4")["parts"]]
+    assert [kind for kind in kinds if kind != "links"] == [part.kind for part in layout(letter)]
+    assert "links" not in kinds[:-1]  # the link addresses, if any, come last
+
+
+def test_the_author_is_the_sender() -> None:
+    assert letter_data(features_letter(), paper="a4")["authors"] == ["Rivers Watch"]
+    assert letter_data(make_letter(), paper="a4")["authors"] == []  # signatories are not authors
+
+
+def test_an_anchored_demand_is_a_node_around_its_passage_with_its_status_after_it() -> None:
+    letter = make_letter(
+        sections=(Section(text="We ask you to *free them* all now."),),
+        demands=(Demand(id="free", quote="to free them all", status="met"),),
+    )
+    (section,) = parts(letter_data(letter, paper="a4"), "section")
+    assert section["body"][0]["c"] == [
+        {"t": "text", "v": "We ask you "},
+        {
+            "t": "demand",
+            "id": "demand-free",
+            "title": "to free them all",
+            "c": [
+                {"t": "text", "v": "to "},
+                {"t": "em", "c": [{"t": "text", "v": "free them"}]},
+                {"t": "text", "v": " all"},
+            ],
+        },
+        {"t": "status", "v": "Met"},
+        {"t": "text", "v": " now."},
+    ]
+    assert parts(letter_data(letter, paper="a4"), "demands") == []  # never listed again
+
+
+def test_an_anchor_in_a_heading_is_set_before_the_heading() -> None:
+    letter = make_letter(
+        sections=(Section(text="Text.\n\n### Free them all\n\nMore."),), demands=(Demand(quote="Free them all"),)
+    )
+    heading = parts(letter_data(letter, paper="a4"), "section")[0]["body"][1]
+    assert heading["t"] == "h"
+    assert heading["anchors"] == [{"id": "demand-1", "title": "Free them all"}]
+    assert heading["c"][0]["hoisted"] is True
+
+
+def test_a_listed_demands_status_follows_its_last_paragraph() -> None:
+    letter = make_letter(demands=(Demand(text="Publish.\n\nNow.", status="withdrawn"), Demand(text="Fund.")))
+    first, second = parts(letter_data(letter, paper="a4"), "demands")[0]["items"]
+    assert first["body"][-1]["c"][-1] == {"t": "status", "v": "Withdrawn"}
+    assert (first["n"], first["id"], first["title"]) == (1, "demand-1", "Publish. Now.")
+    assert not any(node["t"] == "status" for node in second["body"][0]["c"])  # open: no status
+
+
+def test_only_parts_in_another_language_carry_one() -> None:
+    data = letter_data(features_letter(), paper="a4")
+    (letterhead,) = parts(data, "letterhead")
+    assert [line["lang"] for line in letterhead["lines"]] == [
+        None,
+        {"lang": "fr", "region": None, "dir": "ltr", "script": "latin", "cjk": "SC"},
+    ]
+    assert [section["lang"] and section["lang"]["lang"] for section in parts(data, "section")] == [None, "fr"]
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("Hello", "ltr"),
+        ("سلام", "rtl"),
+        ("שמש", "rtl"),
+        ("123 שמש", "rtl"),
+        ("\u2067שמש\u2069 Hello", "ltr"),
+        ("1, 2", None),
+    ],
+)
+def test_first_strong(text: str, direction: str | None) -> None:
+    assert first_strong(text) == direction
+
+
 def test_markdown_becomes_nodes_whose_text_stays_text() -> None:
-    tree = MarkdownTree(References([]))
+    tree = MarkdownTree(layout(make_letter()))
     assert tree.blocks('#eval("x") *a* `#b` <script>') == [
         {
             "t": "p",
@@ -39,7 +127,7 @@ def test_markdown_becomes_nodes_whose_text_stays_text() -> None:
 
 
 def test_lists_quotes_and_code_blocks() -> None:
-    tree = MarkdownTree(References([]))
+    tree = MarkdownTree(layout(make_letter()))
     nodes = tree.blocks("3. a\n4. b\n\n- x\n\n- y\n\n> q\n\n```\ncode\n```")
     assert [n["t"] for n in nodes] == ["ol", "ul", "quote", "codeblock"]
     assert (nodes[0]["start"], nodes[0]["tight"], nodes[1]["tight"]) == (3, True, False)
@@ -52,15 +140,24 @@ def test_notes_are_numbered_in_the_letters_order_and_links_after_them() -> None:
         references=(Reference(id="a", text="Note a."), Reference(id="b", text="Note b, [y](https://y.example).")),
     )
     data = letter_data(letter, paper="a4")
-    paragraph = data["sections"][0]["body"][0]["c"]
+    paragraph = parts(data, "section")[0]["body"][0]["c"]
     assert [n["n"] for n in paragraph if n["t"] in ("note", "link")] == [2, 3, 1, 3]
-    assert [n["n"] for n in data["notes"]] == [1, 2]
-    assert data["links"] == [{"n": 3, "url": "https://x.example"}, {"n": 4, "url": "https://y.example"}]
+    (endnotes,) = parts(data, "endnotes")
+    assert [n["n"] for n in endnotes["items"]] == [1, 2]
+    # the addresses come last, after the notes (they may hold links too)
+    assert endnotes["links"] == [{"n": 3, "url": "https://x.example"}, {"n": 4, "url": "https://y.example"}]
+    assert data["parts"][-1] is endnotes
+
+
+def test_link_addresses_without_endnotes_come_last_after_a_rule_of_their_own() -> None:
+    letter = make_letter(sections=(Section(text="See [the report](https://example.org/report)."),))
+    data = letter_data(letter, paper="a4")
+    assert data["parts"][-1] == {"kind": "links", "items": [{"n": 1, "url": "https://example.org/report"}]}
 
 
 @pytest.mark.parametrize(("count", "columns"), [(1, 1), (12, 1), (13, 2), (40, 2), (41, 3), (2000, 3)])
 def test_long_signatory_lists_are_set_in_columns(count: int, columns: int) -> None:
-    assert letter_data(people(count), paper="a4")["groups"][1]["columns"] == columns
+    assert parts(letter_data(people(count), paper="a4"), "signatory_group")[1]["columns"] == columns
 
 
 @pytest.mark.parametrize(

@@ -17,12 +17,15 @@ from pdf_helpers import (
     assert_in_order,
     body_text,
     data_letter,
+    destinations,
     example,
     example_path,
     fonts,
     images,
     info,
     make_letter,
+    normalise,
+    outline_titles,
     pdf,
     people,
     sentences,
@@ -47,27 +50,36 @@ def test_the_output_is_a_pdf() -> None:
 @pytest.mark.parametrize("layout", [(), ("-layout",)], ids=["reading-order", "layout"])
 def test_the_example_reads_in_order(layout: tuple[str, ...]) -> None:
     letter = example()
-    demands = [d.text for d in letter.demands]
-    organisation = next(letter.organisations())
+    assert letter.sender is not None
+    sender = letter.sender.names[0]
     expected = [
-        organisation.name,  # the letterhead
+        sender,  # the letterhead: the sender, and only the sender
+        letter.title,
         letter.date_text or "",
         *(a.name for a in letter.recipients),
-        letter.title,
         letter.salutation or "",
         *(sentence for section in letter.sections for sentence in sentences(section.text, 2)),
-        *demands,
         letter.closing or "",
-        organisation.name,  # the signature
+        sender,  # the signature: a letter with no signatories is signed by its sender
     ]
     assert_in_order(body_text(pdf(letter), *layout), expected)
 
 
-def test_the_example_has_numbered_demands_with_their_addressee() -> None:
+def test_the_examples_demands_are_marked_where_they_stand_and_printed_once() -> None:
+    """The example's demands are all anchored (``quote``): bookmarks and named destinations mark
+    the passages, and the demands are not printed again in a list after the body."""
     letter = example()
-    extracted = body_text(pdf(letter))
-    for number, demand in enumerate(letter.demands, start=1):
-        assert_in_order(extracted, [f"{number} {demand.text}", "To: The United States Congress"])
+    data = pdf(letter)
+    extracted = normalise(body_text(data))
+    assert letter.demands and all(d.quote is not None for d in letter.demands)
+    for demand in letter.demands:
+        assert demand.quote is not None and demand.text is not None
+        assert extracted.count(normalise(demand.quote)) == 1
+        assert normalise(demand.text) not in extracted  # the demand's own words: not printed again
+    assert normalise("Our demands") not in extracted
+    assert sorted(destinations(data)) == sorted(f"demand-{d.id}" for d in letter.demands)
+    titles = outline_titles(data)
+    assert all(" ".join(d.quote.split()) in titles for d in letter.demands if d.quote)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +114,11 @@ def test_title_author_date_and_language_metadata(letter: str, language: str) -> 
     data = pdf(source)
     fields = info(data)
     assert fields["Title"] == source.title
-    assert fields["Author"] == ", ".join(o.name for o in source.organisations())
+    # The author is the sender (never the signatories); a letter without one has no author.
+    if source.sender is not None:
+        assert fields["Author"] == ", ".join(source.sender.names)
+    else:
+        assert "Author" not in fields
     assert source.date is not None
     assert fields["CreationDate"].endswith(source.date.strftime("%d 00:00:00 %Y UTC").lstrip("0"))
     assert re.findall(rb"/Lang\s*\(([^)]*)\)", data) == [language.encode()]
@@ -193,7 +209,6 @@ def test_notes_links_and_postscript() -> None:
             "code = 1",
             "Our demands",
             "Publish the data3",
-            "by January 2, 2030",  # the letter's language (en: Babel's long US date)
             "P.S. Thank you for reading.",
             "Notes",
             "1. The law of 2019, online4.",

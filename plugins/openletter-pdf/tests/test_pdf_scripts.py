@@ -12,7 +12,7 @@ import re
 import pytest
 from openletter import Addressee, Letter, Organisation, OrganisationGroup, Person, PersonGroup, Section
 
-from pdf_helpers import assert_in_order, body_text, fonts, make_letter, normalise, pdf, text
+from pdf_helpers import assert_in_order, body_text, fonts, info, make_letter, normalise, pdf, text
 
 SAMPLES = {
     # language: (title, a sentence, a signatory, the font family that must be used)
@@ -68,7 +68,10 @@ def test_the_scripts_font_is_used_and_embedded(language: str) -> None:
 def test_the_text_copies_out_as_written(language: str) -> None:
     title, sentence, signatory, _ = SAMPLES[language]
     extracted = body_text(pdf(sample_letter(language)))
-    assert_in_order(extracted, [signatory, signatory + " 2", title, sentence, title + " 1", sentence, signatory])
+    assert_in_order(
+        extracted,
+        [title, signatory + " 2", sentence, title + " 1", sentence, signatory, signatory, signatory + " 3"],
+    )
 
 
 @pytest.mark.parametrize("language", list(DUPLICATED_CLUSTERS))
@@ -105,3 +108,18 @@ def test_right_to_left_letters_are_set_from_the_right(language: str, direction: 
         assert abs(x_max - (page_width - margin)) < 3, (x_max, page_width - margin)
     else:
         assert abs(x_min - margin) < 3, (x_min, margin)
+
+
+def test_page_numbers_read_left_to_right_in_a_right_to_left_letter() -> None:
+    """ "1 / 2" on the first page, not "2 / 1" (numbers in a right-to-left line)."""
+    title, sentence, _, _ = SAMPLES["ar"]
+    letter = make_letter(title=title, language="ar", sections=(Section(text="\n\n".join([sentence] * 40)),))
+    bbox = text(pdf(letter), "-bbox", "-f", "1", "-l", "1")
+    footer = [
+        (float(x_min), word)
+        for x_min, y_min, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)<', bbox)
+        if float(y_min) > 780
+    ]
+    pages = info(pdf(letter))["Pages"]
+    assert pages != "1"
+    assert [word for _, word in sorted(footer)] == ["1", "/", pages]
