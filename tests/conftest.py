@@ -51,3 +51,11 @@ def _no_user_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENLETTER_DISABLE_PLUGINS", raising=False)
     monkeypatch.setenv("OPENLETTER_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.setattr(openletter.plugins, "_default", None)  # the cached registry, built afresh
+
+
+def listed(letter: openletter.Letter) -> openletter.Letter:
+    """`letter` with its demands listed after the body rather than anchored in it (for tests that
+    give the example other sections, where its quotes would match nothing)."""
+    import attrs
+
+    return attrs.evolve(letter, demands=tuple(attrs.evolve(d, quote=None) for d in letter.demands))

@@ -21,8 +21,9 @@ from openletter import Addressee, EmailSettings, Letter, OptionError, Person, Pe
 from openletter.cli import EXIT_LETTER, EXIT_OK, EXIT_USAGE, main
 from openletter.exporters.mailto import SAFE_LENGTH, link
 from openletter.model import line_problem
+from openletter.testing import sample_letter
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, listed
 from .strategies import letters
 
 NAMES = {
@@ -125,7 +126,7 @@ def test_a_letter_with_email_settings_is_ready_to_send(example_letter: Letter) -
 
 def test_plain_text_part_is_wrapped_with_numbered_demands_and_references(example_letter: Letter) -> None:
     letter = attrs.evolve(
-        example_letter,
+        listed(example_letter),
         sections=(openletter.Section(text="See [the report](https://example.org/report) and a note.[^1]"),),
         references=(openletter.Reference(id="1", text="The note."),),
     )
@@ -261,7 +262,7 @@ def test_cr_lf_in_letter_email_settings_is_refused_with_the_field_named(tmp_path
 
 def test_mailto_links_follow_rfc_6068(example_letter: Letter) -> None:
     letter = attrs.evolve(
-        example_letter,
+        listed(example_letter),
         addressees=(Addressee(id="us-congress", name="Rep. Zoë", email="zoe@example.gov"),),
         sections=(openletter.Section(text="Line one & two?\n\nÜber #1"),),
     )
@@ -361,7 +362,7 @@ def test_a_right_to_left_letter_has_its_bars_on_the_right_in_email() -> None:
     assert demands is not None
     assert "border-right: 4px solid" in demands.group(1)
     assert "border-left: 0" in demands.group(1)
-    english = html_part(openletter.load(EXAMPLE))
+    english = html_part(sample_letter("demands_in_body"))
     demands = re.search(r'<section class="demands"[^>]*style="([^"]*)"', english)
     assert demands is not None
     assert "border-left: 4px solid" in demands.group(1)

@@ -276,3 +276,39 @@ def test_an_anchored_passage_is_marked_once_even_when_a_heading_or_a_note_repeat
     assert squeeze(plain).count(squeeze(f"{quote} (Met)")) == 1
     for view in VIEWS:
         assert faithfulness_problems(letter, VIEWS[view][1](letter), navigation=NAVIGATION[VIEWS[view][0]]) == []
+
+
+def _french_letter() -> Letter:
+    from openletter.model import Addressee, Demand, Reference, Section
+
+    return attrs.evolve(
+        sample_letter("minimal"),
+        language="fr",
+        subject="La forêt du Mont-Noir",
+        addressees=(Addressee(name="Mme Lucie Martin", role="ministre", organisation="Ministère de l'Écologie"),),
+        sections=(Section(text="Nous vous écrivons au sujet de la forêt.[^1]"),),
+        demands=(Demand(text="Suspendre les coupes."),),
+        references=(Reference(id="1", text="Rapport de 2024."),),
+    )
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_format_takes_its_labels_from_the_letters_language(view: str) -> None:
+    letter = _french_letter()
+    text = VIEWS[view][1](letter)
+    if view == "mailto body":
+        assert "Tous les destinataires:" in openletter.export(letter, "mailto").decode()
+    assert "Objet : La forêt du Mont-Noir" in text
+    assert "À : Mme Lucie Martin, ministre, Ministère de l'Écologie" in " ".join(text.split())
+    assert "Nos demandes" in text and "Nos demandes:" not in text
+    assert "Notes" in text and "Notes:" not in text and "Our demands" not in text and "Subject" not in text
+
+
+def test_chinese_addressee_lines_use_chinese_commas() -> None:
+    from openletter.model import Addressee
+
+    letter = attrs.evolve(
+        sample_letter("pseudonym_chinese"), addressees=(Addressee(name="王明", role="市长", organisation="市政府"),)
+    )
+    for view in VIEWS:
+        assert "王明，市长，市政府" in VIEWS[view][1](letter), view

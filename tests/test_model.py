@@ -377,3 +377,22 @@ def test_control_characters_are_named_in_plain_words(title: str, message: str) -
     with pytest.raises(FieldError) as raised:
         _minimal(title=title)
     assert raised.value.message == message
+
+
+def test_text_fields_lists_every_word_of_a_letter_and_nothing_else() -> None:
+    import openletter
+    from openletter.testing import sample_letter
+
+    letter = sample_letter("hostile")
+    paths = {path for path, _, _ in openletter.text_fields(letter)}
+    assert ("email", "subject") not in paths or letter.email is not None
+    assert ("title",) in paths and ("sender", "letterhead", 0, "text") in paths and ("labels", "to") in paths
+    assert ("addressees", 0, "lines", 1) in paths and ("signatories", 1, "people", 1, "roles", 0, "title") in paths
+    assert not any(path[-1] in ("id", "url", "email", "lang", "language", "status", "file") for path in paths)
+    with_email = openletter.load("examples/aphr_cambodia/letter.md")
+    assert ("email", "sender") not in {p for p, _, _ in openletter.text_fields(with_email)}
+    subject = attrs.evolve(with_email, email=attrs.evolve(with_email.email, subject="Hello [[name]]"))
+    assert (("email", "subject"), "Hello [[name]]", False) in list(openletter.text_fields(subject))
+    shouted = openletter.map_text(subject, str.upper)
+    assert shouted.email is not None and shouted.email.subject == "HELLO [[NAME]]"
+    assert shouted.email.sender == with_email.email.sender  # addresses are not text

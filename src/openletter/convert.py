@@ -338,7 +338,20 @@ def structure(data: object) -> Letter:
     try:
         return converter.structure(data, Letter)
     except Exception as error:  # noqa: BLE001 -- every failure becomes a located Problem
-        raise LetterError(problems_from(error)) from None
+        raise LetterError([_as_written(p, data) for p in problems_from(error)]) from None
+
+
+def _as_written(problem: Problem, data: dict[str, Any]) -> Problem:
+    """Name a field as the source wrote it: a demand's one ``target`` is ``targets[0]`` in the
+    model, and is reported as ``target`` when the source wrote that."""
+    path = problem.path
+    if len(path) >= 4 and path[0] == "demands" and path[2:4] == ("targets", 0) and isinstance(path[1], int):
+        demands = data.get("demands")
+        if isinstance(demands, list) and path[1] < len(demands):
+            demand = demands[path[1]]
+            if isinstance(demand, dict) and "target" in demand:
+                return attrs.evolve(problem, path=(*path[:2], "target", *path[4:]))
+    return problem
 
 
 def problems_from(error: BaseException, path: FieldPath = ()) -> list[Problem]:

@@ -991,9 +991,9 @@ def text_fields(value: object, path: tuple[str | int, ...] = ()) -> Iterator[Tex
     allowed = _PROSE_ONLY.get(cls)
     for attribute in attrs.fields(cls):  # type: ignore[arg-type]
         name = attribute.name
-        if name in _NOT_PROSE or (allowed is not None and name not in allowed):
-            continue
         field = getattr(value, name)
+        if (name in _NOT_PROSE and not attrs.has(type(field))) or (allowed is not None and name not in allowed):
+            continue  # (a letter's `email` is its settings, whose subject is text: not skipped)
         here = (*path, name)
         if isinstance(field, str):
             yield here, field, bool(attribute.metadata.get(MARKDOWN))
@@ -1014,9 +1014,9 @@ def map_text(value: T, change: Callable[[str], str]) -> T:
     updates: dict[str, Any] = {}
     for attribute in attrs.fields(cls):  # type: ignore[arg-type]
         name = attribute.name
-        if name in _NOT_PROSE or (allowed is not None and name not in allowed):
-            continue
         field = getattr(value, name)
+        if (name in _NOT_PROSE and not attrs.has(type(field))) or (allowed is not None and name not in allowed):
+            continue
         if isinstance(field, str):
             updates[name] = change(field)
         elif isinstance(field, tuple):

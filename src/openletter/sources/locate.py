@@ -47,23 +47,12 @@ class SourceMap:
         """Return `problem` with file and line filled in (and any hint for its path appended)."""
         if problem.line is not None:
             return problem
-        problem = self._as_written(problem)
         file, line = self.where(problem.path)
         message = problem.message
         hint = self.hints.get(problem.path)
         if hint:
             message = f"{message}; {hint}"
         return attrs.evolve(problem, file=problem.file or file, line=line, message=message)
-
-    def _as_written(self, problem: Problem) -> Problem:
-        """Name a field as the source wrote it: a demand's one ``target`` is ``targets[0]`` in
-        the model, and is reported as ``target`` when the source wrote that."""
-        self._ensure()
-        path = problem.path
-        for index in range(len(path) - 1):
-            if path[index] == "targets" and path[index + 1] == 0 and (*path[:index], "target") in self.lines:
-                return attrs.evolve(problem, path=(*path[:index], "target", *path[index + 2 :]))
-        return problem
 
     def locate_all(self, problems: Iterable[Problem]) -> list[Problem]:
         """Locate every problem."""
