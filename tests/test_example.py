@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import openletter
-from openletter import Letter, OrganisationGroup
+from openletter import Letter
 
 from .conftest import DATA, EXAMPLE
 
@@ -86,9 +86,9 @@ def test_letter_metadata_matches_the_published_letter(example_letter: Letter) ->
 
 def test_closing_paragraph_about_aphr_is_the_organisations_description(example_letter: Letter) -> None:
     _, about = _seed_parts()
-    (group,) = example_letter.signatories
-    assert isinstance(group, OrganisationGroup)
-    (aphr,) = group.organisations
+    assert example_letter.signatories == ()  # APHR publishes the letter and signs it alone
+    assert example_letter.sender is not None
+    (aphr,) = example_letter.sender.organisations
     assert aphr.name == "ASEAN Parliamentarians for Human Rights"
     assert aphr.short_name == "APHR"
     assert _normalise(aphr.description or "") == _normalise(about)
@@ -104,7 +104,10 @@ def test_demands_are_drawn_from_the_letter_and_point_at_the_addressee(example_le
         "refuse-legitimacy",
     ]
     assert {d.target for d in example_letter.demands} == {example_letter.addressees[0].id}
-    text = " ".join(d.text for d in example_letter.demands)
+    body = " ".join(" ".join(s.text.split()) for s in example_letter.sections)
+    for demand in example_letter.demands:  # each quotes the body's own words, which say it once
+        assert demand.quote is not None and body.count(demand.quote) == 1, demand.id
+    text = " ".join(str(d.text) for d in example_letter.demands)
     for phrase in (
         "political prisoners",
         "harassment and prosecution",

@@ -105,19 +105,20 @@ class _Writer:
                     out.append(f" ({word})")
         return "".join(out)
 
-    def block(self, markdown: str) -> str:
-        """Render Markdown block text as wrapped plain text."""
-        return self._blocks(self.md.parse(markdown, self.env))
+    def block(self, markdown: str, marker: str = "") -> str:
+        """Render Markdown block text as wrapped plain text, after `marker` ("1. ", "[2] ") when
+        given, the lines that follow indented as far."""
+        return self._blocks(self.md.parse(markdown, self.env), marker)
 
     def line(self, markdown: str) -> str:
         """Render one line of inline Markdown (a heading) as text."""
         return "".join(self.inline(t.children or []) for t in self.md.parseInline(markdown, self.env))
 
-    def _blocks(self, tokens: list[Token]) -> str:
+    def _blocks(self, tokens: list[Token], marker: str = "") -> str:
         blocks: list[str] = []
-        prefixes: list[str] = []  # one per open container (list item / quote)
+        prefixes: list[str] = [" " * len(marker)] if marker else []  # one per open container (list item / quote)
         counters: list[int | None] = []  # per open list: next number, or None for bullets
-        first_line_marker: list[str] = []
+        first_line_marker: list[str] = [marker] if marker else []
 
         def prefix(first: bool) -> tuple[str, str]:
             rest = "".join(prefixes)
@@ -221,11 +222,10 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
                 out.append(_heading(part.heading))
             items = []
             for number, item in enumerate(part.items, start=1):
-                marker = f"{number}. "
-                text = writer.block(item.markdown)
+                text = writer.block(item.markdown, f"{number}. ")
                 if item.status:
                     text += f" ({item.status})"
-                items.append(_indent(text, marker, " " * len(marker)))
+                items.append(text)
             out.append("\n".join(items))
         elif isinstance(part, SignatoryHeading):
             out.append(_heading(part.text))
@@ -238,9 +238,7 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
         elif isinstance(part, Endnotes):
             lines = []
             for note in part.items:
-                marker = f"[{note.number}] "
-                text = writer.block(note.markdown).replace("\n\n", "\n")
-                lines.append(_indent(text, marker, " " * len(marker)))
+                lines.append(writer.block(note.markdown, f"[{note.number}] ").replace("\n\n", "\n"))
             if part.heading:
                 out.append(_heading(part.heading))
             out.append("\n".join(lines))
@@ -266,7 +264,9 @@ def _group(part: SignatoryGroup, writer: _Writer) -> list[str]:
         marker = "" if bare else (f"{entry.number}. " if entry.number is not None else "- ")
         text = "\n".join(_wrap(entry.text, marker, " " * len(marker)))
         if entry.description:
-            text += "\n\n" + _indent(writer.block(entry.description), " " * len(marker), " " * len(marker))
+            text += "\n\n" + (
+                writer.block(entry.description, " " * len(marker)) if marker else writer.block(entry.description)
+            )
         entries.append(text)
     joined = "\n\n" if any(e.description for e in part.entries) else "\n"
     if out and not part.note_before:
