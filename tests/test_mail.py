@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import email
+import email.message
 import email.policy
 import mailbox
 import os
@@ -512,24 +513,102 @@ def test_honorific_name_knows_the_roles_of_every_letter_language(role: str, last
     assert derived({"role": role, "last_name": last_name})["honorific_name"] == expected
 
 
-def test_every_language_of_the_honorifics_data_has_every_role() -> None:
+def _honorifics_data() -> dict[str, Any]:
     import json
-    import unicodedata
     from importlib import resources
 
     from openletter.mail.recipients import HONORIFICS as DATA
-    from openletter.words import LABELS
 
-    data = json.loads(resources.files("openletter").joinpath(DATA).read_text(encoding="utf-8"))
-    assert set(data) == set(LABELS)  # the languages openletter has words for
+    data: dict[str, Any] = json.loads(resources.files("openletter").joinpath(DATA).read_text(encoding="utf-8"))
+    return data
+
+
+def test_every_language_of_the_honorifics_data_has_every_role() -> None:
+    import unicodedata
+
+    data = _honorifics_data()
+    assert set(data) == set(openletter.LABEL_LANGUAGES)  # keyed as the label table: zh-Hans, zh-Hant
     roles = set(data["en"]["roles"])
-    seen: dict[str, tuple[str, str]] = {}
     for language, table in data.items():
         assert set(table["roles"]) == roles, language
         assert {"{honorific}", "{name}"} <= set(re.findall(r"\{\w+\}", table["format"])), language
         for words in table["roles"].values():
             assert words, language
-            for word, honorific in words.items():
+            for word in words:
                 assert word == " ".join(unicodedata.normalize("NFC", word).casefold().split()), word
-                # a word means the same wherever it is found: the lookup does not need the language
-                assert seen.setdefault(word, (honorific, table["format"])) == (honorific, table["format"]), word
+
+
+SHARED_SPELLINGS = {"مندوب": {"ar", "ur"}}
+"""Role words two languages spell alike with different honorifics: Arabic greets "المندوب"
+(with the article), Urdu "مندوب"."""
+
+
+def test_a_role_word_gives_the_honorific_of_the_letters_language() -> None:
+    data = _honorifics_data()
+    meanings: dict[str, set[tuple[str, str]]] = {}
+    languages: dict[str, set[str]] = {}
+    for language, table in data.items():
+        for words in table["roles"].values():
+            for word, honorific in words.items():
+                expected = table["format"].format(honorific=honorific, name="N")
+                assert derived({"role": word, "last_name": "N"}, language)["honorific_name"] == expected, word
+                meanings.setdefault(word, set()).add((honorific, table["format"]))
+                languages.setdefault(word, set()).add(language)
+    # any other word means the same in every language that has it: no letter language is needed
+    assert {word: languages[word] for word, found in meanings.items() if len(found) > 1} == SHARED_SPELLINGS
+
+
+MERGED_HONORIFICS = [
+    ("fr", "Sénatrice", "Dupont", "Sénatrice Dupont"),
+    ("de", "Abgeordnete", "Schmidt", "Abgeordnete Schmidt"),
+    ("de", "Bürgermeisterin", "Weber", "Bürgermeisterin Weber"),
+    ("ja", "議員", "山田", "山田議員"),
+    ("ja", "衆議院議員", "山田", "山田議員"),
+    ("zh-TW", "立法委員", "王", "王委員"),
+    ("zh-TW", "參議員", "王", "王參議員"),
+    ("ko", "국회의원", "김", "김 의원님"),
+    ("ur", "مندوب", "خان", "مندوب خان"),
+    ("ar", "مندوب", "خان", "المندوب خان"),
+]
+
+
+def _letter_to_one(folder: Path, language: str, role: str, last_name: str) -> tuple[Path, Path]:
+    """The example letter in `language`, and a recipients file of one row with that role."""
+    source = write_letter(folder)
+    source.write_text(source.read_text(encoding="utf-8").replace("\nlanguage: en\n", f"\nlanguage: {language}\n", 1))
+    recipients = folder / "recipients.csv"
+    recipients.write_text(f"email,last_name,role\nr0@example.org,{last_name},{role}\n", encoding="utf-8")
+    return source, recipients
+
+
+def _assert_greets(message: email.message.EmailMessage, language: str, expected: str) -> None:
+    assert message["Content-Language"] == language
+    assert message["Subject"] == f"Cambodia: a letter to {expected}"
+    plain, page = message.iter_parts()
+    assert f"Dear {expected}," in plain.get_content()
+    assert f"Dear {expected}," in page.get_content()
+
+
+@pytest.mark.parametrize(("language", "role", "last_name", "expected"), MERGED_HONORIFICS)
+def test_merged_message_greets_with_the_honorific_of_the_letters_language(
+    tmp_path: Path, language: str, role: str, last_name: str, expected: str
+) -> None:
+    source, recipients = _letter_to_one(tmp_path, language, role, last_name)
+    assert main(["mail", str(source), "--recipients", str(recipients), "--mbox", str(tmp_path / "o.mbox")]) == EXIT_OK
+    [stored] = read_mbox(tmp_path / "o.mbox")
+    message = email.message_from_bytes(stored.as_bytes(), policy=email.policy.default)
+    assert isinstance(message, email.message.EmailMessage)
+    _assert_greets(message, language, expected)
+
+
+@pytest.mark.parametrize(("language", "expected"), [("ur", "مندوب خان"), ("ar", "المندوب خان")])
+def test_sent_message_greets_with_the_honorific_of_the_letters_language(
+    tmp_path: Path, smtp: tuple[Handler, int], language: str, expected: str
+) -> None:
+    handler, port = smtp
+    source, recipients = _letter_to_one(tmp_path, language, "مندوب", "خان")
+    assert main(_send_args(source, recipients, port)) == EXIT_OK
+    [(_, data)] = handler.received
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(message, email.message.EmailMessage)
+    _assert_greets(message, language, expected)

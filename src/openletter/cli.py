@@ -388,14 +388,14 @@ def _cmd_mail(args: argparse.Namespace) -> int:
         )
     merge.check_fields(letter, recipients.columns(path), str(path))
     factory = merge.Factory.for_letter(letter, options, cc=cc, bcc=bcc)
-    total = factory.check(recipients.read(path), str(path))  # every row, before anything is written
+    total = factory.check(recipients.read(path, letter.language), str(path))  # every row, before anything is written
     if not factory.personalised and total > 1:
         _err(f"warning: all {total} messages are identical apart from their headers (no [[field]] placeholders)")
     _note_copies(letter_cc if not args.copy_letter_cc else [], list(letter.email.bcc if letter.email else ()))
     if (factory.cc or factory.bcc) and total > 1:
         copies = ", ".join((*factory.cc, *factory.bcc))
         _err(f"note: every message is copied to {copies}: each of them receives {total} messages")
-    stream = factory.messages(recipients.read(path))
+    stream = factory.messages(recipients.read(path, letter.language))
     if args.dry_run:
         copies = "; ".join(f"{n}: {', '.join(v)}" for n, v in (("cc", factory.cc), ("bcc", factory.bcc)) if v)
         for recipient, message in stream:
@@ -438,7 +438,7 @@ def _send_campaign(args: argparse.Namespace, factory: merge.Factory, path: Path,
     from .mail import campaign, recipients, send
 
     journal = send.Journal(path)
-    current = campaign.Campaign.of(factory, recipients.read(Path(args.recipients)))
+    current = campaign.Campaign.of(factory, recipients.read(Path(args.recipients), factory.letter.language))
     if args.new_campaign and path.exists():
         kept = journal.set_aside()
         print(f"new campaign: the previous journal is kept as {kept}")
@@ -473,7 +473,7 @@ def _send_campaign(args: argparse.Namespace, factory: merge.Factory, path: Path,
             print(f"\rsending {number}/{total}", end="", file=sys.stderr, flush=True)
 
     report = send.send(
-        factory.messages(recipients.read(Path(args.recipients))),
+        factory.messages(recipients.read(Path(args.recipients), factory.letter.language)),
         sender=factory.sender,
         message_id=factory.message_id,
         server=server,

@@ -25,12 +25,15 @@ import attrs
 from ..errors import LetterError, Problem
 from ..model import email_problem, line_problem
 from ..sources.text import decode
+from ..words import label_language
 from .headers import ENCODED_WORD, ENCODED_WORD_EXPECTED, ENCODED_WORD_PROBLEM
 
 HONORIFICS = "data/honorifics.json"
-"""Role words and the honorific each gives, per language (en, fr, es, th, km, zh, ar, id), and how
-an honorific goes with a name in that language: ``{honorific} {name}``, or ``{name}{honorific}``
-in Chinese. Inside the package; read the first time a recipient needs it."""
+"""Role words and the honorific each gives, per language of the label table
+(`openletter.LABEL_LANGUAGES`, keyed alike: ``zh-Hans`` and ``zh-Hant`` are Chinese in each
+script), and how an honorific goes with a name in that language: ``{honorific} {name}``, or
+``{name}{honorific}`` in Chinese and Japanese, ``{name} {honorific}`` in Korean. Inside the
+package; read the first time a recipient needs it."""
 
 
 def _key(text: str) -> str:
@@ -39,18 +42,41 @@ def _key(text: str) -> str:
 
 
 @functools.cache
-def role_table() -> dict[str, tuple[str, str]]:
-    """Every role word, and every honorific, of every language: (honorific, name format).
-
-    A Representative is never greeted as "Senator", a "Sénatrice" is greeted as "Sénatrice".
-    """
+def _tables() -> dict[str, dict[str, tuple[str, str]]]:
+    """Each language's role words and honorifics, each with its (honorific, name format), in the
+    order of the data file."""
     data = json.loads(resources.files("openletter").joinpath(HONORIFICS).read_text(encoding="utf-8"))
-    table: dict[str, tuple[str, str]] = {}
-    for language in data.values():
+    tables: dict[str, dict[str, tuple[str, str]]] = {}
+    for name, language in data.items():
+        table = tables[name] = {}
         for words in language["roles"].values():
             for word, honorific in words.items():
                 table.setdefault(_key(word), (honorific, language["format"]))
                 table.setdefault(_key(honorific), (honorific, language["format"]))
+    return tables
+
+
+def role_table(language: str | None = None) -> dict[str, tuple[str, str]]:
+    """Every role word, and every honorific, of every language: (honorific, name format).
+
+    A Representative is never greeted as "Senator", a "Sénatrice" is greeted as "Sénatrice".
+    The words of `language` (the letter's, a BCP 47 tag: its table is the one
+    `openletter.label_language` names, so ``zh-TW`` reads Traditional Chinese) come first: a
+    spelling two languages share with different honorifics (Urdu and Arabic "مندوب") gives the
+    letter's. Any other word is found in whichever language has it, the first in the data file.
+    """
+    return _merged(None if language is None else label_language(language))
+
+
+@functools.cache
+def _merged(first: str | None) -> dict[str, tuple[str, str]]:
+    """Every language's words, those of `first` (a key of the data file) before the others."""
+    tables = _tables()
+    table: dict[str, tuple[str, str]] = {}
+    preferred = tables.get(first, {}) if first is not None else {}
+    for words in (preferred, *tables.values()):
+        for word, found in words.items():
+            table.setdefault(word, found)
     return table
 
 
@@ -66,22 +92,24 @@ class Recipient:
     fields: dict[str, str]
 
 
-def honorific_for(fields: dict[str, str]) -> str:
-    """The recipient's honorific: the ``honorific`` column, else the one that goes with ``role``."""
+def honorific_for(fields: dict[str, str], language: str | None = None) -> str:
+    """The recipient's honorific: the ``honorific`` column, else the one that goes with ``role``
+    (in a letter in `language`, see `role_table`)."""
     if fields.get("honorific"):
         return fields["honorific"]
-    found = role_table().get(_key(fields.get("role", "")))
+    found = role_table(language).get(_key(fields.get("role", "")))
     return found[0] if found else ""
 
 
-def derived(fields: dict[str, str]) -> dict[str, str]:
+def derived(fields: dict[str, str], language: str | None = None) -> dict[str, str]:
     """Add the fields openletter derives: ``honorific`` (from ``role``) and ``honorific_name``
-    (the honorific and the ``last_name``, or ``name``, in the order of the honorific's language)."""
+    (the honorific and the ``last_name``, or ``name``, in the order of the honorific's language),
+    for a letter in `language` (see `role_table`)."""
     out = dict(fields)
-    honorific = out["honorific"] = honorific_for(fields)
+    honorific = out["honorific"] = honorific_for(fields, language)
     surname = fields.get("last_name") or fields.get("name", "")
     if honorific and surname:
-        found = role_table().get(_key(honorific))
+        found = role_table(language).get(_key(honorific))
         pattern = found[1] if found else "{honorific} {name}"
         out["honorific_name"] = pattern.format(honorific=honorific, name=surname)
     else:
@@ -101,8 +129,11 @@ def columns(path: Path) -> list[str]:
     return [cell.strip() for cell in next(reader, [])]
 
 
-def read(path: Path) -> Iterator[Recipient]:
-    """Yield recipients one by one; raise `LetterError` at the first malformed row."""
+def read(path: Path, language: str | None = None) -> Iterator[Recipient]:
+    """Yield recipients one by one; raise `LetterError` at the first malformed row.
+
+    `language` is the letter's: its role words come first when ``honorific`` is derived from
+    ``role`` (see `role_table`)."""
     file = str(path)
     try:
         raw = path.read_bytes()
@@ -162,7 +193,7 @@ def read(path: Path) -> Iterator[Recipient]:
                 raise LetterError(
                     [_problem(file, line, "email", f"row {line}: {problem}", "an address like name@example.org")]
                 )
-            yield Recipient(line, fields["email"], derived(fields))
+            yield Recipient(line, fields["email"], derived(fields, language))
             line = reader.line_num + 1
     except csv.Error as error:
         raise LetterError(
