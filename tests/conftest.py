@@ -19,8 +19,8 @@ DATA = Path(__file__).resolve().parent / "data"
 ALL_OUTPUTS = ["letter.eml", "letter.html", "letter.json", "letter.jsonld", "letter.mailto.txt", "letter.md"]
 """What building the example into every built-in format writes, sorted."""
 
-settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("default", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 

@@ -263,6 +263,7 @@ def _part_context(
         item["numbered"] = part.numbered
         item["start"] = part.entries[0].number if part.numbered and part.entries else None
         item["list_html"] = _signatory_items(part.entries, render, letter)
+        item["entries"] = part.entries  # for themes that write the list themselves (no copy made)
         item["long"] = len(part.entries) > LONG_LIST and not any(e.description for e in part.entries)
         item["lang"] = _lang(part.lang, letter)
     elif isinstance(part, CountNote | Notes):

@@ -81,10 +81,13 @@ def _place(country: str | None) -> Node | None:
 
 
 def _text(value: str | None, lang: str | None, letter: Letter) -> object:
-    """A string, language-tagged (``{"@value", "@language"}``) when not in the letter's language."""
-    if value is None or lang is None or lang == letter.language:
+    """A string, language-tagged (``{"@value", "@language"}``) when not in the letter's language.
+
+    The tag is written in lower case: tags are case-insensitive (BCP 47), and JSON-LD processors
+    differ in whether they lower-case them, so that every processor reads the same graph."""
+    if value is None or lang is None or lang.lower() == letter.language.lower():
         return value
-    return {"@value": value, "@language": lang}
+    return {"@value": value, "@language": lang.lower()}
 
 
 def _addressee(addressee: Addressee, node_id: str, letter: Letter) -> Node:
