@@ -67,4 +67,4 @@ def test_unstructure_leaves_out_defaults_and_keeps_field_order(example_letter: L
     assert list(data)[:3] == ["title", "language", "date"]
     assert "subtitle" not in data
     assert "kind" not in data["addressees"][0]  # "to" is the default
-    assert list(data["demands"][0]) == ["id", "targets", "text", "quote"]
+    assert list(data["demands"][0]) == ["id", "targets", "quote", "text"]

@@ -660,8 +660,8 @@ class Demand:
 
     id: str | None = attrs.field(default=None, validator=_opt_id)
     targets: tuple[str, ...] = attrs.field(default=(), validator=_each(_id))
-    text: str | None = _md(_opt_markdown, default=None)
     quote: str | None = attrs.field(default=None, validator=_quote)
+    text: str | None = _md(_opt_markdown, default=None)
     deadline: dt.date | None = attrs.field(default=None, validator=_opt_date)
     status: DemandStatus = attrs.field(default="open", validator=_one_of(DEMAND_STATUSES))
     lang: str | None = attrs.field(default=None, validator=_opt_language)
