@@ -21,7 +21,7 @@ from openletter import Addressee, EmailSettings, Letter, OptionError, Person, Pe
 from openletter.cli import EXIT_LETTER, EXIT_OK, EXIT_USAGE, main
 from openletter.exporters.mailto import SAFE_LENGTH, link
 from openletter.model import line_problem
-from openletter.testing import sample_letter
+from openletter.testing import SAMPLE_NAMES, sample_letter
 
 from .conftest import EXAMPLE, listed
 from .strategies import letters
@@ -598,3 +598,12 @@ def test_a_list_unsubscribe_link_is_written_as_one_link(example_letter: Letter, 
         data = openletter.export(with_email(example_letter, list_unsubscribe=value), "eml")
         assert assert_well_formed(data)["List-Unsubscribe"] == f"<{value}>"
         assert f"\r\nList-Unsubscribe: <{value}>\r\n".encode() in data  # as it is: not made into encoded words
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_every_sample_letter_gives_a_message_that_parses_strictly(name: str) -> None:
+    letter = sample_letter(name)
+    if letter.email is None:  # every sample, sent: a sender and one recipient
+        letter = attrs.evolve(letter, email=EmailSettings(sender="Campaign <campaign@example.org>"))
+    message = assert_well_formed(openletter.export(letter, "eml"))
+    assert str(message["Content-Language"]).split(", ")[0] == letter.language

@@ -16,6 +16,7 @@ import openletter
 from openletter import Letter, OptionError
 from openletter.cli import EXIT_OK, EXIT_USAGE, main
 from openletter.exporters.jsonld import build, embeddable, full_text
+from openletter.testing import SAMPLE_NAMES, sample_letter
 
 from .conftest import EXAMPLE
 from .schemaorg import (
@@ -264,3 +265,8 @@ def test_every_model_field_has_a_documented_json_ld_mapping(cls: type) -> None:
 
 def test_build_is_pure_python_data(example_letter: Letter) -> None:
     assert json.loads(json.dumps(build(example_letter))) == build(example_letter)
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_every_sample_letter_is_valid_schema_org(name: str) -> None:
+    assert_valid(export(sample_letter(name)))

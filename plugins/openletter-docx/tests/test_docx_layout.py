@@ -41,6 +41,7 @@ from openletter import (
     Section,
     labels,
 )
+from openletter.markdown import NESTING_LIMIT
 from openletter.model import FieldLanguages, Labels, LetterheadLine, Sender, SignatoryCount
 from openletter.printed import demand_element_ids
 from openletter.testing import SAMPLE_NAMES, sample_letter
@@ -411,3 +412,29 @@ def test_signatories_and_groups_in_their_languages() -> None:
     assert run_langs(data, "Members") == {"de"}
     assert run_langs(data, "Jane") == {"de"}
     assert run_langs(data, "Das Gesetz.") == {"de"}
+
+
+def _nested(kinds: str) -> str:
+    """Markdown that puts a block quote (q), a bullet list (b) or a numbered list (o) inside the one
+    before, for each letter of `kinds`, a word in each, then a closing paragraph."""
+    lines, indent = [], ""
+    for level, kind in enumerate(kinds):
+        word = f"Word{level}{kind}"
+        if kind == "q":
+            indent += "> "
+            lines.append(f"{indent}{word}")
+        elif kind == "b":
+            lines.append(f"{indent}- {word}")
+            indent += "  "
+        else:
+            lines.append(f"{indent}1. {word}")
+            indent += "   "
+    return "\n".join([*lines, "", "Closing."])
+
+
+@pytest.mark.parametrize("kinds", ["qqqqqqqq", "bbbbbbbb", "oqbqoqbq", "bobobobo"])
+def test_text_nested_as_deep_as_a_letter_may_reaches_the_document_whole(kinds: str) -> None:
+    assert len(kinds) == NESTING_LIMIT  # the deepest text the model accepts
+    base = sample_letter("minimal")
+    letter = attrs.evolve(base, sections=(*base.sections, Section(heading="Deep", text=_nested(kinds))))
+    assert faithful(letter) == []
