@@ -42,7 +42,11 @@ def test_new_plugin_passes_its_own_tests_out_of_the_box(tmp_path: Path, capsys: 
     assert re.search(r"^shout\s+\.shout\.txt\s+text/plain", formats, re.M), formats
     run(sys.executable, "-m", "openletter", "build", str(EXAMPLE), "-t", "shout", "-o", str(tmp_path / "out"),
         cwd=package, site=site)  # fmt: skip
-    assert (tmp_path / "out" / "letter.shout.txt").read_text(encoding="utf-8").startswith("Open Letter to the US")
+    assert (
+        (tmp_path / "out" / "letter.shout.txt")
+        .read_text(encoding="utf-8")
+        .startswith("ASEAN Parliamentarians for Human Rights\n\nOpen Letter to the US")
+    )
     tests = run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=package, site=site)
     assert f"{2 + 5 * len(SAMPLE_NAMES)} passed" in tests, tests
 

@@ -43,7 +43,7 @@ COMMANDS = [
     "openletter formats",
     "openletter new example",
     "openletter build example/letter.md -t txt",
-    "tail -n 19 build/letter.txt",
+    "tail -n 9 build/letter.txt",
     "openletter build example/letter.md -t txt -O txt.width=ten",
     "pytest -q",
     "pytest -q -k hostile",
@@ -277,10 +277,10 @@ def test_following_the_tutorial_word_for_word(tmp_path: Path) -> None:
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines() == shown["openletter build example/letter.md -t txt"]
 
-    # $ tail -n 19 build/letter.txt
-    _, _, count, path = shlex.split("tail -n 19 build/letter.txt")
+    # $ tail -n 9 build/letter.txt
+    _, _, count, path = shlex.split("tail -n 9 build/letter.txt")
     written = (folder / path).read_text(encoding="utf-8")
-    assert written.splitlines()[-int(count) :] == shown["tail -n 19 build/letter.txt"]
+    assert written.splitlines()[-int(count) :] == shown["tail -n 9 build/letter.txt"]
     # The module registered in process, as "Testing a plugin" shows, renders the same text.
     spec = importlib.util.spec_from_file_location("tutorial_txt", folder / "src" / "openletter_txt" / "__init__.py")
     assert spec is not None and spec.loader is not None

@@ -419,7 +419,7 @@ def layout_letters(draw: st.DrawFn) -> Letter:
         closing=closing,
         closing_position="after-signer" if closing and signers == 1 and draw(st.booleans()) else "own-line",
         signatories=groups,
-        signatory_numbering=draw(st.sampled_from(SIGNATORY_NUMBERINGS)),
+        signatory_numbering=draw(st.sampled_from(SIGNATORY_NUMBERINGS)) if groups else "none",
         signatory_count_note=draw(st.none() | st.builds(SignatoryCount, text=words(), lang=maybe_lang)),
         notes=draw(optional),
         postscript=draw(optional),
