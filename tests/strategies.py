@@ -245,6 +245,10 @@ def letters(draw: st.DrawFn, *, with_logo: bool = True) -> Letter:
     first_heading = draw(optional_lines)
     sections = [Section(heading=first_heading, text=draw(blocks(labels)), lang=draw(field_languages))]
     sections += [Section(heading=draw(lines), text=draw(blocks(labels))) for _ in range(draw(st.integers(0, 3)))]
+    section_ids = draw(st.lists(ids, min_size=len(sections), max_size=len(sections), unique=True))
+    sections = [
+        attrs.evolve(s, id=i if draw(st.booleans()) else None) for s, i in zip(sections, section_ids, strict=True)
+    ]
     demands = []
     for number, demand_id in enumerate(demand_ids):
         quote = None

@@ -86,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     build.add_argument(
+        "--language",
+        metavar="LANG",
+        action="append",
+        default=[],
+        help="build this language only: the original's or a translation's (repeatable; default: all)",
+    )
+    build.add_argument(
         "--theme",
         metavar="DIR",
         help="a theme folder for the html format: letter.html.j2 and/or style.css replace the default's",
@@ -201,7 +208,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for source in args.sources:
         try:
-            _, warnings = _load(source, registry, formats)
+            loaded, warnings = _load(source, registry, formats)
+            warnings += _check_translations(source, loaded, registry, formats)
         except LetterError as error:
             _print_problems(error.problems)
             count = sum(p.severity == "error" for p in error.problems)
@@ -218,6 +226,22 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return status
 
 
+def _check_translations(
+    source: str, loaded: Loaded, registry: Registry, formats: Sequence[str] | None
+) -> list[Problem]:
+    """The problems of every translation beside `source`: raise LetterError for errors."""
+    from .sources.locate import SourceMap
+    from .translations import load_translations
+
+    translations, problems = load_translations(source, loaded)
+    for translation in translations.values():
+        located = SourceMap(str(translation.file), dict(translation.lines))
+        problems += located.locate_all(registry.lint(translation.letter, formats))
+    if any(p.severity == "error" for p in problems):
+        raise LetterError(problems)
+    return problems
+
+
 def _parse_options(raw: Sequence[str], formats: Sequence[str]) -> dict[str, dict[str, str]]:
     options: dict[str, dict[str, str]] = {}
     for item in raw:
@@ -231,89 +255,78 @@ def _parse_options(raw: Sequence[str], formats: Sequence[str]) -> dict[str, dict
     return options
 
 
-THEME_FILES = {"template": "letter.html.j2", "stylesheet": "style.css"}
-"""Files a theme folder may hold, by the html option they set."""
-
-
-def _read_theme(folder: Path) -> dict[str, str]:
-    """Read a theme folder into html options; it must hold at least one of `THEME_FILES`."""
-    options = {}
-    for option, name in THEME_FILES.items():
-        path = folder / name
-        try:
-            options[option] = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            continue
-        except (OSError, UnicodeDecodeError) as error:
-            raise OptionError(f"cannot read the theme file {path}: {error}") from None
-    if not options:
-        raise OptionError(f"the theme folder {folder} has neither {' nor '.join(THEME_FILES.values())}")
-    return options
-
-
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .output import plan_outputs, write_atomic
+    """``build``: the argument parsing and printing around `openletter.build`."""
+    from .build import BuildRefused, build
 
     registry = _registry(args)
     formats = list(dict.fromkeys(args.to)) or list(registry.formats)
     for name in formats:
         registry.format(name)  # UnknownFormatError (exit 2) before any work
     options = _parse_options(args.option, formats)
-    theme: dict[str, str] = {}
-    if args.theme is not None and "html" in formats:
-        theme = _read_theme(Path(args.theme))
-        options.setdefault("html", {}).update(theme)
-    for name, given in options.items():  # refuse unknown options before writing anything
-        accepted = registry.format(name).exporter.options
-        for option in given:
-            if option not in accepted:
-                raise OptionError(
-                    f"format {name!r} has no option {option!r} (its options: {', '.join(accepted) or 'none'})"
-                )
     status = EXIT_OK
     for load_error in registry.errors:
         _err(f"error: {load_error}")
         if not args.to:
             status = EXIT_PLUGIN  # "every format" is incomplete
-    loaded, warnings = _load(args.source, registry, formats)
-    _print_problems(warnings, sys.stderr)
-    source = Path(args.source)
     if args.output == "-":
-        if len(formats) != 1:
-            raise OptionError("'-o -' writes one format to standard output: choose it with -t FORMAT")
-        data = registry.render(loaded.letter, formats[0], options.get(formats[0]))
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return status
-    protect = [source, *(Path(f) for f in loaded.source.also_read)]
-    names = {name: source.stem + registry.format(name).exporter.suffix for name in formats}
-    paths, refusals = plan_outputs(Path(args.output), names, protect)
-    if refusals:  # every path is checked before anything is rendered or written
-        for refusal in refusals:
+        return max(status, _build_to_stdout(args, registry, formats, options))
+    try:
+        result = build(
+            args.source,
+            formats,
+            args.output,
+            options,
+            theme=args.theme,
+            languages=args.language or None,
+            registry=registry,
+        )
+    except BuildRefused as refused:  # every path is checked before anything is rendered or written
+        for refusal in refused.refusals:
             _err(f"error: {refusal}")
         _err("nothing was written; choose another output folder (-o)")
         return max(status, EXIT_OUTPUT)
-    rendered: dict[str, bytes] = {}
-    for name in formats:  # every format is rendered before anything is written
-        try:
-            rendered[name] = registry.render(loaded.letter, name, options.get(name))
-        except PluginError as error:
-            _err(f"error: {error}")
-            status = max(status, EXIT_PLUGIN)
-        except OptionError as error:
-            part = getattr(error, "option", None)  # the html format's ThemeError: which file of the theme
-            if name == "html" and part in theme:
-                raise OptionError(f"{Path(args.theme) / THEME_FILES[part]}: {error}") from None
-            raise
-    for name, data in rendered.items():
-        try:
-            write_atomic(paths[name], data, protect=protect)
-        except OutputError as error:
-            _err(f"error: {error}")
-            status = max(status, EXIT_OUTPUT)
-            continue
-        print(f"wrote {paths[name]}")
-    return status
+    _print_problems(result.warnings, sys.stderr)
+    for failure in result.failures:
+        _err(f"error: {failure}")
+    for path in result.written:
+        print(f"wrote {path}")
+    return max(status, result.status)
+
+
+def _build_to_stdout(
+    args: argparse.Namespace, registry: Registry, formats: Sequence[str], options: dict[str, dict[str, str]]
+) -> int:
+    """``-o -``: one format of one language, to standard output."""
+    from .build import pick_language, read_theme
+    from .translations import load_translations
+
+    if len(formats) != 1 or len(args.language) > 1:
+        raise OptionError("'-o -' writes one format to standard output: choose it with -t FORMAT (and one --language)")
+    (name,) = formats
+    if args.theme is not None and name == "html":
+        options.setdefault("html", {}).update(read_theme(Path(args.theme)))
+    loaded, warnings = _load(args.source, registry, formats)
+    letter = loaded.letter
+    if args.language:
+        translations, problems = load_translations(args.source, loaded)
+        versions = {letter.language: letter, **{tag: t.letter for tag, t in translations.items()}}
+        found = pick_language(args.language[0], list(versions))
+        if found is None:
+            raise OptionError(f"the letter has no {args.language[0]!r} version (its languages: {', '.join(versions)})")
+        letter = versions[found]
+        warnings += problems
+        if any(p.severity == "error" for p in problems):
+            raise LetterError(problems)
+    _print_problems(warnings, sys.stderr)
+    for given in options.get(name, {}):
+        if given not in registry.format(name).exporter.options:
+            accepted = registry.format(name).exporter.options
+            raise OptionError(f"format {name!r} has no option {given!r} (its options: {', '.join(accepted) or 'none'})")
+    data = registry.render(letter, name, options.get(name))
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return EXIT_OK
 
 
 def _cmd_formats(args: argparse.Namespace) -> int:

@@ -500,6 +500,7 @@ class Labels:
     back: str | None = attrs.field(default=None, validator=_opt_label)
     postscript: str | None = attrs.field(default=None, validator=_opt_label)
     all_recipients: str | None = attrs.field(default=None, validator=_opt_label)
+    languages: str | None = attrs.field(default=None, validator=_opt_label)
     status_met: str | None = attrs.field(default=None, validator=_opt_label)
     status_partly_met: str | None = attrs.field(default=None, validator=_opt_label)
     status_not_met: str | None = attrs.field(default=None, validator=_opt_label)
@@ -634,8 +635,13 @@ class Logo:
 
 @attrs.frozen(kw_only=True)
 class Section:
-    """A part of the body: Markdown text, optionally under a (level-2) heading."""
+    """A part of the body: Markdown text, optionally under a (level-2) heading.
 
+    An `id` names the section for its translations: they align with it by id rather than by
+    position (in letter.md, ids go in the front matter's ``sections`` list).
+    """
+
+    id: str | None = attrs.field(default=None, validator=_opt_id)
     heading: str | None = attrs.field(default=None, validator=_opt_line)
     text: str = _md(_section_text)
     lang: str | None = attrs.field(default=None, validator=_opt_language)
@@ -881,6 +887,7 @@ class Letter:
                 )
             )
         errors += _unique(self.addressees, "id", "addressees")
+        errors += _unique(self.sections, "id", "sections")
         errors += _unique(self.demands, "id", "demands")
         errors += _unique(self.references, "id", "references")
         targets = {a.id for a in self.addressees if a.id is not None}

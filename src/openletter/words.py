@@ -37,6 +37,7 @@ LABEL_KEYS: tuple[str, ...] = (
     "back",
     "postscript",
     "all_recipients",
+    "languages",
     "status_met",
     "status_partly_met",
     "status_not_met",
@@ -50,8 +51,9 @@ LABEL_KEYS: tuple[str, ...] = (
 )
 """Every label a format may print. ``colon`` follows a label such as "To" or "Subject", with the
 spacing the language puts after it ("Objet : ", "事由：", "កម្មវត្ថុ៖ "); ``comma`` and ``semicolon``
-separate the parts of a name line and items of a list; ``back`` and ``all_recipients`` are
-navigation words (the page's "back to the text" links, the mailto file's first link)."""
+separate the parts of a name line and items of a list; ``back``, ``all_recipients`` and
+``languages`` are navigation words (the page's "back to the text" links, the mailto file's first
+link, the name of the page's list of its translations)."""
 
 LABEL_LANGUAGES: tuple[str, ...] = (
     "am",

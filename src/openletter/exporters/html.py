@@ -144,7 +144,48 @@ def _lang(lang: str | None, letter: Letter) -> dict[str, str] | None:
     return marks
 
 
-def page_context(letter: Letter, *, email: bool = False, logo_src: str | None = None) -> dict[str, Any]:
+def language_name(tag: str) -> str:
+    """A language's name in itself ("Français", "ខ្មែរ", "العربية"), from the CLDR data; the tag
+    itself when Babel does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name(Locale.parse(tag, sep="-"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return tag
+    return (name[:1].upper() + name[1:]) if name else tag
+
+
+def alternates(value: str | None, current: str) -> list[dict[str, Any]]:
+    """The ``alternates`` option (``en=letter.html km=letter.km.html``: every language of the
+    letter and its page, the original first) as the template's list of languages."""
+    from ..errors import OptionError
+    from ..model import _BCP47
+
+    found: list[dict[str, Any]] = []
+    for item in (value or "").split():
+        tag, equals, href = item.partition("=")
+        if not equals or not _BCP47.match(tag) or not href or not _safe_href(href):
+            raise OptionError(f"html.alternates: {item!r} is not LANG=PAGE (expected en=letter.html km=letter.km.html)")
+        found.append(
+            {"lang": tag, "href": href, "name": language_name(tag), "current": tag.lower() == current.lower(),
+             "dir": text_direction(tag)}
+        )  # fmt: skip
+    return found
+
+
+def _safe_href(href: str) -> bool:
+    """A page of a translation: a relative file name or an http(s) address, nothing else."""
+    from urllib.parse import urlsplit
+
+    from ..markdown import safe_link
+
+    return safe_link(href) and urlsplit(href).scheme in ("", "http", "https") and not href.startswith("//")
+
+
+def page_context(
+    letter: Letter, *, email: bool = False, logo_src: str | None = None, languages: str | None = None
+) -> dict[str, Any]:
     """Everything the template sees: plain values (escaped by Jinja2) and rendered Markup.
 
     The parts and their order come from `openletter.printed.layout`, the one place that decides
@@ -191,11 +232,12 @@ def page_context(letter: Letter, *, email: bool = False, logo_src: str | None = 
         "site_name": names[0] if names else None,
         "published": published.isoformat() if published else None,
         "keywords": list(letter.keywords),
+        "alternates": [] if email else alternates(languages, letter.language),
         "head": head,
         "body": body,
         "foot": foot,
         "tail": tail,
-        "jsonld": Markup(embeddable(dumps(build(letter), compact=True))),
+        "jsonld": Markup(embeddable(dumps(build(letter, languages), compact=True))),
     }
 
 
@@ -430,7 +472,7 @@ def render_page(letter: Letter, options: Options, *, email: bool = False, logo_s
 
     from ..sandbox import PAGE_FACTOR, THEME_BUDGET, Budget, render, size_of
 
-    context = page_context(letter, email=email, logo_src=logo_src)
+    context = page_context(letter, email=email, logo_src=logo_src, languages=options.get("alternates"))
     css = options.get("stylesheet", default_email_stylesheet() if email else default_stylesheet())
     if "</style" in css.lower():
         raise ThemeError("stylesheet", "the stylesheet must not contain '</style'")
@@ -462,6 +504,8 @@ def openletter_exporters() -> Sequence[Exporter]:
             options={
                 "template": "the text of a Jinja2 template replacing the default (see --theme)",
                 "stylesheet": "the text of a CSS stylesheet replacing the default (see --theme)",
+                "alternates": "every language of the letter and its page, the original first: "
+                "'en=letter.html km=letter.km.html' (openletter build sets it when it builds translations)",
             },
         )
     ]

@@ -156,8 +156,32 @@ def _members(group: OrganisationGroup | PersonGroup, prefix: str, letter: Letter
     return [_person(person, f"{prefix}-{n}", letter) for n, person in enumerate(group.people, start=1)]
 
 
-def build(letter: Letter) -> Node:
-    """The letter as a JSON-LD document (compact form, schema.org context), as Python data."""
+def _versions(letter: Letter, alternates: str | None) -> tuple[list[Node], Node | None]:
+    """The letter's other languages, from the ``alternates`` option (the original first): the
+    translations (when this is the original) and the original (when this is a translation)."""
+    from urllib.parse import urljoin
+
+    found = []
+    for item in (alternates or "").split():
+        tag, _, href = item.partition("=")
+        node: Node = {"@type": "Message", "inLanguage": tag}
+        if letter.url and href:
+            node["url"] = urljoin(letter.url, href)
+        found.append(node)
+    if not found:
+        return [], None
+    original, others = found[0], found[1:]
+    if original["inLanguage"].lower() == letter.language.lower():
+        return others, None
+    return [], original
+
+
+def build(letter: Letter, alternates: str | None = None) -> Node:
+    """The letter as a JSON-LD document (compact form, schema.org context), as Python data.
+
+    `alternates` is the ``alternates`` option: the letter's languages and their pages, the original
+    first (``en=letter.html km=letter.km.html``), which link the languages' documents with
+    ``workTranslation`` and ``translationOfWork``."""
     ids = _Ids(letter.url)
     doc: Node = {"@context": SCHEMA_CONTEXT, "@type": "Message"}
     if ids.base:
@@ -171,6 +195,9 @@ def build(letter: Letter) -> Node:
     if letter.place is not None:
         doc["locationCreated"] = {"@type": "Place", "name": _text(letter.place, letter.field_lang.place, letter)}
     doc["inLanguage"] = letter.language
+    translations, original = _versions(letter, alternates)
+    _put(doc, "workTranslation", translations)
+    _put(doc, "translationOfWork", original)
     _put(doc, "keywords", list(letter.keywords))
     _put(doc, "url", letter.url)
     archive = letter.archive
@@ -230,6 +257,7 @@ def build(letter: Letter) -> Node:
     parts: list[Node] = []
     for number, section in enumerate(letter.sections, start=1):
         node: Node = {"@id": ids(f"section-{number}"), "@type": "CreativeWork", "genre": "section"}
+        _put(node, "identifier", section.id)
         _put(node, "headline", _text(section.heading, section.lang, letter))
         node["position"] = number
         node["text"] = _text(section.text, section.lang, letter)
@@ -349,7 +377,7 @@ def render(letter: Letter, options: Options) -> str:
     context = options.get("context", "schema.org")
     if context not in CONTEXT_CHOICES:
         raise OptionError(f"jsonld.context must be one of {', '.join(CONTEXT_CHOICES)}, not {context!r}")
-    compact = build(letter)
+    compact = build(letter, options.get("alternates"))
     return dumps(compact if context == "schema.org" else expand(compact))
 
 
@@ -365,7 +393,9 @@ def openletter_exporters() -> Sequence[Exporter]:
             render=render,
             options={
                 "context": 'schema.org (compact, with "@context": "https://schema.org"; the default) '
-                "or none (expanded form with absolute IRIs)"
+                "or none (expanded form with absolute IRIs)",
+                "alternates": "every language of the letter and its page, the original first: "
+                "'en=letter.html km=letter.km.html' (openletter build sets it when it builds translations)",
             },
         )
     ]

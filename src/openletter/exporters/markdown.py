@@ -22,8 +22,10 @@ def render(letter: Letter, options: Options) -> str:
     front = unstructure(letter)
     del front["sections"]
     front.pop("references", None)
-    if any(section.lang is not None for section in letter.sections):
-        front["sections"] = [{"lang": s.lang} if s.lang is not None else {} for s in letter.sections]
+    if any(section.lang is not None or section.id is not None for section in letter.sections):
+        front["sections"] = [
+            {k: v for k, v in (("id", s.id), ("lang", s.lang)) if v is not None} for s in letter.sections
+        ]
     if any(reference.lang is not None for reference in letter.references):
         front["references"] = [{"id": r.id, "lang": r.lang} for r in letter.references if r.lang is not None]
     return dump(

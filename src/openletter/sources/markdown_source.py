@@ -84,9 +84,9 @@ def parse(text: str, file: str) -> tuple[dict[str, Any], SourceMap]:
     return data, source
 
 
-_EXTRA_FIELDS = {"sections": ("lang",), "references": ("id", "lang")}
-"""What the front matter may say about sections and endnotes, whose text is the body: their
-language (sections by position, endnotes by id)."""
+_EXTRA_FIELDS = {"sections": ("id", "lang"), "references": ("id", "lang")}
+"""What the front matter may say about sections and endnotes, whose text is the body: their id
+(a section's, for its translations) and language (sections by position, endnotes by id)."""
 
 
 def _body_extras(

@@ -197,7 +197,7 @@ def _allowed(letter: Letter, navigation: Iterable[str]) -> list[str]:
     from ..words import letter_labels
 
     words = letter_labels(letter)
-    allowed = [words["back"], words["all_recipients"], *navigation]
+    allowed = [words["back"], words["all_recipients"], words["languages"], *navigation]
     md = parser()
     for _, text, is_markdown in text_fields(letter):
         if not is_markdown:
