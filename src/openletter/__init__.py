@@ -5,8 +5,9 @@
 >>> openletter.export(letter, "json")  # doctest: +SKIP
 """
 
-from ._api import dumps, export, load, loads, structure, unstructure
+from ._api import dumps, export, load, load_translations, loads, structure, unstructure
 from ._version import __version__
+from .build import BuildResult, build
 from .errors import (
     FieldError,
     FieldErrorGroup,
@@ -61,6 +62,7 @@ from .words import (
 __all__ = [  # noqa: RUF022 -- plain sorted() order (tests/test_docs.py checks it), not isort's
     "Addressee",
     "Archive",
+    "BuildResult",
     "Demand",
     "EmailSettings",
     "Exporter",
@@ -97,6 +99,7 @@ __all__ = [  # noqa: RUF022 -- plain sorted() order (tests/test_docs.py checks i
     "SignatoryGroup",
     "UnknownFormatError",
     "__version__",
+    "build",
     "default_registry",
     "display_date",
     "dumps",
@@ -108,6 +111,7 @@ __all__ = [  # noqa: RUF022 -- plain sorted() order (tests/test_docs.py checks i
     "labels",
     "letter_labels",
     "load",
+    "load_translations",
     "loads",
     "map_text",
     "structure",

@@ -27,14 +27,48 @@ def unstructure(letter: Letter) -> dict[str, Any]:
     return unstructure_(letter)
 
 
-def load(path: str | os.PathLike[str]) -> Letter:
+def load(path: str | os.PathLike[str], *, language: str | None = None) -> Letter:
     """Read a letter from ``letter.md``, ``.yaml``/``.yml``, ``.toml`` or ``.json``.
 
-    Raises `openletter.LetterError` listing every problem, each located as file, line and field.
+    With `language`, return the letter in that language: the original when it is the original's,
+    else its translation beside the file (``letter.km.md``; ``pt-BR`` is served by ``letter.pt.md``
+    when there is no ``letter.pt-BR.md``), with what it leaves untranslated in the original's words.
+
+    Raises `openletter.LetterError` listing every problem, each located as file, line and field,
+    and `KeyError` naming the languages there are when there is no such translation.
     """
     from .sources import load_file
 
-    return load_file(path).letter
+    loaded = load_file(path)
+    if language is None:
+        return loaded.letter
+    versions = _versions(path, loaded)
+    from .build import pick_language
+
+    found = pick_language(language, list(versions))
+    if found is None:
+        raise KeyError(f"the letter has no {language!r} version (its languages: {', '.join(versions)})")
+    return versions[found]
+
+
+def load_translations(path: str | os.PathLike[str]) -> dict[str, Letter]:
+    """The letter at `path` in every language it has: the original first, then its translations
+    (``letter.km.md``...), by language tag. Raises `openletter.LetterError` for a translation with
+    errors (see `openletter.translations`)."""
+    from .sources import load_file
+
+    return _versions(path, load_file(path))
+
+
+def _versions(path: str | os.PathLike[str], loaded: Any) -> dict[str, Letter]:
+    from .errors import LetterError
+    from .translations import load_translations as read_all
+
+    translations, problems = read_all(path, loaded)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise LetterError(errors)
+    return {loaded.letter.language: loaded.letter, **{tag: t.letter for tag, t in translations.items()}}
 
 
 def loads(text: str, format: DataFormat = "markdown", *, base_dir: str | os.PathLike[str] | None = None) -> Letter:

@@ -216,6 +216,9 @@ def build(
     if refusals:
         raise BuildRefused([_format_key(refusal, len(letters) == 1) for refusal in refusals])
 
+    # Each language's page (its html output's name: what the pages and the JSON-LD link to).
+    page_suffix = reg.formats["html"].exporter.suffix if "html" in reg.formats else ".html"
+    pages = {lang: output_name(source_path.stem, tag, page_suffix) for lang, (_, tag) in letters.items()}
     outputs: list[Output] = []
     failures: list[PluginError | OutputError] = []
     rendered: dict[str, bytes] = {}
@@ -224,7 +227,7 @@ def build(
             exporter = reg.format(name).exporter
             values = dict(given.get(name, {}))
             if "alternates" in exporter.options and len(letters) > 1:
-                values["alternates"] = " ".join(f"{lang}={paths[_key(name, lang)].name}" for lang in letters)
+                values["alternates"] = " ".join(f"{lang}={pages[lang]}" for lang in letters)
             try:
                 rendered[_key(name, language)] = reg.render(letter, name, values)
             except PluginError as error:
