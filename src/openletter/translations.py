@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -92,7 +93,7 @@ def passages(letter: Letter) -> dict[str, str]:
     return found
 
 
-def translation_paths(source: str | Path) -> dict[str, Path]:
+def translation_paths(source: str | os.PathLike[str]) -> dict[str, Path]:
     """The translations beside a letter file: ``letter.km.md`` for ``letter.md``, by language."""
     source = Path(source)
     prefix, suffix = source.stem + ".", source.suffix
@@ -151,7 +152,7 @@ def status(original: Letter, translation: Translation) -> dict[str, PassageStatu
 # --------------------------------------------------------------------------- reading
 
 
-def load_translations(source: str | Path, original: Any) -> tuple[dict[str, Translation], list[Problem]]:
+def load_translations(source: str | os.PathLike[str], original: Any) -> tuple[dict[str, Translation], list[Problem]]:
     """Read every translation beside `source` (whose letter is `original`, a `sources.Loaded`).
 
     Returns the translations that could be made, by language, and every problem found (errors
