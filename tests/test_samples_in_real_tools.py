@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 import openletter
+from openletter import build
 from openletter.testing import SAMPLE_NAMES, sample_letter
 
 from . import vnu
 from .browser import Site, axe, visit
 from .browser import missing as browser_missing
+from .conftest import DATA
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -38,6 +40,9 @@ if MISSING is not None:
 
 NAMES = [name for name in SAMPLE_NAMES if name != "coalition"]  # 2,150 names: tests/test_html_page.py
 VIEWS = ("page", "email")
+TRANSLATED = DATA / "translations" / "letter.md"
+"""A letter with translations (tests/data/translations): every language's page, linked."""
+LANGUAGES = ("en", "km", "fr", "ar")
 
 
 def _email_page(letter: openletter.Letter) -> bytes:
@@ -58,9 +63,31 @@ def built(site: Site) -> Iterator[tuple[dict[tuple[str, str], Path], vnu.Running
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             paths[name, view] = path
+    build(TRANSLATED, ["html"], site.root / "samples" / "translations")
+    for language in LANGUAGES:
+        name = "letter.html" if language == "en" else f"letter.{language}.html"
+        paths[f"translation-{language}", "page"] = site.root / "samples" / "translations" / name
     validation = vnu.start(paths.values())
     yield paths, validation
     validation.stop()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_of_a_translated_letter_is_valid_and_accessible(
+    language: str, browser: Browser, site: Site, built: tuple[dict[tuple[str, str], Path], vnu.Running]
+) -> None:
+    paths, validation = built
+    path = paths[f"translation-{language}", "page"]
+    problems = [str(m) for m in validation.messages()[path.resolve()] if m.kind in ("error", "warning")]
+    assert problems == [], "\n".join(problems)
+    with visit(browser, site.url(path)) as seen:
+        violations = axe(seen.page)
+        hrefs = seen.page.eval_on_selector_all("link[rel=alternate][hreflang]", "els => els.map(e => e.href)")
+        assert seen.console_errors == [] and seen.page_errors == [] and seen.outside_requests == []
+    assert violations == [], "\n".join(map(str, violations))
+    assert len(hrefs) == len(LANGUAGES)
+    for href in hrefs:  # every language's link resolves to a page that was built
+        assert (path.parent / href.rsplit("/", 1)[-1]).is_file(), href
 
 
 @pytest.mark.parametrize("view", VIEWS)
