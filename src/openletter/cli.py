@@ -30,9 +30,10 @@ from .mail import PASSWORD_ENV
 from .scaffold import EXAMPLES
 
 if TYPE_CHECKING:
-    from .mail import merge
+    from .mail import languages
     from .plugins import Registry
     from .sources import Loaded
+    from .translations import Translation
 
 EXIT_OK = 0
 EXIT_LETTER = 1
@@ -230,6 +231,14 @@ def _check_translations(
     source: str, loaded: Loaded, registry: Registry, formats: Sequence[str] | None
 ) -> list[Problem]:
     """The problems of every translation beside `source`: raise LetterError for errors."""
+    return _load_translations(source, loaded, registry, formats)[1]
+
+
+def _load_translations(
+    source: str, loaded: Loaded, registry: Registry, formats: Sequence[str] | None
+) -> tuple[dict[str, Translation], list[Problem]]:
+    """Every translation beside `source`, linted for `formats`, and their warnings; raise
+    LetterError for errors."""
     from .sources.locate import SourceMap
     from .translations import load_translations
 
@@ -239,7 +248,7 @@ def _check_translations(
         problems += located.locate_all(registry.lint(translation.letter, formats))
     if any(p.severity == "error" for p in problems):
         raise LetterError(problems)
-    return problems
+    return translations, problems
 
 
 def _parse_options(raw: Sequence[str], formats: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -381,11 +390,12 @@ def _cmd_new_plugin(args: argparse.Namespace) -> int:
 
 
 def _cmd_mail(args: argparse.Namespace) -> int:
-    from .mail import merge, outputs, recipients, send
+    from .mail import languages, merge, outputs, recipients, send
 
     registry = _registry(args)
     loaded, warnings = _load(args.source, registry, ["eml"])  # the messages are eml messages
-    _print_problems(warnings, sys.stderr)
+    translations, problems = _load_translations(args.source, loaded, registry, ["eml"])
+    _print_problems(warnings + problems, sys.stderr)
     path = Path(args.recipients)
     letter = loaded.letter
     options = {k: v for k, v in (("sender", args.sender), ("subject", args.subject)) if v is not None}
@@ -399,20 +409,34 @@ def _cmd_mail(args: argparse.Namespace) -> int:
             "--bcc works with --send only: a message written to a file has no envelope for blind copies"
             " (a Bcc header would show the address to whoever reads or sends the file); use --cc"
         )
-    merge.check_fields(letter, recipients.columns(path), str(path))
-    factory = merge.Factory.for_letter(letter, options, cc=cc, bcc=bcc)
-    total = factory.check(recipients.read(path, letter.language), str(path))  # every row, before anything is written
+    factory = languages.Merge(
+        letter,
+        {tag: translation.letter for tag, translation in translations.items()},
+        options,
+        columns=recipients.columns(path),
+        file=str(path),
+        cc=cc,
+        bcc=bcc,
+        files={tag: str(translation.file) for tag, translation in translations.items()},
+    )
+    total = factory.check(factory.read(path), str(path))  # every row, in its language, before anything is written
+    for note in factory.notes:
+        _err(note)
+    if (summary := factory.summary()) is not None:
+        _err(f"note: {summary}")
     if not factory.personalised and total > 1:
-        _err(f"warning: all {total} messages are identical apart from their headers (no [[field]] placeholders)")
+        apart = "their headers and language" if len(factory.factories) > 1 else "their headers"
+        _err(f"warning: all {total} messages are identical apart from {apart} (no [[field]] placeholders)")
     _note_copies(letter_cc if not args.copy_letter_cc else [], list(letter.email.bcc if letter.email else ()))
     if (factory.cc or factory.bcc) and total > 1:
         copies = ", ".join((*factory.cc, *factory.bcc))
         _err(f"note: every message is copied to {copies}: each of them receives {total} messages")
-    stream = factory.messages(recipients.read(path, letter.language))
+    stream = factory.messages(factory.read(path))
     if args.dry_run:
         copies = "; ".join(f"{n}: {', '.join(v)}" for n, v in (("cc", factory.cc), ("bcc", factory.bcc)) if v)
         for recipient, message in stream:
-            to = recipient.email + (f" ({copies})" if copies else "")
+            to = recipient.email + (f" [{factory.choice(recipient)}]" if factory.multilingual else "")
+            to += f" ({copies})" if copies else ""
             print(f"would send to {to}: {factory.subject_for(recipient)} ({len(message):,} bytes)")
         return EXIT_OK
     if args.mbox:
@@ -446,12 +470,12 @@ def _note_copies(cc: Sequence[str], bcc: Sequence[str]) -> None:
         )
 
 
-def _send_campaign(args: argparse.Namespace, factory: merge.Factory, path: Path, total: int) -> int:
+def _send_campaign(args: argparse.Namespace, factory: languages.Merge, path: Path, total: int) -> int:
     """Send, the journal locked: check the campaign, then send what is not yet accepted."""
     from .mail import campaign, recipients, send
 
     journal = send.Journal(path)
-    current = campaign.Campaign.of(factory, recipients.read(Path(args.recipients), factory.letter.language))
+    current = campaign.Campaign.of(factory, factory.read(Path(args.recipients)))
     if args.new_campaign and path.exists():
         kept = journal.set_aside()
         print(f"new campaign: the previous journal is kept as {kept}")
@@ -461,7 +485,7 @@ def _send_campaign(args: argparse.Namespace, factory: merge.Factory, path: Path,
     else:
         decided = journal.accepted | journal.sending
         changed = campaign.legacy_changes(
-            journal.legacy, decided, lambda address: factory.message_id(recipients.Recipient(0, address, {}))
+            journal.legacy, decided, lambda address: factory.factory.message_id(recipients.Recipient(0, address, {}))
         )
     if changed and not args.resume_unsent:
         began = journal.campaign.began if journal.campaign else "by an older openletter"
@@ -486,7 +510,7 @@ def _send_campaign(args: argparse.Namespace, factory: merge.Factory, path: Path,
             print(f"\rsending {number}/{total}", end="", file=sys.stderr, flush=True)
 
     report = send.send(
-        factory.messages(recipients.read(Path(args.recipients), factory.letter.language)),
+        factory.messages(factory.read(Path(args.recipients))),
         sender=factory.sender,
         message_id=factory.message_id,
         server=server,

@@ -4,7 +4,8 @@ A translation lives next to the original as ``letter.LANG.md`` (``letter.km.md``
 the same format as the original: ``letter.km.yaml`` beside ``letter.yaml``). It holds only what is
 translated: its ``language``, any of the letter's text fields (title, subtitle, subject,
 salutation, closing, notes, postscript, place, date_text, labels), its sections (the body), its
-endnotes (footnotes in the body) and its ``demands`` (``id``, and ``text`` and/or ``quote``).
+endnotes (footnotes in the body), its ``demands`` (``id``, and ``text`` and/or ``quote``) and
+its email subject (``email: {subject: ...}``: the other email settings are inherited).
 Everything else comes from the original: addressees, signatories, sender, dates, logo, the
 demands' targets and deadlines. A translation may still give any field of a letter, which then
 replaces the original's on purpose.
@@ -341,6 +342,9 @@ def _merge(
     merged.pop("url", None)  # the original's page: a translation is published at its own address, or none
     for key, value in data.items():
         if key in _OWN_KEYS or key in ("sections", "references", "demands"):
+            continue
+        if key == "email" and isinstance(value, dict) and isinstance(merged.get("email"), dict):
+            merged["email"] = {**merged["email"], **value}  # its own subject; the sender and the rest inherited
             continue
         merged[key] = value  # a translated text field, the labels, or a field replaced on purpose
     field_lang = dict(base.get("field_lang", {}))

@@ -2,7 +2,10 @@
 
 A send journal belongs to one campaign. Its first line says which: digests of the letter's
 message parts and of the recipients, the subject as written, the sender, the copies, when the
-campaign began and which openletter wrote it. Delivery is recorded by recipient (the address,
+campaign began and which openletter wrote it. A campaign in several languages (a ``language``
+column, see `openletter.mail.languages`) covers every translation its recipients get, each
+described as the original is, and which recipients get which: an edit to a translation is a
+change like an edit to the letter. Delivery is recorded by recipient (the address,
 compared by `address_key`), so that a re-run knows who has the letter whatever the letter looks
 like now; and a re-run whose letter or recipients differ from the journal's is told exactly what
 changed (`changes`) before anything is sent.
@@ -26,6 +29,7 @@ from .._version import __version__
 from ..errors import OpenLetterError
 
 if TYPE_CHECKING:
+    from .languages import Merge
     from .merge import Factory
     from .recipients import Recipient
 
@@ -84,34 +88,62 @@ class Campaign:
     """When the campaign began (ISO 8601, UTC)."""
     openletter: str = ""
     """The openletter version that began it."""
+    translations: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    """Each translation the recipients get, by language: its ``letter``, ``subject``, ``sender``
+    and ``headers``, as the fields above describe the original."""
+    languages: Mapping[str, str] = attrs.field(factory=dict)
+    """For each recipient (`address_key`) who gets a translation: its language (the others get
+    the original)."""
 
     @classmethod
-    def of(cls, factory: Factory, recipients: Iterable[Recipient], *, now: dt.datetime | None = None) -> Campaign:
-        """The campaign that `factory`'s letter and these recipients make."""
-        used = ["name", *factory.names]
+    def of(
+        cls, factory: Factory | Merge, recipients: Iterable[Recipient], *, now: dt.datetime | None = None
+    ) -> Campaign:
+        """The campaign that `factory`'s letter (a `Merge`: the letter and its translations) and
+        these recipients make."""
+        from .merge import Factory
+
+        original = factory if isinstance(factory, Factory) else factory.factory
         rows: dict[str, str] = {}
+        languages: dict[str, str] = {}
+        translated: dict[str, Factory] = {}
         for recipient in recipients:
             key = address_key(recipient.email)
+            made = original if isinstance(factory, Factory) else factory.factory_for(recipient)
+            used = ["name", *made.names]
             row = json.dumps([recipient.email, *(recipient.fields.get(name, "") for name in used)], ensure_ascii=False)
             rows[key] = _sha256((rows.get(key, "") + row).encode())[:16]  # a repeated address: both rows
-        parts = json.dumps([factory.text, factory.html], ensure_ascii=False).encode() + factory.logo
+            if made is not original:
+                languages[key] = made.letter.language
+                translated[made.letter.language] = made
+            else:
+                languages.pop(key, None)  # a repeated address: its last row's letter
+        described = _described(original)
         return cls(
-            letter=_sha256(parts),
-            subject="".join(p if isinstance(p, str) else f"[[{factory.names[p]}]]" for p in factory.subject),
-            sender=factory.sender,
-            cc=factory.cc,
-            bcc=factory.bcc,
-            headers=_sha256(_other_headers(factory.static)),
-            recipients=_sha256("".join(f"{k} {v}\n" for k, v in sorted(rows.items())).encode()),
+            letter=described["letter"],
+            subject=described["subject"],
+            sender=original.sender,
+            cc=original.cc,
+            bcc=original.bcc,
+            headers=described["headers"],
+            recipients=_sha256(
+                "".join(
+                    f"{k} {v}{' ' + languages[k] if k in languages else ''}\n" for k, v in sorted(rows.items())
+                ).encode()
+            ),
             rows=rows,
             created=(now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             openletter=__version__,
+            translations={tag: _described(made) for tag, made in sorted(translated.items())},
+            languages=languages,
         )
 
     def to_json(self) -> dict[str, Any]:
         """The journal's header line (``{"campaign": ...}``)."""
         data = attrs.asdict(self)
         data["cc"], data["bcc"], data["rows"] = list(self.cc), list(self.bcc), dict(self.rows)
+        data["translations"] = {tag: dict(described) for tag, described in self.translations.items()}
+        data["languages"] = dict(self.languages)
         return {"campaign": data}
 
     @classmethod
@@ -121,12 +153,19 @@ class Campaign:
             return None
         strings = ("letter", "subject", "sender", "headers", "recipients", "created", "openletter")
         lists = (data.get("cc", []), data.get("bcc", []))
-        rows = data.get("rows", {})
+        rows, languages = data.get("rows", {}), data.get("languages", {})
+        translations = data.get("translations", {})
+
+        def strings_by_string(value: object) -> bool:
+            return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
         if (
             not all(isinstance(data.get(name, ""), str) for name in strings)
             or not all(isinstance(v, list) and all(isinstance(a, str) for a in v) for v in lists)
-            or not isinstance(rows, dict)
-            or not all(isinstance(k, str) and isinstance(v, str) for k, v in rows.items())
+            or not strings_by_string(rows)
+            or not strings_by_string(languages)
+            or not isinstance(translations, dict)
+            or not all(isinstance(k, str) and strings_by_string(v) for k, v in translations.items())
         ):
             return None
         return cls(
@@ -134,12 +173,26 @@ class Campaign:
             cc=tuple(lists[0]),
             bcc=tuple(lists[1]),
             rows=rows,
+            translations=translations,
+            languages=languages,
         )
 
     @property
     def began(self) -> str:
         """When the campaign began, for people: ``2024-06-08 10:15 UTC``."""
         return self.created[:16].replace("T", " ") + " UTC" if self.created else "at an unknown time"
+
+
+def _described(factory: Factory) -> dict[str, str]:
+    """What a campaign records of one version of the letter: digests of its message parts and
+    other fixed headers, its subject as written, its sender."""
+    parts = json.dumps([factory.text, factory.html], ensure_ascii=False).encode() + factory.logo
+    return {
+        "letter": _sha256(parts),
+        "subject": "".join(p if isinstance(p, str) else f"[[{factory.names[p]}]]" for p in factory.subject),
+        "sender": factory.sender,
+        "headers": _sha256(_other_headers(factory.static)),
+    }
 
 
 def _some(addresses: list[str]) -> str:
@@ -151,30 +204,61 @@ def _count(number: int, singular: str, plural: str) -> str:
     return f"{number} {singular if number == 1 else plural}"
 
 
-def changes(before: Campaign, now: Campaign) -> list[str]:
-    """What differs between the journal's campaign and this run's, one line each; [] when nothing."""
+def _version_changes(
+    what: str, before: Mapping[str, str], now: Mapping[str, str], versions: tuple[str, str]
+) -> list[str]:
+    """What differs between two descriptions of one version of the letter (`_described`);
+    `what` names it (``the letter``, ``the km translation``), `versions` the openletter
+    versions of the journal and of this run."""
     out: list[str] = []
-    if before.letter != now.letter:
-        line = "the letter's text (its message parts) changed"
-        if before.openletter and before.openletter != now.openletter:
+    if before.get("letter") != now.get("letter"):
+        line = f"{what}'s text (its message parts) changed"
+        if versions[0] and versions[0] != versions[1]:
             line += (
-                f"; the journal was begun by openletter {before.openletter} and this is {now.openletter},"
+                f"; the journal was begun by openletter {versions[0]} and this is {versions[1]},"
                 " which may write the same letter differently"
             )
         out.append(line)
-    if before.subject != now.subject:
-        out.append(f"the subject changed: {before.subject!r} is now {now.subject!r}")
-    if before.sender != now.sender:
-        out.append(f"the sender changed: {before.sender!r} is now {now.sender!r}")
+    subject = "the subject" if what == "the letter" else f"{what}'s subject"
+    if before.get("subject") != now.get("subject"):
+        out.append(f"{subject} changed: {before.get('subject')!r} is now {now.get('subject')!r}")
+    sender = "the sender" if what == "the letter" else f"{what}'s sender"
+    if before.get("sender") != now.get("sender"):
+        out.append(f"{sender} changed: {before.get('sender')!r} is now {now.get('sender')!r}")
+    return out
+
+
+def changes(before: Campaign, now: Campaign) -> list[str]:
+    """What differs between the journal's campaign and this run's, one line each; [] when nothing."""
+    versions = (before.openletter, now.openletter)
+    fields = ("letter", "subject", "sender")
+    out = _version_changes(
+        "the letter", {f: getattr(before, f) for f in fields}, {f: getattr(now, f) for f in fields}, versions
+    )
     for name, old, new in (("Cc", before.cc, now.cc), ("Bcc", before.bcc, now.bcc)):
         if old != new:
             out.append(f"the {name} copies changed: {', '.join(old) or 'none'} is now {', '.join(new) or 'none'}")
     if before.headers != now.headers:
         out.append("other headers changed (Reply-To, List-Unsubscribe or the letter's language)")
+    for tag in sorted({*before.translations, *now.translations}):
+        then, later = before.translations.get(tag), now.translations.get(tag)
+        if then is None:
+            out.append(f"the {tag} translation is sent now, and was not when the campaign began")
+        elif later is None:
+            out.append(f"the {tag} translation was sent when the campaign began, and is not now")
+        else:
+            out += _version_changes(f"the {tag} translation", then, later, versions)
+            if then.get("headers") != later.get("headers"):
+                out.append(f"the {tag} translation's other headers changed (Reply-To, List-Unsubscribe)")
     if before.recipients != now.recipients:
         added = [key for key in now.rows if key not in before.rows]
         removed = [key for key in before.rows if key not in now.rows]
         edited = [key for key in now.rows if key in before.rows and now.rows[key] != before.rows[key]]
+        moved = [
+            f"{key} ({before.languages.get(key, 'the original')} -> {now.languages.get(key, 'the original')})"
+            for key in now.rows
+            if key in before.rows and before.languages.get(key) != now.languages.get(key)
+        ]
         if added:
             out.append(f"{_count(len(added), 'recipient', 'recipients')} added: {_some(added)}")
         if removed:
@@ -184,7 +268,9 @@ def changes(before: Campaign, now: Campaign) -> list[str]:
                 f"{_count(len(edited), 'recipient has', 'recipients have')} a changed address, name or"
                 f" placeholder value: {_some(edited)}"
             )
-        if not (added or removed or edited):
+        if moved:
+            out.append(f"{_count(len(moved), 'recipient gets', 'recipients get')} another language: {_some(moved)}")
+        if not (added or removed or edited or moved):
             out.append("the recipients changed")
     return out
 

@@ -65,8 +65,9 @@ def placeholders(letter: Letter) -> list[str]:
     return list(found)
 
 
-def check_fields(letter: Letter, columns: Iterable[str], file: str) -> None:
-    """Refuse placeholders that no recipient column (or derived field) can fill."""
+def check_fields(letter: Letter, columns: Iterable[str], file: str, *, what: str = "the letter") -> None:
+    """Refuse placeholders that no recipient column (or derived field) can fill; `what` names the
+    letter in the message (``the km translation``)."""
     known = {*columns, "honorific", "honorific_name"}
     missing = [name for name in placeholders(letter) if name not in known]
     if missing:
@@ -76,7 +77,7 @@ def check_fields(letter: Letter, columns: Iterable[str], file: str) -> None:
                     file=file,
                     line=1,
                     path=("recipients",),
-                    message=f"the letter uses [[{missing[0]}]], but the recipients file has no such column",
+                    message=f"{what} uses [[{missing[0]}]], but the recipients file has no such column",
                     expected="a column for every placeholder: " + ", ".join(sorted(known)),
                 )
             ]

@@ -1,6 +1,8 @@
 """Mail-merge recipients: a CSV file with one row per recipient, read as a stream.
 
-Columns: ``email`` (required), and any others (``name``, ``honorific``, ``role``, ``last_name``,
+Columns: ``email`` (required), ``language`` (optional: the BCP 47 tag of the language the
+recipient reads, which chooses the letter's translation for their message, see
+`openletter.mail.languages`), and any others (``name``, ``honorific``, ``role``, ``last_name``,
 ``constituency``...), each usable in the letter as a ``[[column]]`` placeholder. Every cell is
 one line: a carriage return, line feed, NUL or other control character anywhere is refused, naming
 the row and column, so no recipient can add a header to a message; so is RFC 2047 encoded-word
@@ -16,14 +18,14 @@ import functools
 import io
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
 import attrs
 
 from ..errors import LetterError, Problem
-from ..model import email_problem, line_problem
+from ..model import _BCP47, email_problem, line_problem
 from ..sources.text import decode
 from ..words import label_language
 from .headers import ENCODED_WORD, ENCODED_WORD_EXPECTED, ENCODED_WORD_PROBLEM
@@ -80,6 +82,11 @@ def _merged(first: str | None) -> dict[str, tuple[str, str]]:
     return table
 
 
+LANGUAGE = "language"
+"""The column that says which language a recipient reads (a BCP 47 tag; empty: the letter's)."""
+
+LANGUAGE_EXPECTED = "a BCP 47 language tag such as km, fr or pt-BR, or an empty cell for the letter's own language"
+
 _NUL = "\uffff"  # stands in for NUL bytes while the file is read (a noncharacter: never real text)
 
 
@@ -129,11 +136,13 @@ def columns(path: Path) -> list[str]:
     return [cell.strip() for cell in next(reader, [])]
 
 
-def read(path: Path, language: str | None = None) -> Iterator[Recipient]:
+def read(path: Path, language: str | None = None, *, choose: Callable[[str], str] | None = None) -> Iterator[Recipient]:
     """Yield recipients one by one; raise `LetterError` at the first malformed row.
 
     `language` is the letter's: its role words come first when ``honorific`` is derived from
-    ``role`` (see `role_table`)."""
+    ``role`` (see `role_table`). With `choose`, each row's message is in the language `choose`
+    gives for its ``language`` cell (``""`` when the row has none), and its honorific in that
+    language too. A ``language`` cell that is not a BCP 47 tag is refused, naming the row."""
     file = str(path)
     try:
         raw = path.read_bytes()
@@ -193,7 +202,20 @@ def read(path: Path, language: str | None = None) -> Iterator[Recipient]:
                 raise LetterError(
                     [_problem(file, line, "email", f"row {line}: {problem}", "an address like name@example.org")]
                 )
-            yield Recipient(line, fields["email"], derived(fields, language))
+            asked = fields.get(LANGUAGE, "")
+            if asked and not _BCP47.match(asked):
+                raise LetterError(
+                    [
+                        _problem(
+                            file,
+                            line,
+                            LANGUAGE,
+                            f"row {line}, column {LANGUAGE!r}: {asked!r} is not a BCP 47 language tag",
+                            LANGUAGE_EXPECTED,
+                        )
+                    ]
+                )
+            yield Recipient(line, fields["email"], derived(fields, language if choose is None else choose(asked)))
             line = reader.line_num + 1
     except csv.Error as error:
         raise LetterError(
