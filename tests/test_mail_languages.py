@@ -98,7 +98,7 @@ def assert_each_in_their_language(messages: list[bytes]) -> None:
     for data, (address, name, _, _, _, language, greeting) in zip(messages, ROWS, strict=True):
         message = parse_strictly(data)
         assert message["To"].addresses[0].addr_spec == address
-        assert message["Content-Language"] == language
+        assert str(message["Content-Language"]).split(", ")[0] == language  # then the original's, for what it inherits
         assert message["Subject"] == SUBJECTS[language].replace("[[name]]", name)
         plain, page = (part.get_content() for part in message.iter_parts())
         for part in (plain, page):
@@ -212,7 +212,7 @@ def test_the_honorific_of_each_row_is_in_the_language_of_its_letter(tmp_path: Pa
     out = tmp_path / "o.mbox"
     assert main(["mail", str(source), "--recipients", str(recipients), "--mbox", str(out)]) == EXIT_OK
     urdu, arabic = (parse_strictly(data) for data in mbox_messages(out.read_bytes()))
-    assert urdu["Content-Language"] == "ur" and arabic["Content-Language"] == "ar"
+    assert str(urdu["Content-Language"]).startswith("ur") and str(arabic["Content-Language"]).startswith("ar")
     assert "Dear مندوب خان," in next(urdu.iter_parts()).get_content()  # the untranslated English salutation
     assert "المندوب خان،" in next(arabic.iter_parts()).get_content()
 

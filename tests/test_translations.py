@@ -324,3 +324,21 @@ def test_generated_translations_inherit_every_field_and_round_trip(
     )
     assert (french.sender.names if french.sender else ()) == (letter.sender.names if letter.sender else ())
     assert openletter.loads(openletter.dumps(french)) == french  # a translation is an ordinary letter
+
+
+@pytest.mark.parametrize(
+    ("wanted", "available", "found"),
+    [
+        ("km-KH", ["en", "km"], "km"),
+        ("EN", ["en", "km"], "en"),
+        ("zh-Hant-TW", ["en", "zh-Hant"], "zh-Hant"),
+        ("zh-Hant-TW", ["en", "zh-Hans"], None),  # never another script
+        ("zh-TW", ["en", "zh-Hans"], "zh-Hans"),  # no script asked for
+        ("pt-BR", ["pt-PT"], "pt-PT"),
+        ("de", ["en", "fr"], None),
+    ],
+)
+def test_the_closest_version_of_a_language_is_chosen(wanted: str, available: list[str], found: str | None) -> None:
+    from openletter.build import pick_language
+
+    assert pick_language(wanted, available) == found

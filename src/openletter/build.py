@@ -117,8 +117,9 @@ def output_name(stem: str, language: str | None, suffix: str) -> str:
 
 
 def pick_language(wanted: str, available: Sequence[str]) -> str | None:
-    """The language of `available` that serves `wanted`: the same tag (any case), else the same
-    primary language (``pt`` for ``pt-BR``, ``zh-Hant`` for ``zh-Hant-TW``), else None."""
+    """The language of `available` that serves `wanted`: the same tag (any case), else a shorter
+    tag of it (``pt`` for ``pt-BR``, ``zh-Hant`` for ``zh-Hant-TW``), else another tag of the same
+    language, but never in another script (``zh-Hans`` does not serve ``zh-Hant-TW``), else None."""
     lowered = {tag.lower(): tag for tag in available}
     if wanted.lower() in lowered:
         return lowered[wanted.lower()]
@@ -127,7 +128,13 @@ def pick_language(wanted: str, available: Sequence[str]) -> str | None:
         prefix = "-".join(parts[:length])
         if prefix in lowered:
             return lowered[prefix]
-    primary = [tag for tag in available if tag.lower().split("-")[0] == parts[0]]
+    script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
+
+    def fits(tag: str) -> bool:  # a script the reader did not ask for is not their language
+        other = next((p for p in tag.lower().split("-")[1:] if len(p) == 4 and p.isalpha()), None)
+        return tag.lower().split("-")[0] == parts[0] and (script is None or other in (None, script))
+
+    primary = [tag for tag in available if fits(tag)]
     return primary[0] if primary else None
 
 

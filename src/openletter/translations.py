@@ -91,6 +91,8 @@ def passages(letter: Letter) -> dict[str, str]:
         found[f"references[{reference.id}]"] = reference.text
     if letter.signatory_count_note is not None:
         found["signatory_count_note"] = letter.signatory_count_note.text
+    if letter.email is not None and letter.email.subject is not None:
+        found["email.subject"] = letter.email.subject
     return found
 
 
@@ -358,6 +360,8 @@ def _merge(
     merged["field_lang"] = {k: v for k, v in field_lang.items() if v and v != language}
     if "signatory_count_note" in data:
         given.add("signatory_count_note")
+    if isinstance(data.get("email"), dict) and "subject" in data["email"]:
+        given.add("email.subject")
     elif isinstance(merged.get("signatory_count_note"), dict):
         merged["signatory_count_note"].setdefault("lang", original)
 

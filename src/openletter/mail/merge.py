@@ -188,6 +188,7 @@ class Factory:
         """
         from ..exporters.eml import (
             campaign_headers,
+            content_languages,
             date_header,
             html_part,
             logo_cid,
@@ -220,7 +221,8 @@ class Factory:
         date = date_header(letter.date or dt.datetime.now(tz=dt.UTC).date())
         headers.append(("Date", date, date))
         headers += [(name, value, value) for name, value in campaign_headers(letter)]
-        headers.append(("Content-Language", letter.language, letter.language))
+        languages = content_languages(letter)  # as the eml format writes it: every language of the letter
+        headers.append(("Content-Language", languages, languages))
         headers.append(("MIME-Version", "1.0", "1.0"))
         boundary = f"=_openletter_{digest[:24]}"
         headers.append(("Content-Type", f'multipart/alternative;\r\n boundary="{boundary}"', None))

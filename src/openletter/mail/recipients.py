@@ -128,9 +128,29 @@ def _problem(file: str, line: int, column: str, message: str, expected: str) -> 
     return Problem(file=file, line=line, path=("recipients", column), message=message, expected=expected)
 
 
+def _read_bytes(path: Path) -> bytes:
+    """The recipients file's bytes, read like a letter's own files (no FIFO, no device, a size
+    cap), or a located `LetterError` saying why not."""
+    from ..sources.folder import SOURCE_MAX_BYTES, Unreadable, read_regular, size_text
+
+    try:
+        return read_regular(path, limit=SOURCE_MAX_BYTES)
+    except Unreadable as refused:
+        if refused.why == "open" and refused.error is not None:
+            reason = "no such file" if isinstance(refused.error, FileNotFoundError) else str(refused.error)
+        elif refused.why == "not-regular":
+            reason = "this is not a regular file"
+        else:
+            reason = f"the file is {size_text(refused.size)}, more than {size_text(SOURCE_MAX_BYTES)}"
+        raise LetterError(
+            [Problem(file=str(path), line=1, path=("recipients",), message=f"cannot read the recipients file: {reason}",
+                     expected="a CSV file with a header row and one row per recipient")]
+        ) from None
+
+
 def columns(path: Path) -> list[str]:
     """The header row of a recipients file."""
-    raw = path.read_bytes().replace(b"\x00", _NUL.encode())
+    raw = _read_bytes(path).replace(b"\x00", _NUL.encode())
     text = decode(raw, str(path), expected_content="a header row and one row per recipient")
     reader = csv.reader(io.StringIO(text))
     return [cell.strip() for cell in next(reader, [])]
@@ -144,12 +164,7 @@ def read(path: Path, language: str | None = None, *, choose: Callable[[str], str
     gives for its ``language`` cell (``""`` when the row has none), and its honorific in that
     language too. A ``language`` cell that is not a BCP 47 tag is refused, naming the row."""
     file = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise LetterError(
-            [Problem(file=file, line=1, message=f"cannot read the recipients: {error.strerror}", expected="a CSV file")]
-        ) from None
+    raw = _read_bytes(path)
     # A NUL byte is reported at its row and column below, not as "a binary file".
     text = decode(raw.replace(b"\x00", _NUL.encode()), file, expected_content="a header row and one row per recipient")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
