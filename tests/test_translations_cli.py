@@ -271,3 +271,14 @@ def test_import_refuses_a_po_for_another_letter_and_writes_nothing(
     err = capsys.readouterr().err
     assert err.startswith(f"{other / 'letter.de.po'}:1: (document): made for the letter 'Open Letter on the Forests")
     assert not letter.with_name("letter.de.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"), [("missing.po", "No such file or directory"), (".", "this is a folder, not a file")]
+)
+def test_import_of_a_po_file_that_cannot_be_read(
+    letter: Path, name: str, reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    po = letter.parent / name
+    assert main(["translations", "import", str(po), str(letter)]) == EXIT_LETTER
+    assert capsys.readouterr().err == f"{po}:1: (document): cannot read the PO file: {reason}\n"

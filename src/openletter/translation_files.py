@@ -603,13 +603,18 @@ def save_po(path: Path, exported: Exported, *, protect: Sequence[Path] = ()) -> 
 def _read_po(path: Path) -> tuple[Any, list[Problem]]:
     from babel.messages.pofile import PoFileError, read_po
 
-    from .sources.folder import SOURCE_MAX_BYTES, Unreadable, read_regular
+    from .sources.folder import SOURCE_MAX_BYTES, Unreadable, file_kind, read_regular, size_text
 
     file = str(path)
     try:
         raw = read_regular(path, limit=SOURCE_MAX_BYTES)
     except Unreadable as refused:
-        reason = refused.error.strerror if refused.error is not None and refused.error.strerror else refused.why
+        if refused.why == "open":
+            reason = getattr(refused.error, "strerror", None) or str(refused.error)
+        elif refused.why == "not-regular":
+            reason = f"this is {file_kind(refused.mode)}, not a file"
+        else:
+            reason = f"the file is {size_text(refused.size)}, more than {size_text(SOURCE_MAX_BYTES)}"
         return None, [Problem(file=file, line=1, message=f"cannot read the PO file: {reason}")]
     try:
         return read_po(io.BytesIO(raw), abort_invalid=True, ignore_obsolete=True), []
