@@ -498,3 +498,17 @@ def test_a_translation_that_would_not_read_back_as_written_is_refused_at_its_ent
     assert (problem.file, problem.path) == (str(po), (key,))
     assert message in problem.message
     assert po.read_text(encoding="utf-8").split("\n")[problem.line - 1].startswith("msgid")
+
+
+def test_what_a_translation_replaces_on_purpose_survives_import(letter: Path) -> None:
+    path = letter.with_name("letter.fr.md")
+    front, body = path.read_text(encoding="utf-8").split("---\n")[1:]
+    front = front.replace("- id: consultation\n", "- id: consultation\n  status: met\n")
+    extra = "email:\n  sender: fishers@example.org\n  subject: Les pêcheries du lac\nlabels:\n  demands: Nos demandes\n"
+    path.write_text(f"---\n{front}{extra}---\n{body}", encoding="utf-8")
+    before = _translation(letter, "fr")
+    assert before.letter.email is not None
+    assert before.letter.email.subject == "Les pêcheries du lac"
+    assert (before.letter.demands[1].status, before.letter.labels.demands) == ("met", "Nos demandes")
+    po = _write(letter.with_name("fr.po"), export_po(letter, "fr").data)
+    assert import_po(po, letter).translation.letter == before.letter

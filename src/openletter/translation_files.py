@@ -76,6 +76,7 @@ _PASSAGE_FIELDS = frozenset({*TEXT_FIELDS, "language", "translated_from", "field
     "sections",
     "demands",
     "references",
+    "email",
 }
 """Top-level fields of a translation file that `render` writes itself."""
 
@@ -192,6 +193,11 @@ def draft_of(original: Letter, translation: Translation | None, language: str) -
     note = data.get("signatory_count_note")
     if isinstance(note, dict):
         items["signatory_count_note"] = {k: v for k, v in note.items() if k != "text"}
+    email = data.get("email")
+    if isinstance(email, dict):  # its subject, when a passage (email.subject), is among the texts
+        items["email"] = {k: v for k, v in email.items() if k != "subject" or "email.subject" not in texts}
+    elif email is not None:
+        kept["email"] = email
     for item, fields in items.items():  # a copy's mark is not the language of its translation to come
         if not any(key == item or key.startswith(f"{item}.") for key in texts):
             fields.pop("lang", None)
@@ -267,7 +273,10 @@ def render(original: Letter, draft: Draft, fmt: str, *, source_name: str, copy_a
         recorded=bool(recorded),
         by_position=by_position,
     )
-    tail = {**({"demands": demands} if demands else {}), **draft.kept}
+    email = dict(draft.kept_items.get("email", {}))
+    if "email.subject" in texts:
+        email["subject"] = texts["email.subject"]
+    tail = {**({"demands": demands} if demands else {}), **({"email": email} if email else {}), **draft.kept}
     if recorded:
         tail["translated_from"] = recorded
     return _dump(fmt, front, sections, references, tail, comment)
@@ -786,6 +795,8 @@ def _passage_of(original: Letter, path: tuple[str | int, ...]) -> str | None:
         return str(path[0])
     if len(path) >= 2 and path[0] == "signatory_count_note":
         return "signatory_count_note"
+    if path[:2] == ("email", "subject"):
+        return "email.subject"
     if len(path) >= 3 and path[0] in ("sections", "demands") and isinstance(path[1], int):
         items = getattr(original, str(path[0]))
         if path[1] < len(items) and path[2] in _ITEM_TEXTS[str(path[0])]:
