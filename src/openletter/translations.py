@@ -390,14 +390,12 @@ def _merge(
     merged["language"] = language
     merged.pop("labels", None)  # the original's own labels are words of the original's language
     merged.pop("url", None)  # the original's page: a translation is published at its own address, or none
+    note, inherited = data.get("signatory_count_note"), merged.get("signatory_count_note")
+    if isinstance(note, dict) and isinstance(inherited, dict):  # its words translated; its count and date kept
+        kept = {k: v for k, v in inherited.items() if k not in ("text", "lang")}
+        data = {**data, "signatory_count_note": {**kept, **note}}
     for key, value in data.items():
         if key in _OWN_KEYS or key in ("sections", "references", "demands"):
-            continue
-        inherited = merged.get(key)
-        if key == "signatory_count_note" and isinstance(value, dict) and isinstance(inherited, dict):
-            # a translated note keeps the original's count and date: only its words are translated
-            inherited = {k: v for k, v in inherited.items() if k not in ("text", "lang")}
-            merged[key] = {**inherited, **value}
             continue
         merged[key] = value  # a translated text field, the labels, or a field replaced on purpose
     field_lang = dict(base.get("field_lang", {}))
