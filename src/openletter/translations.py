@@ -96,44 +96,6 @@ def passages(letter: Letter) -> dict[str, str]:
     return found
 
 
-def passage_languages(letter: Letter) -> dict[str, str]:
-    """The language of each passage of `passages(letter)`, by the same keys: its own mark
-    (``field_lang``, a section's, demand's or endnote's ``lang``), else the letter's language."""
-    found: dict[str, str] = {}
-    for field in TEXT_FIELDS:
-        if getattr(letter, field) is not None:
-            found[field] = letter.lang_of(field)
-    for index, section in enumerate(letter.sections):
-        key = _key("sections", section, index)
-        for part in ("heading", "text"):
-            if getattr(section, part) is not None:
-                found[f"{key}.{part}"] = section.lang or letter.language
-    for index, demand in enumerate(letter.demands):
-        key = _key("demands", demand, index)
-        for part in ("quote", "text"):
-            if getattr(demand, part) is not None:
-                found[f"{key}.{part}"] = demand.lang or letter.language
-    for reference in letter.references:
-        found[f"references[{reference.id}]"] = reference.lang or letter.language
-    if letter.signatory_count_note is not None:
-        found["signatory_count_note"] = letter.signatory_count_note.lang or letter.language
-    return found
-
-
-def untranslated(original: Letter, translated: Letter, given: frozenset[str] | set[str]) -> list[str]:
-    """The passages of `original` that a translation (its letter `translated`, giving the passages
-    `given`) leaves in the original's words: not given, or given but marked with the language the
-    original has them in (and not with the translation's own)."""
-    theirs = passage_languages(original)
-    ours = passage_languages(translated)
-    own = translated.language.lower()
-    return [
-        key
-        for key in passages(original)
-        if key not in given or (ours.get(key, own).lower() != own and ours[key].lower() == theirs[key].lower())
-    ]
-
-
 def translation_paths(source: str | Path) -> dict[str, Path]:
     """The translations beside a letter file: ``letter.km.md`` for ``letter.md``, by language."""
     source = Path(source)
@@ -189,6 +151,44 @@ def status(original: Letter, translation: Translation) -> dict[str, PassageStatu
         if key not in out:
             out[key] = "extra"
     return out
+
+
+def passage_languages(letter: Letter) -> dict[str, str]:
+    """The language of each passage of `passages(letter)`, by the same keys: its own mark
+    (``field_lang``, a section's, demand's or endnote's ``lang``), else the letter's language."""
+    found: dict[str, str] = {}
+    for field in TEXT_FIELDS:
+        if getattr(letter, field) is not None:
+            found[field] = letter.lang_of(field)
+    for index, section in enumerate(letter.sections):
+        key = _key("sections", section, index)
+        for part in ("heading", "text"):
+            if getattr(section, part) is not None:
+                found[f"{key}.{part}"] = section.lang or letter.language
+    for index, demand in enumerate(letter.demands):
+        key = _key("demands", demand, index)
+        for part in ("quote", "text"):
+            if getattr(demand, part) is not None:
+                found[f"{key}.{part}"] = demand.lang or letter.language
+    for reference in letter.references:
+        found[f"references[{reference.id}]"] = reference.lang or letter.language
+    if letter.signatory_count_note is not None:
+        found["signatory_count_note"] = letter.signatory_count_note.lang or letter.language
+    return found
+
+
+def untranslated(original: Letter, translated: Letter, given: frozenset[str] | set[str]) -> list[str]:
+    """The passages of `original` that a translation (its letter `translated`, giving the passages
+    `given`) leaves in the original's words: not given, or given but marked with the language the
+    original has them in (and not with the translation's own)."""
+    theirs = passage_languages(original)
+    ours = passage_languages(translated)
+    own = translated.language.lower()
+    return [
+        key
+        for key in passages(original)
+        if key not in given or (ours.get(key, own).lower() != own and ours[key].lower() == theirs[key].lower())
+    ]
 
 
 # --------------------------------------------------------------------------- reading
