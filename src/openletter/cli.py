@@ -155,10 +155,42 @@ def _parser() -> argparse.ArgumentParser:
         "--new-campaign", action="store_true", help="start a new journal and send to everyone (the old one is kept)"
     )
 
-    new = commands.add_parser("new", help="start a new letter folder from a worked example")
-    new.add_argument("folder", metavar="DIR", help="the folder to create")
+    new = commands.add_parser(
+        "new",
+        help="start a new letter folder from a worked example, or a translation of a letter",
+        usage="%(prog)s [--from EXAMPLE] DIR\n       %(prog)s --translation LANG SOURCE",
+    )
+    new.add_argument("folder", metavar="DIR", help="the folder to create (with --translation: the letter, SOURCE)")
     new.add_argument(
-        "--from", dest="example", default="aphr_cambodia", choices=EXAMPLES, help="the example to start from"
+        "--from", dest="example", choices=EXAMPLES, help="the example to start from (default: aphr_cambodia)"
+    )
+    new.add_argument(
+        "--translation",
+        metavar="LANG",
+        help="write letter.LANG.md beside the letter SOURCE: every passage to translate, with its hash",
+    )
+
+    translations = commands.add_parser(
+        "translations",
+        help="the translations beside a letter: what is stale or missing; PO files for translators",
+        usage="%(prog)s [--status] [--strict] [--json] SOURCE\n"
+        "       %(prog)s export --language LANG [-o FILE.po] SOURCE\n"
+        "       %(prog)s import FILE.po SOURCE",
+    )
+    translations.add_argument(
+        "words",
+        metavar="ARGS",
+        nargs="+",
+        help="SOURCE (the status), 'export SOURCE' or 'import FILE.po SOURCE'",
+    )
+    translations.add_argument(
+        "--status", action="store_true", help="list each translation's passages: up to date, stale, missing..."
+    )
+    translations.add_argument("--strict", action="store_true", help="exit 1 when a passage is stale, missing or extra")
+    translations.add_argument("--json", action="store_true", help="print the status as JSON")
+    translations.add_argument("--language", metavar="LANG", help="export: the language to translate into")
+    translations.add_argument(
+        "-o", "--output", metavar="FILE.po", help="export: the PO file to write (default: letter.LANG.po; - for stdout)"
     )
 
     new_plugin = commands.add_parser(
@@ -364,10 +396,110 @@ def _cmd_formats(args: argparse.Namespace) -> int:
 def _cmd_new(args: argparse.Namespace) -> int:
     from .scaffold import new_letter
 
+    if args.translation is not None:
+        return _new_translation(args)
     folder = Path(args.folder)
-    for path in new_letter(folder, args.example):
+    for path in new_letter(folder, args.example or "aphr_cambodia"):
         print(f"created {path}")
     print(f"\nNext: edit {folder / 'letter.md'}, then run:\n  openletter check {folder / 'letter.md'}")
+    return EXIT_OK
+
+
+def _new_translation(args: argparse.Namespace) -> int:
+    import shlex
+
+    from .translation_files import scaffold
+
+    if args.example is not None:
+        raise OptionError("--from starts a letter and --translation a translation of one: give one of them")
+    path = scaffold(args.folder, args.translation)
+    source = shlex.quote(args.folder)
+    print(f"created {path}")
+    print(
+        f"\nNext: translate each passage of {path}, deleting its mark (its line under field_lang, or its"
+        f" 'lang:'), then run:\n  openletter check {source}\n  openletter translations {source}"
+    )
+    return EXIT_OK
+
+
+def _cmd_translations(args: argparse.Namespace) -> int:
+    """``translations``: the status of a letter's translations, or a PO file out or in."""
+    words = list(args.words)
+    action = words[0] if words[0] in ("export", "import") else "status"
+    given = [f"--{name}" for name in ("status", "strict", "json") if getattr(args, name)]
+    given += [option for option, value in (("--language", args.language), ("-o", args.output)) if value is not None]
+    allowed = {"status": {"--status", "--strict", "--json"}, "export": {"--language", "-o"}, "import": set()}[action]
+    wrong = [option for option in given if option not in allowed]
+    if wrong:
+        raise OptionError(f"{', '.join(wrong)} cannot be used with 'openletter translations {action}'")
+    if action == "status":
+        if len(words) != 1:
+            raise OptionError("the status is of one letter: openletter translations SOURCE")
+        return _translations_status(Path(words[0]), strict=args.strict, as_json=args.json)
+    if action == "export":
+        if len(words) != 2 or args.language is None:
+            raise OptionError("write a PO file with: openletter translations export --language LANG SOURCE")
+        return _translations_export(Path(words[1]), args.language, args.output)
+    if len(words) != 3:
+        raise OptionError("read a PO file with: openletter translations import FILE.po SOURCE")
+    return _translations_import(Path(words[1]), Path(words[2]))
+
+
+def _translations_status(source: Path, *, strict: bool, as_json: bool) -> int:
+    import json
+
+    from .translation_files import status_lines, status_report
+
+    report = status_report(source)
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_problems(report.problems)
+        for line in status_lines(report):
+            print(line)
+    if report.problems or (strict and report.behind):
+        return EXIT_LETTER
+    return EXIT_OK
+
+
+def _translations_export(source: Path, language: str, output: str | None) -> int:
+    from .translation_files import export_po, save_po
+    from .translations import translation_paths
+
+    exported = export_po(source, language)
+    if output == "-":
+        sys.stdout.buffer.write(exported.data)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    target = Path(output) if output else source.with_name(f"{source.stem}.{exported.language}.po")
+    save_po(target, exported, protect=[source, *translation_paths(source).values()])
+    counts = exported.counts()
+    print(
+        f"wrote {target}: {len(exported.entries)} passages ({counts['translated']} translated, "
+        f"{counts['fuzzy']} fuzzy, {counts['empty']} to translate)"
+    )
+    return EXIT_OK
+
+
+def _translations_import(po_file: Path, source: Path) -> int:
+    from .output import write_atomic
+    from .translation_files import STATUS_ORDER, import_po
+
+    result = import_po(po_file, source)
+    data = result.text.encode("utf-8")
+    try:
+        unchanged = result.path.read_bytes() == data
+    except OSError:
+        unchanged = False
+    if unchanged:
+        print(f"{result.path} is unchanged")
+    else:
+        write_atomic(result.path, data, protect=[source, po_file])
+        print(f"wrote {result.path}")
+    counts = {state: sum(s == state for s in result.statuses.values()) for state in STATUS_ORDER}
+    print("  " + ", ".join(f"{n} {state.replace('-', ' ')}" for state, n in counts.items() if n))
+    for note in result.notes:
+        print(f"  {note}")
     return EXIT_OK
 
 
@@ -534,12 +666,18 @@ _COMMANDS = {
     "new": _cmd_new,
     "new-plugin": _cmd_new_plugin,
     "mail": _cmd_mail,
+    "translations": _cmd_translations,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "translations" and not any(word.startswith("-") for word in extra):
+        args.words += extra  # 'translations export --language km SOURCE': argparse leaves SOURCE over
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return _COMMANDS[args.command](args)
     except LetterError as error:

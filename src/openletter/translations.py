@@ -20,7 +20,9 @@ is an error.
 original passage it was made from (``translated_from``, written by ``openletter new
 --translation`` and ``openletter translations import``), as gettext's "fuzzy" flag does: when the
 original changes, the passage is *stale* until the translation is updated. `status` lists each
-passage as up to date, stale, missing (not translated), unchecked (no hash recorded) or extra.
+passage as up to date, stale, missing (not translated), unchecked (no hash recorded) or extra. A
+passage the translation gives in the original's words, marked with the original's language (as
+``openletter new --translation`` writes every passage, for the translator to replace), is missing.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ __all__ = [
     "PassageStatus",
     "Translation",
     "load_translations",
+    "parse_translation",
     "passage_hash",
+    "passage_languages",
     "passages",
     "status",
     "translation_paths",
@@ -139,8 +143,9 @@ class Translation:
 def status(original: Letter, translation: Translation) -> dict[str, PassageStatus]:
     """Each passage of `original` as `translation` has it (see the module's docstring)."""
     out: dict[str, PassageStatus] = {}
+    left = set(untranslated(original, translation.letter, translation.given))
     for key, text in passages(original).items():
-        if key not in translation.given:
+        if key in left:
             out[key] = "missing"
         elif key not in translation.translated_from:
             out[key] = "unchecked"
@@ -150,6 +155,44 @@ def status(original: Letter, translation: Translation) -> dict[str, PassageStatu
         if key not in out:
             out[key] = "extra"
     return out
+
+
+def passage_languages(letter: Letter) -> dict[str, str]:
+    """The language of each passage of `passages(letter)`, by the same keys: its own mark
+    (``field_lang``, a section's, demand's or endnote's ``lang``), else the letter's language."""
+    found: dict[str, str] = {}
+    for field in TEXT_FIELDS:
+        if getattr(letter, field) is not None:
+            found[field] = letter.lang_of(field)
+    for index, section in enumerate(letter.sections):
+        key = _key("sections", section, index)
+        for part in ("heading", "text"):
+            if getattr(section, part) is not None:
+                found[f"{key}.{part}"] = section.lang or letter.language
+    for index, demand in enumerate(letter.demands):
+        key = _key("demands", demand, index)
+        for part in ("quote", "text"):
+            if getattr(demand, part) is not None:
+                found[f"{key}.{part}"] = demand.lang or letter.language
+    for reference in letter.references:
+        found[f"references[{reference.id}]"] = reference.lang or letter.language
+    if letter.signatory_count_note is not None:
+        found["signatory_count_note"] = letter.signatory_count_note.lang or letter.language
+    return found
+
+
+def untranslated(original: Letter, translated: Letter, given: frozenset[str] | set[str]) -> list[str]:
+    """The passages of `original` that a translation (its letter `translated`, giving the passages
+    `given`) leaves in the original's words: not given, or given but marked with the language the
+    original has them in (and not with the translation's own)."""
+    theirs = passage_languages(original)
+    ours = passage_languages(translated)
+    own = translated.language.lower()
+    return [
+        key
+        for key in passages(original)
+        if key not in given or (ours.get(key, own).lower() != own and ours[key].lower() == theirs[key].lower())
+    ]
 
 
 # --------------------------------------------------------------------------- reading
@@ -176,18 +219,27 @@ def load_translations(source: str | os.PathLike[str], original: Any) -> tuple[di
 
 def read_translation(path: Path, language: str, original: Any) -> Translation:
     """Read one translation file of the letter `original` (a `sources.Loaded`)."""
-    from .sources import _parser, format_for
+    from .sources import format_for
     from .sources.folder import SOURCE_MAX_BYTES, read_regular
     from .sources.text import decode
 
     file = str(path)
-    fmt = format_for(path)
+    format_for(path)  # a suffix openletter reads, before reading anything
     try:
         raw = read_regular(path, limit=SOURCE_MAX_BYTES)
     except Exception as error:  # noqa: BLE001 -- reported like any unreadable letter
         raise LetterError([Problem(file=file, line=1, message=f"cannot read the translation: {error}")]) from None
     text = decode(raw, file, expected_content="a translation of the letter")
-    data, source = _parser(fmt)(text, file)
+    return parse_translation(text, path, language, original)
+
+
+def parse_translation(text: str, path: Path, language: str, original: Any) -> Translation:
+    """Read a translation of the letter `original` (a `sources.Loaded`) from `text`, as if it
+    were the file `path` (whose suffix says its format); raise `LetterError` on problems."""
+    from .sources import _parser, format_for
+
+    file = str(path)
+    data, source = _parser(format_for(path))(text, file)
     return _translate(data, source, file, path, language, original)
 
 
@@ -277,7 +329,7 @@ def _translate(data: Any, source: Any, file: str, path: Path, language: str, ori
     except LetterError as error:
         raise LetterError(source.locate_all(error.problems)) from None
     original_passages = passages(letter)
-    missing = [key for key in original_passages if key not in given]
+    missing = untranslated(letter, translated, given)
     if missing:
         shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
         warnings.append(
@@ -294,7 +346,7 @@ def _translate(data: Any, source: Any, file: str, path: Path, language: str, ori
         )
     for key, value in recorded.items():
         current = original_passages.get(key)
-        if current is not None and key in given and value != passage_hash(current):
+        if current is not None and key in given and key not in missing and value != passage_hash(current):
             warnings.append(
                 _problem(
                     source,
@@ -342,6 +394,10 @@ def _merge(
     merged["language"] = language
     merged.pop("labels", None)  # the original's own labels are words of the original's language
     merged.pop("url", None)  # the original's page: a translation is published at its own address, or none
+    note, inherited = data.get("signatory_count_note"), merged.get("signatory_count_note")
+    if isinstance(note, dict) and isinstance(inherited, dict):  # its words translated; its count and date kept
+        kept = {k: v for k, v in inherited.items() if k not in ("text", "lang")}
+        data = {**data, "signatory_count_note": {**kept, **note}}
     for key, value in data.items():
         if key in _OWN_KEYS or key in ("sections", "references", "demands"):
             continue
