@@ -178,6 +178,8 @@ def passage_languages(letter: Letter) -> dict[str, str]:
         found[f"references[{reference.id}]"] = reference.lang or letter.language
     if letter.signatory_count_note is not None:
         found["signatory_count_note"] = letter.signatory_count_note.lang or letter.language
+    if letter.email is not None and letter.email.subject is not None:
+        found["email.subject"] = letter.language  # an email setting has no language of its own
     return found
 
 
@@ -416,10 +418,10 @@ def _merge(
     merged["field_lang"] = {k: v for k, v in field_lang.items() if v and v != language}
     if "signatory_count_note" in data:
         given.add("signatory_count_note")
-    if isinstance(data.get("email"), dict) and "subject" in data["email"]:
-        given.add("email.subject")
     elif isinstance(merged.get("signatory_count_note"), dict):
         merged["signatory_count_note"].setdefault("lang", original)
+    if isinstance(data.get("email"), dict) and "subject" in data["email"]:
+        given.add("email.subject")
 
     translated_body = "sections" in data and bool(data["sections"])
     merged["sections"] = _merge_list(

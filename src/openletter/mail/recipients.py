@@ -143,8 +143,15 @@ def _read_bytes(path: Path) -> bytes:
         else:
             reason = f"the file is {size_text(refused.size)}, more than {size_text(SOURCE_MAX_BYTES)}"
         raise LetterError(
-            [Problem(file=str(path), line=1, path=("recipients",), message=f"cannot read the recipients file: {reason}",
-                     expected="a CSV file with a header row and one row per recipient")]
+            [
+                Problem(
+                    file=str(path),
+                    line=1,
+                    path=("recipients",),
+                    message=f"cannot read the recipients file: {reason}",
+                    expected="a CSV file with a header row and one row per recipient",
+                )
+            ]
         ) from None
 
 
