@@ -46,6 +46,7 @@ from openletter.model import FieldLanguages, Labels, LetterheadLine, Sender, Sig
 from openletter.printed import demand_element_ids
 from openletter.testing import SAMPLE_NAMES, sample_letter
 from openletter.testing.faithful import NAVIGATION, faithfulness_problems
+from openletter.testing.samples import nested_markdown
 
 
 def faithful(letter: Letter) -> list[str]:
@@ -414,27 +415,9 @@ def test_signatories_and_groups_in_their_languages() -> None:
     assert run_langs(data, "Das Gesetz.") == {"de"}
 
 
-def _nested(kinds: str) -> str:
-    """Markdown that puts a block quote (q), a bullet list (b) or a numbered list (o) inside the one
-    before, for each letter of `kinds`, a word in each, then a closing paragraph."""
-    lines, indent = [], ""
-    for level, kind in enumerate(kinds):
-        word = f"Word{level}{kind}"
-        if kind == "q":
-            indent += "> "
-            lines.append(f"{indent}{word}")
-        elif kind == "b":
-            lines.append(f"{indent}- {word}")
-            indent += "  "
-        else:
-            lines.append(f"{indent}1. {word}")
-            indent += "   "
-    return "\n".join([*lines, "", "Closing."])
-
-
 @pytest.mark.parametrize("kinds", ["qqqqqqqq", "bbbbbbbb", "oqbqoqbq", "bobobobo"])
 def test_text_nested_as_deep_as_a_letter_may_reaches_the_document_whole(kinds: str) -> None:
     assert len(kinds) == NESTING_LIMIT  # the deepest text the model accepts
     base = sample_letter("minimal")
-    letter = attrs.evolve(base, sections=(*base.sections, Section(heading="Deep", text=_nested(kinds))))
+    letter = attrs.evolve(base, sections=(*base.sections, Section(heading="Deep", text=nested_markdown(kinds))))
     assert faithful(letter) == []

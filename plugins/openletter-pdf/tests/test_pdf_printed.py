@@ -20,6 +20,7 @@ from openletter.markdown import NESTING_LIMIT
 from openletter.model import Labels, Logo, Sender
 from openletter.testing import sample_letters
 from openletter.testing.faithful import NAVIGATION, faithfulness_problems, printed_units
+from openletter.testing.samples import nested_markdown
 
 from pdf_helpers import (
     body_text,
@@ -395,27 +396,9 @@ def test_every_part_of_a_sender_signed_letter_is_the_senders() -> None:
     assert info(pdf(letter))["Author"] == "Jane Roe"
 
 
-def _nested(kinds: str) -> str:
-    """Markdown that puts a block quote (q), a bullet list (b) or a numbered list (o) inside the one
-    before, for each letter of `kinds`, a word in each, then a closing paragraph."""
-    lines, indent = [], ""
-    for level, kind in enumerate(kinds):
-        word = f"Word{level}{kind}"
-        if kind == "q":
-            indent += "> "
-            lines.append(f"{indent}{word}")
-        elif kind == "b":
-            lines.append(f"{indent}- {word}")
-            indent += "  "
-        else:
-            lines.append(f"{indent}1. {word}")
-            indent += "   "
-    return "\n".join([*lines, "", "Closing."])
-
-
 @pytest.mark.parametrize("kinds", ["qqqqqqqq", "bbbbbbbb", "oqbqoqbq", "bobobobo"])
 def test_text_nested_as_deep_as_a_letter_may_reaches_the_document_whole(kinds: str) -> None:
     assert len(kinds) == NESTING_LIMIT  # the deepest text the model accepts
     base = sample_letters()["minimal"]
-    letter = attrs.evolve(base, sections=(*base.sections, Section(heading="Deep", text=_nested(kinds))))
+    letter = attrs.evolve(base, sections=(*base.sections, Section(heading="Deep", text=nested_markdown(kinds))))
     assert problems(letter) == []

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .samples import SAMPLE_FOLDER, SAMPLE_NAMES, sample_letter, sample_letters, sample_phrases
+from .samples import SAMPLE_FOLDER, SAMPLE_NAMES, nested_markdown, sample_letter, sample_letters, sample_phrases
 
 if TYPE_CHECKING:
     from .contract import ExporterContract, ImpureRender, guard_purity, textual_media_type
@@ -40,6 +40,7 @@ __all__ = [
     "ExporterContract",
     "ImpureRender",
     "guard_purity",
+    "nested_markdown",
     "sample_letter",
     "sample_letters",
     "sample_phrases",

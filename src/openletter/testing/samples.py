@@ -20,7 +20,14 @@ if TYPE_CHECKING:
 
     from ..model import Letter
 
-__all__ = ["SAMPLE_FOLDER", "SAMPLE_NAMES", "sample_letter", "sample_letters", "sample_phrases"]
+__all__ = [
+    "SAMPLE_FOLDER",
+    "SAMPLE_NAMES",
+    "nested_markdown",
+    "sample_letter",
+    "sample_letters",
+    "sample_phrases",
+]
 
 SAMPLE_FOLDER = Path(__file__).resolve().parent / "samples"
 """The sample letter files (and the logo one of them names)."""
@@ -236,3 +243,23 @@ def sample_phrases(letter: Letter, kinds: Collection[str] | None = None) -> list
     if first is not None:
         phrases.append(("signatory_group", first.name))
     return [text for kind, text in phrases if kinds is None or kind in kinds]
+
+
+def nested_markdown(kinds: str) -> str:
+    """Markdown that puts a block quote (``q``), a bullet list (``b``) or a numbered list (``o``)
+    inside the one before, for each letter of `kinds`, with a word in each (``Word0q``...), then a
+    closing paragraph: text nested as deep as `kinds` is long, to check that a format renders
+    every word of it (``"qbob" * 2`` is as deep as a letter may nest: `openletter.markdown.NESTING_LIMIT`)."""
+    lines, indent = [], ""
+    for level, kind in enumerate(kinds):
+        word = f"Word{level}{kind}"
+        if kind == "q":
+            indent += "> "
+            lines.append(f"{indent}{word}")
+        elif kind == "b":
+            lines.append(f"{indent}- {word}")
+            indent += "  "
+        else:
+            lines.append(f"{indent}1. {word}")
+            indent += "   "
+    return "\n".join([*lines, "", "Closing."])
