@@ -31,8 +31,10 @@ from openletter import (
 )
 from openletter.model import (
     ADDRESSEE_KINDS,
+    CALENDARS,
     DATE_POSITIONS,
     DEMAND_STATUSES,
+    NUMERALS,
     SIGNATORY_NUMBERINGS,
     Archive,
     FieldLanguages,
@@ -284,6 +286,8 @@ def letters(draw: st.DrawFn, *, with_logo: bool = True) -> Letter:
         date_text=draw(optional_lines) if date else None,
         place=draw(optional_lines),
         date_position=draw(st.sampled_from(DATE_POSITIONS)),
+        calendar=draw(st.sampled_from(CALENDARS)),
+        numerals=draw(st.sampled_from(NUMERALS)),
         published=draw(st.none() | st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))),
         url=draw(st.none() | ids.map(lambda i: f"https://example.org/letters/{i}")),
         sender=sender,
@@ -354,6 +358,7 @@ def hostile_letters(draw: st.DrawFn) -> Letter:
             isinstance(value, str)
             and name not in ("language", "lang", "id", "targets", "url", "email", "sender", "reply_to", "file")
             and name not in ("quote", "date_position", "closing_position", "signatory_numbering")
+            and name not in ("calendar", "numerals")
             and name not in ("to", "cc", "bcc", "list_unsubscribe")
             and not _KEEP.fullmatch(value)
         ):

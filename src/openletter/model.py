@@ -28,6 +28,7 @@ __all__ = [
     "Addressee",
     "AddresseeKind",
     "Archive",
+    "Calendar",
     "DatePosition",
     "Demand",
     "DemandStatus",
@@ -37,6 +38,7 @@ __all__ = [
     "Letter",
     "LetterheadLine",
     "Logo",
+    "Numerals",
     "Organisation",
     "OrganisationGroup",
     "Person",
@@ -56,12 +58,16 @@ DemandStatus = Literal["open", "met", "partly-met", "not-met", "withdrawn"]
 DatePosition = Literal["head", "before-signatures", "after-signatures"]
 SignatoryNumbering = Literal["none", "group", "continuous"]
 ClosingPosition = Literal["own-line", "after-signer"]
+Calendar = Literal["gregorian", "buddhist"]
+Numerals = Literal["latn", "native"]
 
 ADDRESSEE_KINDS: tuple[str, ...] = ("to", "cc")
 DEMAND_STATUSES: tuple[str, ...] = ("open", "met", "partly-met", "not-met", "withdrawn")
 DATE_POSITIONS: tuple[str, ...] = ("head", "before-signatures", "after-signatures")
 SIGNATORY_NUMBERINGS: tuple[str, ...] = ("none", "group", "continuous")
 CLOSING_POSITIONS: tuple[str, ...] = ("own-line", "after-signer")
+CALENDARS: tuple[str, ...] = ("gregorian", "buddhist")
+NUMERALS: tuple[str, ...] = ("latn", "native")
 
 # C0/C1 controls, line/paragraph separators and lone surrogates never belong in letter text.
 # Also Unicode noncharacters (U+FDD0..FDEF, U+xFFFE/xFFFF), which HTML forbids.
@@ -830,6 +836,8 @@ class Letter:
     date_text: str | None = attrs.field(default=None, validator=_opt_line)
     place: str | None = attrs.field(default=None, validator=_opt_line)
     date_position: DatePosition = attrs.field(default="head", validator=_one_of(DATE_POSITIONS))
+    calendar: Calendar = attrs.field(default="gregorian", validator=_one_of(CALENDARS))
+    numerals: Numerals = attrs.field(default="latn", validator=_one_of(NUMERALS))
     published: dt.date | None = attrs.field(default=None, validator=_opt_date)
     url: str | None = attrs.field(default=None, validator=_opt_url)
     sender: Sender | None = attrs.field(default=None, validator=attrs.validators.optional(_instance(Sender)))
@@ -972,6 +980,8 @@ _NOT_PROSE = frozenset(
         "file",
         "targets",
         "date_position",
+        "calendar",
+        "numerals",
         "closing_position",
         "signatory_numbering",
     }

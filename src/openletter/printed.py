@@ -456,7 +456,7 @@ def _text(value: str | None, lang: str | None) -> Text | None:
 
 def layout(letter: Letter) -> Printed:
     """The letter's printed parts, in order (see the module's docstring for the rules)."""
-    from .words import display_date, letter_labels, text_direction
+    from .words import display_date, letter_date, letter_labels, text_direction
 
     words = letter_labels(letter)
     comma, colon = words["comma"], words["colon"]
@@ -517,7 +517,7 @@ def layout(letter: Letter) -> Printed:
                 url=archive.url,
                 retrieved=None
                 if archive.retrieved is None
-                else f"{words['retrieved']} {_date(archive.retrieved, letter.language)}".strip(),
+                else f"{words['retrieved']} {letter_date(letter, archive.retrieved)}".strip(),
                 separator=comma,
             )
         )
@@ -557,12 +557,6 @@ def layout(letter: Letter) -> Printed:
         labels=words,
         parts=tuple(parts),
     )
-
-
-def _date(date: dt.date, language: str) -> str:
-    from .words import format_date
-
-    return format_date(date, language)
 
 
 def _status_words(words: Mapping[str, str]) -> dict[str, str]:

@@ -6,8 +6,9 @@ translated: its ``language``, any of the letter's text fields (title, subtitle, 
 salutation, closing, notes, postscript, place, date_text, labels), its sections (the body), its
 endnotes (footnotes in the body) and its ``demands`` (``id``, and ``text`` and/or ``quote``).
 Everything else comes from the original: addressees, signatories, sender, dates, logo, the
-demands' targets and deadlines. A translation may still give any field of a letter, which then
-replaces the original's on purpose.
+demands' targets and deadlines; not the original's ``labels``, ``url``, ``calendar`` and
+``numerals``, which belong to its language and its page. A translation may still give any field of
+a letter, which then replaces the original's on purpose.
 
 **Alignment.** Sections and demands are matched with the original's by ``id`` when the
 translation gives ids, otherwise by position; endnotes by their label. What the translation
@@ -338,6 +339,8 @@ def _merge(
     merged["language"] = language
     merged.pop("labels", None)  # the original's own labels are words of the original's language
     merged.pop("url", None)  # the original's page: a translation is published at its own address, or none
+    merged.pop("calendar", None)  # how the original's language writes dates: a translation chooses its own
+    merged.pop("numerals", None)
     for key, value in data.items():
         if key in _OWN_KEYS or key in ("sections", "references", "demands"):
             continue
