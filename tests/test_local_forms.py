@@ -1,4 +1,5 @@
-"""Local forms: dates in the letter's calendar and digits, in every format."""
+"""Local forms: dates in the letter's calendar and digits, and values isolated in lines of the other
+direction (a Latin name in an Arabic letter), in every format."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import openletter
-from openletter import Archive, Letter, Organisation, OrganisationGroup, Section
-from openletter.testing.faithful import html_visible_text
+from openletter import Addressee, Archive, Letter, Organisation, OrganisationGroup, Person, PersonGroup, Section
+from openletter.bidi import FSI, LRI, PDI, balance, isolation
+from openletter.plaintext import letter_to_text
+from openletter.testing.faithful import NAVIGATION, faithfulness_problems, html_visible_text
 from openletter.words import display_date, format_date, native_digits
 
 from .conftest import DATA
+from .strategies import letters
 
 NOVEMBER_4 = dt.date(2024, 11, 4)
 
@@ -186,3 +190,166 @@ def test_a_translation_chooses_its_own_calendar_and_digits(tmp_path: Path) -> No
     french = translations["fr"].letter
     assert (french.calendar, french.numerals) == ("gregorian", "latn")  # not the original's
     assert display_date(french) == "4 novembre 2024"
+
+
+# --------------------------------------------------------------------------- bidirectional isolation
+
+
+def arabic_letter(**fields: Any) -> Letter:
+    """An Arabic letter with Latin names, a Latin country and place, and a number-only line."""
+    return Letter(
+        title="رسالة مفتوحة",
+        language="ar",
+        date=NOVEMBER_4,
+        place="Geneva",
+        addressees=(
+            Addressee(name="UN Special Rapporteur", role="المقرر الخاص"),
+            Addressee(name="مكتب الأمم المتحدة", lines=("+41 22 917 90 00",)),
+        ),
+        sections=(Section(text="نص الرسالة."),),
+        signatories=(
+            PersonGroup(
+                people=(
+                    Person(name="Jane Doe", title="مديرة", affiliation="Amnesty International", country="UK"),
+                    Person(name="ليلى عبد الكريم", title="أستاذة", country="العراق"),
+                )
+            ),
+        ),
+        archive=Archive(url="https://example.org/letters/", retrieved=NOVEMBER_4),
+        **fields,
+    )
+
+
+def page_of(letter: Letter) -> Any:
+    return html5lib.parse(openletter.export(letter, "html").decode(), namespaceHTMLElements=False)
+
+
+def raw_html(element: Any) -> str:
+    import xml.etree.ElementTree as ET
+
+    return ET.tostring(element, encoding="unicode", method="html")
+
+
+def test_an_arabic_page_isolates_an_embedded_latin_name_and_keeps_its_punctuation_outside() -> None:
+    tree = page_of(arabic_letter())
+    entry = next(li for li in tree.iter("li") if "Jane Doe" in "".join(li.itertext()))
+    assert raw_html(entry).strip() == (  # the commas and brackets between the values, outside them
+        '<li><span class="signatory-name"><bdi>Jane Doe</bdi></span>، مديرة، '
+        "<bdi>Amnesty International</bdi> (<bdi>UK</bdi>)</li>"
+    )
+    arabic = next(li for li in tree.iter("li") if "ليلى" in "".join(li.itertext()))
+    assert list(arabic.iter("bdi")) == []  # values in the page's own direction are left as they are
+
+
+def test_an_arabic_page_isolates_latin_addressees_places_numbers_and_addresses() -> None:
+    tree = page_of(arabic_letter())
+    bdi = {"".join(b.itertext()): b.get("dir") for b in tree.iter("bdi")}
+    assert bdi["UN Special Rapporteur"] is None  # its own direction (auto)
+    assert bdi["+41 22 917 90 00"] == "ltr"  # a number without letters: left to right
+    assert bdi["Geneva"] is None
+    (dateline,) = [p for p in tree.iter("p") if p.get("class") == "dateline"]
+    assert [b.text for b in dateline.iter("bdi")] == ["Geneva"]  # the Arabic date is not isolated
+    link = next(a for a in tree.iter("a") if a.get("href") == "https://example.org/letters/")
+    assert link.get("dir") == "ltr"
+
+
+def test_the_arabic_translation_isolates_the_senders_latin_name(tmp_path: Path) -> None:
+    from openletter.build import build
+
+    build(DATA / "translations" / "letter.md", ["html"], tmp_path, languages=["ar"])
+    tree = html5lib.parse((tmp_path / "letter.ar.html").read_text(encoding="utf-8"), namespaceHTMLElements=False)
+    (letterhead,) = [p for p in tree.iter("p") if p.get("class") == "letterhead"]
+    assert [b.text for b in letterhead.iter("bdi")] == ["Tonle Sap Fishers' Network"]
+
+
+def test_a_left_to_right_page_isolates_an_arabic_name() -> None:
+    letter = attrs.evolve(
+        letter_in("en"),
+        signatories=(PersonGroup(people=(Person(name="ليلى عبد الكريم", title="Professor", country="Iraq"),)),),
+    )
+    tree = page_of(letter)
+    assert ["".join(b.itertext()) for b in tree.iter("bdi")] == ["ليلى عبد الكريم"]
+    assert f"{FSI}ليلى عبد الكريم{PDI}, Professor (Iraq)" in letter_to_text(letter)
+
+
+def test_a_letter_whose_values_run_its_own_way_has_no_isolation(example_letter: Letter) -> None:
+    page = openletter.export(example_letter, "html").decode()
+    assert "<bdi" not in page and 'dir="ltr"' not in page.split("<body>", 1)[1]
+    assert not set(letter_to_text(example_letter)) & {FSI, LRI, PDI}
+
+
+def test_the_plain_text_isolates_the_same_values() -> None:
+    text = letter_to_text(arabic_letter())
+    assert f"{FSI}Jane Doe{PDI}، مديرة، {FSI}Amnesty International{PDI} ({FSI}UK{PDI})" in text
+    assert f"{FSI}Geneva{PDI}، 4 نوفمبر 2024" in text
+    assert f"{LRI}+41 22 917 90 00{PDI}" in text
+    assert f"{LRI}https://example.org/letters/{PDI}" in text
+    assert "ليلى عبد الكريم، أستاذة (العراق)" in text
+
+
+def test_a_wrapped_line_closes_its_isolates_and_opens_them_again() -> None:
+    long_name = " ".join(["Association"] * 12)
+    letter = attrs.evolve(
+        arabic_letter(), signatories=(OrganisationGroup(organisations=(Organisation(name=long_name),)),)
+    )
+    lines = [line for line in letter_to_text(letter).split("\n") if "Association" in line]
+    assert len(lines) > 1
+    for line in lines:
+        assert line.count(FSI) == line.count(PDI) == 1
+
+
+@pytest.mark.parametrize("view", ["html", "eml text", "mailto"])
+def test_an_isolated_letter_is_still_printed_faithfully(view: str) -> None:
+    letter = arabic_letter()
+    if view == "html":
+        shown, navigation = html_visible_text(openletter.export(letter, "html").decode()), NAVIGATION["html"]
+    elif view == "eml text":
+        shown, navigation = _eml_text(letter), NAVIGATION["eml"]
+    else:
+        from urllib.parse import parse_qs, urlsplit
+
+        first = openletter.export(letter, "mailto").decode().split("\n")[1]
+        shown, navigation = parse_qs(urlsplit(first).query)["body"][0], NAVIGATION["mailto"]
+    assert faithfulness_problems(letter, shown, navigation=navigation) == []
+
+
+def test_an_isolated_page_is_valid_html() -> None:
+    parser = html5lib.HTMLParser(strict=True)
+    parser.parse(openletter.export(arabic_letter(), "html").decode())
+
+
+@pytest.mark.parametrize(
+    ("value", "direction", "expected"),
+    [
+        ("Jane Doe", "rtl", "auto"),
+        ("ليلى", "rtl", None),
+        ("2024", "rtl", "ltr"),
+        ("+41 22 917 90 00", "rtl", "ltr"),
+        ("١٢ ٣٤", "rtl", "ltr"),  # Arabic-Indic digits too: numbers read left to right
+        ("شارع 12", "rtl", None),
+        ("—", "rtl", None),
+        ("ليلى", "ltr", "auto"),
+        ("Jane Doe", "ltr", None),
+        ("2024", "ltr", None),
+    ],
+)
+def test_which_values_are_isolated(value: str, direction: str, expected: str | None) -> None:
+    assert isolation(value, direction) == expected
+
+
+@settings(max_examples=20)
+@given(letter=letters())
+def test_every_line_of_the_plain_text_closes_the_isolates_it_opens(letter: Letter) -> None:
+    for line in letter_to_text(letter).split("\n"):
+        depth = 0
+        for char in line:
+            if char in (FSI, LRI):
+                depth += 1
+            elif char == PDI:
+                depth -= 1
+            assert depth >= 0
+        assert depth == 0
+
+
+def test_balance_reopens_an_isolate_on_the_next_line() -> None:
+    assert balance([f"a {FSI}b", f"c{PDI} d", "e"]) == [f"a {FSI}b{PDI}", f"{FSI}c{PDI} d", "e"]
