@@ -20,8 +20,10 @@ direction prints exactly as it would without this module:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 __all__ = ["Isolation", "balance", "isolate", "isolate_pieces", "isolation"]
@@ -45,21 +47,26 @@ def isolation(value: str, direction: str, *, address: bool = False) -> Isolation
     """How `value`, printed in a line of `direction` (``ltr`` or ``rtl``), is isolated; None when
     it needs no isolation (see the module's docstring). `address` says the value is a web or
     email address."""
-    if value.isascii():  # most names: Latin letters (L), digits (EN) and punctuation
-        if direction != "rtl":
-            return None
-        kinds = {"L" if value.lower() != value.upper() else "", "EN" if any(c.isdigit() for c in value) else ""}
-    else:
-        kinds = {unicodedata.bidirectional(char) for char in value}
     if direction == "rtl":
         if address:
             return "ltr"
+        kinds = _kinds(value)
         if "L" in kinds:
             return "auto"
-        if kinds & _DIGITS and not kinds & _RTL:
-            return "ltr"
-        return None
-    return "auto" if kinds & _RTL else None
+        return "ltr" if kinds & _DIGITS and not kinds & _RTL else None
+    return "auto" if not value.isascii() and _kinds(value) & _RTL else None
+
+
+@lru_cache(maxsize=4096)  # roles, countries and the like come back on every line of a long list
+def _kinds(value: str) -> frozenset[str]:
+    """The bidirectional types of the characters of `value` that decide its isolation."""
+    if value.isascii():  # most names: Latin letters (L), digits (EN) and punctuation
+        return frozenset(("L",) * bool(_ASCII_LETTER.search(value)) + ("EN",) * bool(_ASCII_DIGIT.search(value)))
+    return frozenset(map(unicodedata.bidirectional, value))
+
+
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_ASCII_DIGIT = re.compile("[0-9]")
 
 
 def isolate(value: str, direction: str, *, address: bool = False) -> str:
@@ -74,6 +81,10 @@ def isolate(value: str, direction: str, *, address: bool = False) -> str:
 def isolate_pieces(pieces: Sequence[str], direction: str, *, address: bool = False) -> str:
     """A line given in pieces (the layer's words at even positions, the letter's values at odd
     ones, as `openletter.printed` gives them) as plain text, each value isolated as it needs."""
+    if len(pieces) == 1:
+        return pieces[0]
+    if direction != "rtl" and all(piece.isascii() for piece in pieces[1::2]):
+        return "".join(pieces)  # (the common case, at once)
     return "".join(isolate(piece, direction, address=address) if n % 2 else piece for n, piece in enumerate(pieces))
 
 

@@ -59,11 +59,8 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
             )
             or [(first if number == 0 else rest).rstrip()]
         )
-    return balance(lines) if _ISOLATES.intersection(text) else lines
-
-
-_ISOLATES = frozenset("\u2066\u2067\u2068")
-"""The isolates (`openletter.bidi`) a wrapped line may leave open, to close at its end."""
+    isolated = "\u2068" in text or "\u2066" in text or "\u2067" in text  # (`openletter.bidi`)
+    return balance(lines) if isolated and len(lines) > 1 else lines
 
 
 class _Writer:

@@ -25,6 +25,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..bidi import isolation
 from ..errors import OptionError
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
@@ -354,24 +355,24 @@ def _isolated(value: str, direction: str) -> str:
     isolating (`openletter.bidi.isolation`): a Latin name in an Arabic line keeps the line's
     commas and brackets in their places. A letter whose values all run its own way prints as if
     this did not exist."""
-    from markupsafe import Markup
-
-    from ..bidi import isolation
+    from markupsafe import Markup, escape
 
     how = isolation(value, direction)
     if how is None:
         return value
-    return Markup('<bdi dir="ltr">{}</bdi>' if how == "ltr" else "<bdi>{}</bdi>").format(value)
+    return Markup(_BDI[how].format(escape(value)))
+
+
+_BDI = {"auto": "<bdi>{}</bdi>", "ltr": '<bdi dir="ltr">{}</bdi>'}
 
 
 def _pieces(pieces: Sequence[str], direction: str) -> str:
     """A line in pieces (`openletter.printed.Pieces`): text, or HTML with its values isolated."""
     from markupsafe import Markup
 
-    shown = [_isolated(piece, direction) if n % 2 else piece for n, piece in enumerate(pieces)]
-    if not any(isinstance(piece, Markup) for piece in shown):
+    if not any(isolation(value, direction) for value in pieces[1::2]):
         return "".join(pieces)
-    return Markup("").join(shown)  # (join escapes what is not Markup)
+    return Markup("").join(_isolated(piece, direction) if n % 2 else piece for n, piece in enumerate(pieces))
 
 
 def _signatory_items(entries: Sequence[SignatoryEntry], render: _Renderer, letter: Letter, direction: str) -> Markup:
@@ -387,11 +388,14 @@ def _signatory_items(entries: Sequence[SignatoryEntry], render: _Renderer, lette
     for entry in entries:
         marks = _lang(entry.lang, letter)
         inside = _inside(marks, direction)
-        name = escape(_isolated(entry.name, inside))
+        how = isolation(entry.name, inside)
+        name = escape(entry.name) if how is None else _BDI[how].format(escape(entry.name))
         if entry.url:
-            name = Markup(f'<a href="{escape(entry.url)}">{name}</a>')
+            name = f'<a href="{escape(entry.url)}">{name}</a>'
+        values = entry.pieces[1::2]
+        rest = _pieces(entry.pieces, inside) if any(isolation(v, inside) for v in values) else entry.rest
         attributes = "".join(f' {k}="{escape(v)}"' for k, v in (marks or {}).items())
-        item = f'<li{attributes}><span class="signatory-name">{name}</span>{escape(_pieces(entry.pieces, inside))}'
+        item = f'<li{attributes}><span class="signatory-name">{name}</span>{escape(rest)}'
         if entry.closing:
             item += f' <span class="signatory-closing">{escape(entry.closing)}</span>'
         if entry.description:
