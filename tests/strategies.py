@@ -31,8 +31,10 @@ from openletter import (
 )
 from openletter.model import (
     ADDRESSEE_KINDS,
+    CALENDARS,
     DATE_POSITIONS,
     DEMAND_STATUSES,
+    NUMERALS,
     SIGNATORY_NUMBERINGS,
     Archive,
     FieldLanguages,
@@ -78,6 +80,8 @@ ids = st.builds(
     st.text(alphabet=string.ascii_lowercase + string.digits + "-", max_size=12),
 )
 """Identifiers ``[a-z0-9][a-z0-9-]{0,12}`` (built, not from a regex: much faster to draw)."""
+part_ids = ids.map(lambda i: f"n{i}" if i.isdecimal() else i)
+"""Section and demand ids: never a number, which would name a position."""
 
 
 @functools.cache
@@ -241,11 +245,11 @@ def letters(draw: st.DrawFn, *, with_logo: bool = True) -> Letter:
         for a, i in zip(to_people, addressee_ids, strict=True)
     )
     targets = [a.id for a in with_ids if a.id is not None]
-    demand_ids = draw(st.lists(ids, max_size=4, unique=True))
+    demand_ids = draw(st.lists(part_ids, max_size=4, unique=True))
     first_heading = draw(optional_lines)
     sections = [Section(heading=first_heading, text=draw(blocks(labels)), lang=draw(field_languages))]
     sections += [Section(heading=draw(lines), text=draw(blocks(labels))) for _ in range(draw(st.integers(0, 3)))]
-    section_ids = draw(st.lists(ids, min_size=len(sections), max_size=len(sections), unique=True))
+    section_ids = draw(st.lists(part_ids, min_size=len(sections), max_size=len(sections), unique=True))
     sections = [
         attrs.evolve(s, id=i if draw(st.booleans()) else None) for s, i in zip(sections, section_ids, strict=True)
     ]
@@ -284,6 +288,8 @@ def letters(draw: st.DrawFn, *, with_logo: bool = True) -> Letter:
         date_text=draw(optional_lines) if date else None,
         place=draw(optional_lines),
         date_position=draw(st.sampled_from(DATE_POSITIONS)),
+        calendar=draw(st.sampled_from(CALENDARS)),
+        numerals=draw(st.sampled_from(NUMERALS)),
         published=draw(st.none() | st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))),
         url=draw(st.none() | ids.map(lambda i: f"https://example.org/letters/{i}")),
         sender=sender,
@@ -354,6 +360,7 @@ def hostile_letters(draw: st.DrawFn) -> Letter:
             isinstance(value, str)
             and name not in ("language", "lang", "id", "targets", "url", "email", "sender", "reply_to", "file")
             and name not in ("quote", "date_position", "closing_position", "signatory_numbering")
+            and name not in ("calendar", "numerals")
             and name not in ("to", "cc", "bcc", "list_unsubscribe")
             and not _KEEP.fullmatch(value)
         ):

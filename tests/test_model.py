@@ -209,6 +209,8 @@ def test_models_are_frozen_and_hashable(example_letter: Letter) -> None:
         (lambda: Addressee(name="x", kind="bcc"), ("kind",), "not allowed"),
         (lambda: Addressee(name="x", email="not an email"), ("email",), "not an email"),
         (lambda: Reference(id="has space", text="x"), ("id",), "not a valid id"),
+        (lambda: Section(id="2", text="x"), ("id",), "names a position"),
+        (lambda: Demand(id="10", text="x"), ("id",), "names a position"),
         (lambda: Demand(text="x", deadline=dt.datetime(2023, 1, 1)), ("deadline",), "got a datetime"),
     ],
 )

@@ -55,7 +55,9 @@ from .words import (
     format_date,
     label_language,
     labels,
+    letter_date,
     letter_labels,
+    native_digits,
     text_direction,
 )
 
@@ -109,11 +111,13 @@ __all__ = [  # noqa: RUF022 -- plain sorted() order (tests/test_docs.py checks i
     "hookimpl",
     "label_language",
     "labels",
+    "letter_date",
     "letter_labels",
     "load",
     "load_translations",
     "loads",
     "map_text",
+    "native_digits",
     "structure",
     "text_direction",
     "text_fields",

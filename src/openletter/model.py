@@ -28,6 +28,7 @@ __all__ = [
     "Addressee",
     "AddresseeKind",
     "Archive",
+    "Calendar",
     "DatePosition",
     "Demand",
     "DemandStatus",
@@ -37,6 +38,7 @@ __all__ = [
     "Letter",
     "LetterheadLine",
     "Logo",
+    "Numerals",
     "Organisation",
     "OrganisationGroup",
     "Person",
@@ -56,12 +58,16 @@ DemandStatus = Literal["open", "met", "partly-met", "not-met", "withdrawn"]
 DatePosition = Literal["head", "before-signatures", "after-signatures"]
 SignatoryNumbering = Literal["none", "group", "continuous"]
 ClosingPosition = Literal["own-line", "after-signer"]
+Calendar = Literal["gregorian", "buddhist"]
+Numerals = Literal["latn", "native"]
 
 ADDRESSEE_KINDS: tuple[str, ...] = ("to", "cc")
 DEMAND_STATUSES: tuple[str, ...] = ("open", "met", "partly-met", "not-met", "withdrawn")
 DATE_POSITIONS: tuple[str, ...] = ("head", "before-signatures", "after-signatures")
 SIGNATORY_NUMBERINGS: tuple[str, ...] = ("none", "group", "continuous")
 CLOSING_POSITIONS: tuple[str, ...] = ("own-line", "after-signer")
+CALENDARS: tuple[str, ...] = ("gregorian", "buddhist")
+NUMERALS: tuple[str, ...] = ("latn", "native")
 
 # C0/C1 controls, line/paragraph separators and lone surrogates never belong in letter text.
 # Also Unicode noncharacters (U+FDD0..FDEF, U+xFFFE/xFFFF), which HTML forbids.
@@ -160,9 +166,22 @@ def _id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         )
 
 
+def _part_id(owner: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A section's or demand's id: an `_id` that is not a number, since ``sections[2]`` names
+    the third section wherever a path names a part (translations, PO files, error messages)."""
+    _id(owner, attribute, value)
+    if isinstance(value, str) and value.isdecimal():
+        raise FieldError(
+            (attribute.name,),
+            f"{value!r} is a number, which names a position, not an id",
+            "an id with at least one letter or '-', '_', '.' (e.g. 'demand-1')",
+        )
+
+
 _opt_line = attrs.validators.optional(_line)
 _opt_markdown = attrs.validators.optional(_markdown)
 _opt_id = attrs.validators.optional(_id)
+_opt_part_id = attrs.validators.optional(_part_id)
 
 
 def _opt_url(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -641,7 +660,7 @@ class Section:
     position (in letter.md, ids go in the front matter's ``sections`` list).
     """
 
-    id: str | None = attrs.field(default=None, validator=_opt_id)
+    id: str | None = attrs.field(default=None, validator=_opt_part_id)
     heading: str | None = attrs.field(default=None, validator=_opt_line)
     text: str = _md(_section_text)
     lang: str | None = attrs.field(default=None, validator=_opt_language)
@@ -664,7 +683,7 @@ class Demand:
     demands list after the body, with its `text`.
     """
 
-    id: str | None = attrs.field(default=None, validator=_opt_id)
+    id: str | None = attrs.field(default=None, validator=_opt_part_id)
     targets: tuple[str, ...] = attrs.field(default=(), validator=_each(_id))
     quote: str | None = attrs.field(default=None, validator=_quote)
     text: str | None = _md(_opt_markdown, default=None)
@@ -830,6 +849,8 @@ class Letter:
     date_text: str | None = attrs.field(default=None, validator=_opt_line)
     place: str | None = attrs.field(default=None, validator=_opt_line)
     date_position: DatePosition = attrs.field(default="head", validator=_one_of(DATE_POSITIONS))
+    calendar: Calendar = attrs.field(default="gregorian", validator=_one_of(CALENDARS))
+    numerals: Numerals = attrs.field(default="latn", validator=_one_of(NUMERALS))
     published: dt.date | None = attrs.field(default=None, validator=_opt_date)
     url: str | None = attrs.field(default=None, validator=_opt_url)
     sender: Sender | None = attrs.field(default=None, validator=attrs.validators.optional(_instance(Sender)))
@@ -972,6 +993,8 @@ _NOT_PROSE = frozenset(
         "file",
         "targets",
         "date_position",
+        "calendar",
+        "numerals",
         "closing_position",
         "signatory_numbering",
     }

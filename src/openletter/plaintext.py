@@ -13,6 +13,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
+from .bidi import balance, isolate, isolate_pieces
 from .printed import (
     AddressBlock,
     ArchiveNote,
@@ -34,6 +35,7 @@ from .printed import (
     Title,
     layout,
 )
+from .words import text_direction
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -57,7 +59,8 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
             )
             or [(first if number == 0 else rest).rstrip()]
         )
-    return lines
+    isolated = "\u2068" in text or "\u2066" in text or "\u2067" in text  # (`openletter.bidi`)
+    return balance(lines) if isolated and len(lines) > 1 else lines
 
 
 class _Writer:
@@ -186,6 +189,7 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
     """The whole letter as plain text, part by part as `openletter.printed.layout` gives them."""
     printed = layout(letter)
     writer = _Writer(printed)
+    direction = printed.direction  # values in another direction are isolated (`openletter.bidi`)
     out: list[str] = []
     last_notes: list[str] | None = None  # the lines of endnotes printed last, for the links
     for part in printed:
@@ -199,16 +203,19 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
                 text += "\n" + "\n".join(_wrap(part.subtitle.text))
             out.append(text)
         elif isinstance(part, Dateline):
-            out.append(part.text)
+            out.append(isolate_pieces(part.pieces, direction))
         elif isinstance(part, AddressBlock):
             lead = part.label.lead
             lines: list[str] = []
             for party in part.parties:
-                for line in party.lines:
+                within = text_direction(party.lang or printed.language)
+                for pieces in party.pieces:
+                    line = isolate_pieces(pieces, within)
                     lines += _wrap(line, lead if not lines else " " * len(lead), " " * len(lead))
             out.append("\n".join(lines))
         elif isinstance(part, Subject):
-            out.append("\n".join(_wrap(part.text.text, part.label.lead, "  " if part.label.lead else "")))
+            subject = isolate(part.text.text, text_direction(part.text.lang or printed.language))
+            out.append("\n".join(_wrap(subject, part.label.lead, "  " if part.label.lead else "")))
         elif isinstance(part, Salutation | Closing):
             out.append(part.text.text if salutation is None or not isinstance(part, Salutation) else salutation)
         elif isinstance(part, Section):
@@ -216,7 +223,7 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
                 out.append(_heading(writer.line(part.heading.text)))
             out.append(writer.block(part.markdown))
         elif isinstance(part, ArchiveNote):
-            out.append("\n".join(_wrap(part.text)))
+            out.append("\n".join(_wrap(isolate_pieces(part.pieces, direction, address=True))))
         elif isinstance(part, DemandList):
             if part.heading:
                 out.append(_heading(part.heading))
@@ -230,7 +237,7 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
         elif isinstance(part, SignatoryHeading):
             out.append(_heading(part.text))
         elif isinstance(part, SignatoryGroup):
-            out += _group(part, writer)
+            out += _group(part, writer, text_direction(part.lang or printed.language))
         elif isinstance(part, CountNote | Notes):
             out.append(writer.block(part.markdown))
         elif isinstance(part, Postscript):
@@ -252,7 +259,7 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
     return "\n\n".join(x for x in out if x) + "\n"
 
 
-def _group(part: SignatoryGroup, writer: _Writer) -> list[str]:
+def _group(part: SignatoryGroup, writer: _Writer, direction: str) -> list[str]:
     out: list[str] = []
     if part.heading:
         out.append(part.heading)
@@ -262,7 +269,10 @@ def _group(part: SignatoryGroup, writer: _Writer) -> list[str]:
     bare = len(part.entries) == 1 and not part.numbered
     for entry in part.entries:
         marker = "" if bare else (f"{entry.number}. " if entry.number is not None else "- ")
-        text = "\n".join(_wrap(entry.text, marker, " " * len(marker)))
+        within = text_direction(entry.lang) if entry.lang else direction
+        line = isolate(entry.name, within) + isolate_pieces(entry.pieces, within)
+        line = f"{line} {entry.closing}" if entry.closing else line
+        text = "\n".join(_wrap(line, marker, " " * len(marker)))
         if entry.description:
             text += "\n\n" + (
                 writer.block(entry.description, " " * len(marker)) if marker else writer.block(entry.description)

@@ -63,6 +63,7 @@ __all__ = [
     "Numbering",
     "Part",
     "Party",
+    "Pieces",
     "Postscript",
     "Printed",
     "Salutation",
@@ -74,6 +75,7 @@ __all__ = [
     "Text",
     "Title",
     "addressee_lines",
+    "addressee_pieces",
     "demand_element_ids",
     "layout",
 ]
@@ -85,6 +87,23 @@ class Text:
 
     text: str
     lang: str | None = None
+
+
+Pieces = tuple[str, ...]
+"""A line the layer writes in pieces: its own words (a label, the letter's comma, brackets) at
+even positions and the letter's values (a name, a role, a country) at odd ones; joined, they are
+the line. A format isolates each value whose direction may differ from the line's
+(`openletter.bidi`), so that the line's punctuation keeps its place."""
+
+
+def _between(values: Sequence[str], separator: str) -> list[str]:
+    """Values with `separator` between them, as the odd and inner even pieces of a line."""
+    out: list[str] = []
+    for value in values:
+        if out:
+            out.append(separator)
+        out.append(value)
+    return out
 
 
 @attrs.frozen
@@ -144,6 +163,17 @@ class Dateline(Part):
         """The line: place, separator, date."""
         return self.separator.join(x.text for x in (self.place, self.date) if x is not None)
 
+    @property
+    def pieces(self) -> Pieces:
+        """`text` in pieces: the place and the date at odd positions (values), the separator
+        between them (see `Pieces`)."""
+        values = [x.text for x in (self.place, self.date) if x is not None]
+        return ("", *_between(values, self.separator), "")
+
+
+def _each_line_one_value(party: Party) -> tuple[Pieces, ...]:
+    return tuple(("", line, "") for line in party.lines)
+
 
 @attrs.frozen
 class Party:
@@ -151,6 +181,11 @@ class Party:
 
     lines: tuple[str, ...]
     lang: str | None = None
+    pieces: tuple[Pieces, ...] = attrs.field(
+        default=attrs.Factory(_each_line_one_value, takes_self=True), eq=False, repr=False
+    )
+    """Each line in pieces (see `Pieces`): "honorific name", role and organisation are values,
+    the commas between them the layer's; a line the letter writes itself is one value."""
 
 
 @attrs.frozen
@@ -219,6 +254,15 @@ class ArchiveNote(Part):
         """The whole note as one line of plain text."""
         return " ".join(x for x in (self.excerpt, self.source_line) if x)
 
+    @property
+    def pieces(self) -> Pieces:
+        """`text` in pieces (see `Pieces`): the web address is the one value."""
+        text = self.text
+        if self.source is None or self.url is None:
+            return (text,)
+        before = (f"{self.excerpt} " if self.excerpt else "") + self.source.lead
+        return (before, self.url, text[len(before) + len(self.url) :])
+
 
 @attrs.frozen
 class DemandItem:
@@ -274,6 +318,11 @@ class SignatoryEntry:
     closing: str | None
     """A closing formula written on the signer's line, after the name ("敬上")."""
     lang: str | None
+    pieces: Pieces = attrs.field(
+        default=attrs.Factory(lambda entry: (entry.rest,), takes_self=True), eq=False, repr=False
+    )
+    """`rest` in pieces (see `Pieces`): titles, affiliations, a short name and a country are
+    values, the commas and brackets around them the layer's."""
 
     @property
     def text(self) -> str:
@@ -409,36 +458,80 @@ def demand_element_ids(letter: Letter) -> list[str]:
 
 def addressee_lines(addressee: Addressee, comma: str) -> tuple[str, ...]:
     """An addressee as printed: its own `lines`, else "honorific name, role, organisation"."""
+    return tuple("".join(line) for line in addressee_pieces(addressee, comma))
+
+
+def addressee_pieces(addressee: Addressee, comma: str) -> tuple[Pieces, ...]:
+    """`addressee_lines` in pieces (see `Pieces`): each of the addressee's own lines is one
+    value; else "honorific name", role and organisation are, with the commas between them."""
     if addressee.lines:
-        return addressee.lines
+        return tuple(("", line, "") for line in addressee.lines)
     name = " ".join(x for x in (addressee.honorific, addressee.name) if x)
-    return (comma.join(x for x in (name, addressee.role, addressee.organisation) if x),)
+    return (("", *_between([x for x in (name, addressee.role, addressee.organisation) if x], comma), ""),)
+
+
+class _Line:
+    """A line being written in pieces (see `Pieces`)."""
+
+    def __init__(self) -> None:
+        self.pieces = [""]
+
+    def words(self, text: str) -> None:
+        self.pieces[-1] += text
+
+    def value(self, text: str) -> None:
+        self.pieces += [text, ""]
+
+    def bracketed(self, text: str) -> None:
+        self.words(" (")
+        self.value(text)
+        self.words(")")
 
 
 def _organisation_entry(member: Organisation, number: int | None) -> SignatoryEntry:
-    rest = f" ({member.short_name})" if member.short_name and member.short_name not in member.name else ""
+    rest = _Line()
+    if member.short_name and member.short_name not in member.name:
+        rest.bracketed(member.short_name)
     if member.country:
-        rest += f" ({member.country})"
+        rest.bracketed(member.country)
     return SignatoryEntry(
         number=number,
         name=member.name,
-        rest=rest,
+        rest="".join(rest.pieces),
         url=member.url,
         description=member.description,
         closing=None,
         lang=member.lang,
+        pieces=tuple(rest.pieces),
     )
 
 
 def _person_entry(member: Person, number: int | None, comma: str, semicolon: str) -> SignatoryEntry:
     name = " ".join(x for x in (member.honorific, member.name, member.honorific_suffix) if x)
-    roles = [comma.join(x for x in (role.title, role.affiliation) if x) for role in member.all_roles]
-    rest = comma + semicolon.join(roles) if roles else ""
+    rest = _Line()
+    for index, role in enumerate(member.all_roles):
+        rest.words(semicolon if index else comma)
+        for position, value in enumerate(x for x in (role.title, role.affiliation) if x):
+            if position:
+                rest.words(comma)
+            rest.value(value)
     if member.country:
-        rest += f" ({member.country})"
+        rest.bracketed(member.country)
     return SignatoryEntry(
-        number=number, name=name, rest=rest, url=None, description=None, closing=None, lang=member.lang
+        number=number,
+        name=name,
+        rest="".join(rest.pieces),
+        url=None,
+        description=None,
+        closing=None,
+        lang=member.lang,
+        pieces=tuple(rest.pieces),
     )
+
+
+def _party(addressee: Addressee, comma: str) -> Party:
+    pieces = addressee_pieces(addressee, comma)
+    return Party(tuple("".join(line) for line in pieces), addressee.lang, pieces)
 
 
 def _sender_groups(sender: Sender) -> list[OrganisationGroup | PersonGroup]:
@@ -456,7 +549,7 @@ def _text(value: str | None, lang: str | None) -> Text | None:
 
 def layout(letter: Letter) -> Printed:
     """The letter's printed parts, in order (see the module's docstring for the rules)."""
-    from .words import display_date, letter_labels, text_direction
+    from .words import display_date, letter_date, letter_labels, text_direction
 
     words = letter_labels(letter)
     comma, colon = words["comma"], words["colon"]
@@ -492,7 +585,7 @@ def layout(letter: Letter) -> Printed:
     if dateline is not None and letter.date_position == "head":
         parts.append(dateline)
     for role, people in (("to", letter.recipients), ("cc", letter.copied)):
-        printed = tuple(Party(addressee_lines(a, comma), a.lang) for a in people if a.printed)
+        printed = tuple(_party(a, comma) for a in people if a.printed)
         if printed:
             parts.append(AddressBlock(role=role, label=label(role), parties=printed))
     if letter.subject is not None:
@@ -517,7 +610,7 @@ def layout(letter: Letter) -> Printed:
                 url=archive.url,
                 retrieved=None
                 if archive.retrieved is None
-                else f"{words['retrieved']} {_date(archive.retrieved, letter.language)}".strip(),
+                else f"{words['retrieved']} {letter_date(letter, archive.retrieved)}".strip(),
                 separator=comma,
             )
         )
@@ -557,12 +650,6 @@ def layout(letter: Letter) -> Printed:
         labels=words,
         parts=tuple(parts),
     )
-
-
-def _date(date: dt.date, language: str) -> str:
-    from .words import format_date
-
-    return format_date(date, language)
 
 
 def _status_words(words: Mapping[str, str]) -> dict[str, str]:

@@ -7,8 +7,9 @@ salutation, closing, notes, postscript, place, date_text, labels), its sections 
 endnotes (footnotes in the body), its ``demands`` (``id``, and ``text`` and/or ``quote``) and
 its email subject (``email: {subject: ...}``: the other email settings are inherited).
 Everything else comes from the original: addressees, signatories, sender, dates, logo, the
-demands' targets and deadlines. A translation may still give any field of a letter, which then
-replaces the original's on purpose.
+demands' targets and deadlines; not the original's ``labels``, ``url``, ``calendar`` and
+``numerals``, which belong to its language and its page. A translation may still give any field of
+a letter, which then replaces the original's on purpose.
 
 **Alignment.** Sections and demands are matched with the original's by ``id`` when the
 translation gives ids, otherwise by position; endnotes by their label. What the translation
@@ -396,6 +397,8 @@ def _merge(
     merged["language"] = language
     merged.pop("labels", None)  # the original's own labels are words of the original's language
     merged.pop("url", None)  # the original's page: a translation is published at its own address, or none
+    merged.pop("calendar", None)  # how the original's language writes dates: a translation chooses its own
+    merged.pop("numerals", None)
     note, inherited = data.get("signatory_count_note"), merged.get("signatory_count_note")
     if isinstance(note, dict) and isinstance(inherited, dict):  # its words translated; its count and date kept
         kept = {k: v for k, v in inherited.items() if k not in ("text", "lang")}

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
+from typing import Any
 
-from .model import Letter
+from .model import CALENDARS, NUMERALS, Letter
 
 __all__ = [
     "LABEL_KEYS",
@@ -20,7 +21,9 @@ __all__ = [
     "format_date",
     "label_language",
     "labels",
+    "letter_date",
     "letter_labels",
+    "native_digits",
     "text_direction",
 ]
 
@@ -142,24 +145,146 @@ def letter_labels(letter: Letter) -> Mapping[str, str]:
 
 
 def display_date(letter: Letter) -> str | None:
-    """The date as the letter shows it: `date_text`, else a long date in the letter's language."""
+    """The date as the letter shows it: `date_text`, else a long date in the letter's language,
+    calendar and digits (`Letter.calendar`, `Letter.numerals`)."""
     if letter.date_text is not None:
         return letter.date_text
     if letter.date is None:
         return None
-    return format_date(letter.date, letter.language)
+    return letter_date(letter, letter.date)
 
 
-def format_date(date: dt.date, language: str) -> str:
-    """A long date in `language` (\"8 June 2023\", \"8 มิถุนายน 2023\"), from the CLDR data; ISO when
-    Babel has no locale for the language."""
-    from babel import Locale, UnknownLocaleError
+def letter_date(letter: Letter, date: dt.date) -> str:
+    """Any date the letter prints (its own, an archive's retrieval date) as `format_date` writes it
+    in the letter's language, calendar and digits."""
+    return format_date(date, letter.language, numerals=letter.numerals, calendar=letter.calendar)
+
+
+def format_date(date: dt.date, language: str, *, numerals: str = "latn", calendar: str = "gregorian") -> str:
+    """A long date in `language` (\"8 June 2023\", \"8 มิถุนายน ค.ศ. 2023\"), from the CLDR data;
+    written YYYY-MM-DD when Babel has no locale for the language.
+
+    ``numerals="native"`` writes the digits in the language's native digits (`native_digits`:
+    \"๘ มิถุนายน ค.ศ. ๒๐๒๓\", \"٨ يونيو ٢٠٢٣\"). ``calendar="buddhist"`` counts the years of the
+    Thai solar calendar, the Buddhist era (the Gregorian year + 543, with the same months and
+    days), as Thai letters date themselves: the era's name is left out (\"8 มิถุนายน 2566\").
+    """
     from babel.dates import format_date
+
+    if numerals not in NUMERALS or calendar not in CALENDARS:
+        raise ValueError(f"numerals must be one of {NUMERALS} and calendar one of {CALENDARS}")
+    locale = _locale(language)
+    if locale is None:
+        year = date.year + _BUDDHIST_ERA if calendar == "buddhist" else date.year
+        return f"{year:04d}-{date.month:02d}-{date.day:02d}"
+    pattern: Any = "long"
+    if calendar == "buddhist":
+        pattern = _buddhist_pattern(locale.date_formats["long"].pattern, date.year + _BUDDHIST_ERA)
+    text = str(format_date(date, format=pattern, locale=locale))
+    return native_digits(text, language) if numerals == "native" else text
+
+
+def native_digits(text: str, language: str) -> str:
+    """`text` with its digits 0-9 written in `language`'s native digits, as the CLDR names them
+    (``th``: Thai digits, ``km``: Khmer, ``ar``: Arabic-Indic, ``fa`` and ``ur``: Extended
+    Arabic-Indic, ``hi``: Devanagari...). Unchanged when they are 0-9, when Babel does not know
+    the language, or when its native numbers are not ten digits written in place of 0-9 (the
+    Chinese ``hanidec`` numbers, which are not read digit by digit in dates)."""
+    locale = _locale(language)
+    if locale is None:
+        return text
+    table = _digit_table(str(locale.other_numbering_systems.get("native", "latn")))
+    return text.translate(table) if table else text
+
+
+_BUDDHIST_ERA = 543
+"""The Buddhist era (Thai solar calendar) counts from 543 BCE: 2024 is 2567 BE."""
+
+_ZERO_DIGITS = {
+    "adlm": 0x1E950,
+    "arab": 0x0660,
+    "arabext": 0x06F0,
+    "beng": 0x09E6,
+    "cakm": 0x11136,
+    "deva": 0x0966,
+    "gujr": 0x0AE6,
+    "guru": 0x0A66,
+    "hmnp": 0x1E140,
+    "khmr": 0x17E0,
+    "knda": 0x0CE6,
+    "laoo": 0x0ED0,
+    "mlym": 0x0D66,
+    "mong": 0x1810,
+    "mtei": 0xABF0,
+    "mymr": 0x1040,
+    "nkoo": 0x07C0,
+    "olck": 0x1C50,
+    "orya": 0x0B66,
+    "tamldec": 0x0BE6,
+    "telu": 0x0C66,
+    "thai": 0x0E50,
+    "tibt": 0x0F20,
+    "vaii": 0xA620,
+}
+"""The digit zero of each CLDR numbering system that writes ten digits in a row of Unicode, in
+place of 0-9 (CLDR's ``numberingSystems.xml``; Babel has the systems' names but not their digits)."""
+
+
+@cache
+def _digit_table(system: str) -> dict[int, str]:
+    zero = _ZERO_DIGITS.get(system)
+    if zero is None:
+        return {}
+    return {ord("0") + n: chr(zero + n) for n in range(10)}
+
+
+@cache
+def _locale(language: str) -> Any:
+    """Babel's locale for a BCP 47 tag (the tag, else its language alone), or None."""
+    from babel import Locale, UnknownLocaleError
 
     for tag in (language, language.split("-", maxsplit=1)[0]):
         try:
-            locale = Locale.parse(tag, sep="-")
+            return Locale.parse(tag, sep="-")
         except (UnknownLocaleError, ValueError):
             continue
-        return str(format_date(date, format="long", locale=locale))
-    return date.isoformat()
+    return None
+
+
+_ERA = "\ue000"
+"""Where a pattern's era was (a private-use character, which no CLDR pattern holds)."""
+
+
+def _buddhist_pattern(pattern: str, year: int) -> str:
+    """A CLDR date pattern with its year written as `year` and its era left out, with the space
+    that went with the era (the Gregorian era's name, such as "ค.ศ.", would be wrong)."""
+    from babel.dates import tokenize_pattern, untokenize_pattern
+
+    pieces: list[str | tuple[str, int]] = []  # literal text, or a field (letter, count)
+    for kind, token in tokenize_pattern(pattern):
+        if kind == "chars":
+            pieces.append(str(token))
+            continue
+        letter, count = str(token[0]), int(token[1])
+        if letter == "G":
+            pieces.append(_ERA)  # where the era was
+        elif letter in "yYu":
+            digits = str(year)
+            pieces.append(digits[-2:] if count == 2 else digits.zfill(count))
+        else:
+            pieces.append((letter, count))
+    runs: list[str | tuple[str, int]] = []  # literal text joined in one run between fields:
+    for piece in pieces:  # Babel quotes each run apart, and two quoted runs in a row read as a quote
+        if isinstance(piece, str) and runs and isinstance(runs[-1], str):
+            runs[-1] += piece
+        else:
+            runs.append(piece)
+    tokens: list[tuple[str, Any]] = []
+    for run in runs:
+        if isinstance(run, str):
+            text = run.replace(" " + _ERA, "").replace(_ERA + " ", "").replace(_ERA, "")
+            if text:
+                tokens.append(("chars", text))
+        else:
+            tokens.append(("field", run))
+    return str(untokenize_pattern(tokens))

@@ -25,6 +25,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..bidi import isolation
 from ..errors import OptionError
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
@@ -252,27 +253,32 @@ def _part_context(
 ) -> dict[str, Any]:
     """One printed part as template data."""
     item: dict[str, Any] = {"kind": part.kind}
+    page = text_direction(letter.language)
     if isinstance(part, Letterhead):
-        item["lines"] = [{"text": t.text, "lang": _lang(t.lang, letter)} for t in part.lines]
+        item["lines"] = [_value_item(t, letter) for t in part.lines]
         item["logo"] = logo_context(part.logo, [t.text for t in part.lines] or names, logo_src)
     elif isinstance(part, Title):
         item["title"] = {"text": part.title.text, "lang": _lang(part.title.lang, letter)}
         item["subtitle"] = _text_item(part.subtitle, letter)
     elif isinstance(part, Dateline):
-        item["place"] = _text_item(part.place, letter)
-        item["date"] = _text_item(part.date, letter)
+        item["place"] = None if part.place is None else _value_item(part.place, letter)
+        item["date"] = None if part.date is None else _value_item(part.date, letter)
         item["iso"] = part.iso_date.isoformat() if part.iso_date else None
         item["separator"] = part.separator
     elif isinstance(part, AddressBlock):
         item["role"] = part.role
         item["label"] = part.label.text
         item["colon"] = part.label.colon.rstrip()
-        item["parties"] = [{"lines": list(p.lines), "lang": _lang(p.lang, letter)} for p in part.parties]
+        item["parties"] = [
+            {"lines": [_pieces(line, _inside(marks, page)) for line in p.pieces], "lang": marks}
+            for p in part.parties
+            for marks in [_lang(p.lang, letter)]
+        ]
     elif isinstance(part, Subject):
         item["label"] = part.label.text
         item["colon"] = part.label.colon
-        item["text"] = part.text.text
         item["lang"] = _lang(part.text.lang, letter)
+        item["text"] = _isolated(part.text.text, _inside(item["lang"], page))
     elif isinstance(part, Salutation | Closing):
         item["text"] = part.text.text
         item["lang"] = _lang(part.text.lang, letter)
@@ -285,6 +291,7 @@ def _part_context(
         item["excerpt"] = part.excerpt
         item["source"] = part.source.lead if part.source is not None else None
         item["url"] = part.url
+        item["url_dir"] = "ltr" if page == "rtl" else None
         item["retrieved"] = part.retrieved
         item["separator"] = part.separator
     elif isinstance(part, DemandList):
@@ -304,7 +311,7 @@ def _part_context(
         item["note_after"] = render.block(part.note_after)
         item["numbered"] = part.numbered
         item["start"] = part.entries[0].number if part.numbered and part.entries else None
-        item["list_html"] = _signatory_items(part.entries, render, letter)
+        item["list_html"] = _signatory_items(part.entries, render, letter, _inside(_lang(part.lang, letter), page))
         item["entries"] = part.entries  # for themes that write the list themselves (no copy made)
         item["long"] = len(part.entries) > LONG_LIST and not any(e.description for e in part.entries)
         item["lang"] = _lang(part.lang, letter)
@@ -331,8 +338,46 @@ def _text_item(text: Text | None, letter: Letter) -> dict[str, Any] | None:
     return None if text is None else {"text": text.text, "lang": _lang(text.lang, letter)}
 
 
-def _signatory_items(entries: Sequence[SignatoryEntry], render: _Renderer, letter: Letter) -> Markup:
-    """The ``<li>`` items of one signatory group, escaped here rather than in the template.
+def _value_item(text: Text, letter: Letter) -> dict[str, Any]:
+    """A value printed among other words (a letterhead name, the place, the date): its `text`
+    isolated when its direction may differ from its element's (see `_isolated`)."""
+    marks = _lang(text.lang, letter)
+    return {"text": _isolated(text.text, _inside(marks, text_direction(letter.language))), "lang": marks}
+
+
+def _inside(marks: Mapping[str, str] | None, outer: str) -> str:
+    """The direction inside an element with `marks` (`_lang`) that stands in one of `outer`."""
+    return marks["dir"] if marks and "dir" in marks else outer
+
+
+def _isolated(value: str, direction: str) -> str:
+    """`value` as it is, or as HTML in ``<bdi>`` when, printed in a line of `direction`, it needs
+    isolating (`openletter.bidi.isolation`): a Latin name in an Arabic line keeps the line's
+    commas and brackets in their places. A letter whose values all run its own way prints as if
+    this did not exist."""
+    from markupsafe import Markup, escape
+
+    how = isolation(value, direction)
+    if how is None:
+        return value
+    return Markup(_BDI[how].format(escape(value)))
+
+
+_BDI = {"auto": "<bdi>{}</bdi>", "ltr": '<bdi dir="ltr">{}</bdi>'}
+
+
+def _pieces(pieces: Sequence[str], direction: str) -> str:
+    """A line in pieces (`openletter.printed.Pieces`): text, or HTML with its values isolated."""
+    from markupsafe import Markup
+
+    if not any(isolation(value, direction) for value in pieces[1::2]):
+        return "".join(pieces)
+    return Markup("").join(_isolated(piece, direction) if n % 2 else piece for n, piece in enumerate(pieces))
+
+
+def _signatory_items(entries: Sequence[SignatoryEntry], render: _Renderer, letter: Letter, direction: str) -> Markup:
+    """The ``<li>`` items of one signatory group (whose text runs in `direction`), escaped here
+    rather than in the template; names and the values after them isolated where they need it.
 
     Lists run to 10,000 names; building the items in one pass of `markupsafe.escape` keeps a
     page of that size well under the time one template loop over sandboxed attributes takes.
@@ -341,12 +386,16 @@ def _signatory_items(entries: Sequence[SignatoryEntry], render: _Renderer, lette
 
     items = []
     for entry in entries:
-        name = escape(entry.name)
-        if entry.url:
-            name = Markup(f'<a href="{escape(entry.url)}">{name}</a>')
         marks = _lang(entry.lang, letter)
+        inside = _inside(marks, direction)
+        how = isolation(entry.name, inside)
+        name = escape(entry.name) if how is None else _BDI[how].format(escape(entry.name))
+        if entry.url:
+            name = f'<a href="{escape(entry.url)}">{name}</a>'
+        values = entry.pieces[1::2]
+        rest = _pieces(entry.pieces, inside) if any(isolation(v, inside) for v in values) else entry.rest
         attributes = "".join(f' {k}="{escape(v)}"' for k, v in (marks or {}).items())
-        item = f'<li{attributes}><span class="signatory-name">{name}</span>{escape(entry.rest)}'
+        item = f'<li{attributes}><span class="signatory-name">{name}</span>{escape(rest)}'
         if entry.closing:
             item += f' <span class="signatory-closing">{escape(entry.closing)}</span>'
         if entry.description:
