@@ -47,7 +47,8 @@ def parser() -> MarkdownIt:
     The footnote tail rule is disabled so that footnote definitions stay where they were written,
     with their source line numbers; exporters list the notes themselves, numbered in the
     letter's order (see `footnote_env`). Rendered HTML is HTML5 (no ``<br />``), and a marker
-    renders as ``<sup class="footnote-ref"><a href="#fnN" id="fnrefN">N</a></sup>``.
+    renders as ``<sup class="footnote-ref"><a href="#fnN" id="fnrefN">N</a></sup>``, N in the
+    digits the environment names (`NUMBERING_KEY`), as are ordered lists' numbers.
     """
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
@@ -56,6 +57,7 @@ def parser() -> MarkdownIt:
     md.validateLink = safe_link  # type: ignore[method-assign]
     md.disable(["footnote_tail", "footnote_inline"])  # notes are [^label] references only
     md.add_render_rule("footnote_ref", _footnote_ref)
+    md.add_render_rule("ordered_list_open", _ordered_list_open)
     from .anchors import mark
 
     md.core.ruler.push("openletter_anchors", mark)  # a no-op unless the environment names anchors
@@ -66,6 +68,10 @@ def parser() -> MarkdownIt:
 
 STATUS_KEY = "openletter_status_words"
 """The parser environment key holding the words for each demand status (``{"met": "Met"}``)."""
+
+NUMBERING_KEY = "openletter_numbering"
+"""The parser environment key holding the CLDR numbering system of the numbers the HTML prints
+(note markers and the numbers of ordered lists), when it is not ``latn`` (0-9)."""
 
 
 def _demand_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -131,12 +137,30 @@ def web_address(url: str) -> bool:
     return scheme == "mailto" and "@" in parts.path and _plain_mailto(url.strip())
 
 
+def _numbering(env: Any) -> str:
+    return str(env.get(NUMBERING_KEY, "latn")) if isinstance(env, dict) else "latn"
+
+
 def _footnote_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    from .words import write_digits
+
     meta = tokens[idx].meta
     number = meta["id"] + 1
     sub_id = meta.get("subId", 0)
     ref_id = f"fnref{number}" + (f"-{sub_id}" if sub_id > 0 else "")
-    return f'<sup class="footnote-ref"><a href="#fn{number}" id="{ref_id}">{number}</a></sup>'
+    shown = write_digits(str(number), _numbering(env))
+    return f'<sup class="footnote-ref"><a href="#fn{number}" id="{ref_id}">{shown}</a></sup>'
+
+
+def _ordered_list_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """``<ol>``, numbered in the letter's digits (a CSS predefined counter style) when they are
+    not 0-9."""
+    from .words import counter_style
+
+    style = counter_style(_numbering(env))
+    if style is not None:
+        tokens[idx].attrSet("style", f"list-style-type: {style}")
+    return str(self.renderToken(tokens, idx, options, env))
 
 
 def footnote_env(labels: Sequence[str]) -> dict[str, Any]:

@@ -73,6 +73,7 @@ class _Writer:
         self.md = parser()
         self.env = markdown_env(printed)
         self.numbering = Numbering(printed.letter)
+        self.number = printed.number  # in the letter's digits
         self.statuses: dict[str, str] = self.env[STATUS_KEY]  # type: ignore[assignment]
 
     def inline(self, children: list[Token]) -> str:
@@ -92,16 +93,17 @@ class _Writer:
                 url, start = links.pop()
                 number = self.numbering.link(url, "".join(out[start:]))
                 if number is not None:
-                    out.append(f" [{number}]")
+                    out.append(f" [{self.number(number)}]")
             elif kind == "image":
                 src = str(child.attrs.get("src", ""))
                 out.append(child.content)
                 number = self.numbering.link(src, child.content)
                 if number is not None:
-                    out.append(f" [{number}]")
+                    out.append(f" [{self.number(number)}]")
             elif kind == "footnote_ref":
                 label = str(child.meta.get("label", ""))
-                out.append(f"[{self.numbering.notes.get(label, '?')}]")
+                note = self.numbering.notes.get(label)
+                out.append(f"[{'?' if note is None else self.number(note)}]")
             elif kind == "demand_close":
                 word = self.statuses.get(child.meta["anchor"].status)
                 if word:
@@ -140,7 +142,7 @@ class _Writer:
                 counters.pop()
             elif kind == "list_item_open":
                 number = counters[-1]
-                marker = "- " if number is None else f"{number}. "
+                marker = "- " if number is None else f"{self.number(number)}. "
                 if number is not None:
                     counters[-1] = number + 1
                 prefixes.append(" " * len(marker))
@@ -229,7 +231,7 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
                 out.append(_heading(part.heading))
             items = []
             for number, item in enumerate(part.items, start=1):
-                text = writer.block(item.markdown, f"{number}. ")
+                text = writer.block(item.markdown, f"{printed.number(number)}. ")
                 if item.status:
                     text += f" ({item.status})"
                 items.append(text)
@@ -245,12 +247,12 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
         elif isinstance(part, Endnotes):
             lines = []
             for note in part.items:
-                lines.append(writer.block(note.markdown, f"[{note.number}] ").replace("\n\n", "\n"))
+                lines.append(writer.block(note.markdown, f"[{printed.number(note.number)}] ").replace("\n\n", "\n"))
             if part.heading:
                 out.append(_heading(part.heading))
             out.append("\n".join(lines))
             last_notes = lines
-    links = [f"[{number}] {url}" for url, number in writer.numbering.links.items()]
+    links = [f"[{printed.number(number)}] {url}" for url, number in writer.numbering.links.items()]
     if links:
         if last_notes is not None:
             out[-1] += "\n" + "\n".join(links)
@@ -268,7 +270,7 @@ def _group(part: SignatoryGroup, writer: _Writer, direction: str) -> list[str]:
     entries: list[str] = []
     bare = len(part.entries) == 1 and not part.numbered
     for entry in part.entries:
-        marker = "" if bare else (f"{entry.number}. " if entry.number is not None else "- ")
+        marker = "" if bare else (f"{writer.number(entry.number)}. " if entry.number is not None else "- ")
         within = text_direction(entry.lang) if entry.lang else direction
         line = isolate(entry.name, within) + isolate_pieces(entry.pieces, within)
         line = f"{line} {entry.closing}" if entry.closing else line

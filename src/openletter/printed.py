@@ -403,6 +403,16 @@ class Printed:
     direction: str
     labels: Mapping[str, str]
     parts: tuple[Part, ...]
+    numbering: str = "latn"
+    """The CLDR numbering system of the numbers the layout prints (`openletter.letter_numbering`):
+    ``latn`` (0-9), or the language's native digits when the letter asks for them."""
+
+    def number(self, value: int) -> str:
+        """A number the layout prints (a list's, a demand's, a signatory's, a note's or a link's),
+        in the letter's digits (`numbering`)."""
+        from .words import write_digits
+
+        return write_digits(str(value), self.numbering)
 
     def __iter__(self) -> Iterator[Part]:
         return iter(self.parts)
@@ -549,7 +559,7 @@ def _text(value: str | None, lang: str | None) -> Text | None:
 
 def layout(letter: Letter) -> Printed:
     """The letter's printed parts, in order (see the module's docstring for the rules)."""
-    from .words import display_date, letter_date, letter_labels, text_direction
+    from .words import display_date, letter_date, letter_labels, letter_numbering, text_direction
 
     words = letter_labels(letter)
     comma, colon = words["comma"], words["colon"]
@@ -649,6 +659,7 @@ def layout(letter: Letter) -> Printed:
         direction=text_direction(letter.language),
         labels=words,
         parts=tuple(parts),
+        numbering=letter_numbering(letter),
     )
 
 
@@ -726,13 +737,16 @@ def _signatures(letter: Letter, words: Mapping[str, str], after_signer: bool) ->
 
 def markdown_env(printed: Printed) -> dict[str, object]:
     """A markdown-it environment for one letter: endnote numbering, anchored demands to mark,
-    and the words of demand statuses. Use one environment for every parse of the letter."""
+    the words of demand statuses, and the digits of the numbers it prints (when not 0-9). Use one
+    environment for every parse of the letter."""
     from .anchors import ENV_KEY, anchors
-    from .markdown import STATUS_KEY, footnote_env
+    from .markdown import NUMBERING_KEY, STATUS_KEY, footnote_env
 
     env: dict[str, object] = footnote_env([r.id for r in printed.letter.references])
     marked = anchors(printed.letter)
     if marked:
         env[ENV_KEY] = marked
     env[STATUS_KEY] = _status_words(printed.labels)
+    if printed.numbering != "latn":
+        env[NUMBERING_KEY] = printed.numbering
     return env

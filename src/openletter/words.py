@@ -17,14 +17,18 @@ from .model import CALENDARS, NUMERALS, Letter
 __all__ = [
     "LABEL_KEYS",
     "LABEL_LANGUAGES",
+    "counter_style",
     "display_date",
     "format_date",
     "label_language",
     "labels",
     "letter_date",
     "letter_labels",
+    "letter_numbering",
     "native_digits",
+    "native_numbering",
     "text_direction",
+    "write_digits",
 ]
 
 _RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"}
@@ -190,10 +194,32 @@ def native_digits(text: str, language: str) -> str:
     Arabic-Indic, ``hi``: Devanagari...). Unchanged when they are 0-9, when Babel does not know
     the language, or when its native numbers are not ten digits written in place of 0-9 (the
     Chinese ``hanidec`` numbers, which are not read digit by digit in dates)."""
+    return write_digits(text, native_numbering(language))
+
+
+def native_numbering(language: str) -> str:
+    """The CLDR numbering system of `language`'s native digits (``thai``, ``khmr``, ``arab``,
+    ``arabext``, ``deva``...), or ``latn`` when they are 0-9, when Babel does not know the
+    language, or when they are not ten digits written in place of 0-9 (see `native_digits`)."""
     locale = _locale(language)
     if locale is None:
-        return text
-    table = _digit_table(str(locale.other_numbering_systems.get("native", "latn")))
+        return "latn"
+    system = str(locale.other_numbering_systems.get("native", "latn"))
+    return system if system in _ZERO_DIGITS else "latn"
+
+
+def letter_numbering(letter: Letter) -> str:
+    """The CLDR numbering system of the numbers the layout prints for `letter` (list, demand,
+    signatory and note numbers, note and link references): its language's native digits
+    (`native_numbering`) when it asks for them (``numerals: native``), else ``latn`` (0-9)."""
+    return native_numbering(letter.language) if letter.numerals == "native" else "latn"
+
+
+def write_digits(text: str, numbering: str) -> str:
+    """`text` (a number, a date) with its digits 0-9 written in the digits of the CLDR
+    `numbering` system (``write_digits("12", "khmr") == "១២"``); unchanged for ``latn`` and for
+    systems that do not write ten digits in place of 0-9."""
+    table = _digit_table(numbering)
     return text.translate(table) if table else text
 
 
@@ -228,6 +254,37 @@ _ZERO_DIGITS = {
 }
 """The digit zero of each CLDR numbering system that writes ten digits in a row of Unicode, in
 place of 0-9 (CLDR's ``numberingSystems.xml``; Babel has the systems' names but not their digits)."""
+
+
+_COUNTER_STYLES = {
+    "arab": "arabic-indic",
+    "arabext": "persian",
+    "beng": "bengali",
+    "deva": "devanagari",
+    "gujr": "gujarati",
+    "guru": "gurmukhi",
+    "khmr": "khmer",
+    "knda": "kannada",
+    "laoo": "lao",
+    "mlym": "malayalam",
+    "mong": "mongolian",
+    "mymr": "myanmar",
+    "orya": "oriya",
+    "tamldec": "tamil",
+    "telu": "telugu",
+    "thai": "thai",
+    "tibt": "tibetan",
+}
+"""The CSS predefined counter style (CSS Counter Styles Level 3, "Numeric" styles) that writes
+the digits of each CLDR numbering system, as `_ZERO_DIGITS` has them."""
+
+
+def counter_style(numbering: str) -> str | None:
+    """The CSS ``list-style-type`` that numbers a list in the digits of the CLDR `numbering`
+    system (``khmr``: ``khmer``, ``arab``: ``arabic-indic``, ``arabext``: ``persian``...), or None
+    for ``latn`` (the browser's ``decimal``) and for the few systems CSS has no predefined style
+    for (Adlam, N'Ko, Ol Chiki, Vai...)."""
+    return _COUNTER_STYLES.get(numbering)
 
 
 @cache

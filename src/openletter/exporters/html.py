@@ -74,6 +74,7 @@ class _Renderer:
 
         self.md = parser()
         self.env = markdown_env(printed)
+        self.number = printed.number  # in the letter's digits
 
     def block(self, text: str | None) -> Markup | None:
         from markupsafe import Markup
@@ -197,6 +198,7 @@ def page_context(
     from markupsafe import Markup
 
     from ..printed import layout
+    from ..words import counter_style
     from .jsonld import build, dumps, embeddable
 
     printed = layout(letter)
@@ -226,6 +228,7 @@ def page_context(
         "lang": letter.language,
         "dir": printed.direction,
         "labels": words,
+        "list_style": counter_style(printed.numbering),
         "title": letter.title,
         "description": description,
         "url": letter.url,
@@ -326,7 +329,7 @@ def _part_context(
         cited = render.env["footnotes"]["list"]  # type: ignore[index]
         item["heading"] = part.heading
         item["items"] = [
-            {"number": n.number, "id": f"fn{n.number}", "back": f"fnref{n.number}",
+            {"number": render.number(n.number), "id": f"fn{n.number}", "back": f"fnref{n.number}",
              "cited": cited[n.number - 1]["count"] > 0, "html": render.block(n.markdown), "lang": _lang(n.lang, letter)}
             for n in part.items
         ]  # fmt: skip
