@@ -462,5 +462,16 @@ def letter_data(letter: Letter, *, paper: str) -> dict[str, Any]:
         "authors": list(printed.sender_names),
         "date": {"year": letter.date.year, "month": letter.date.month, "day": letter.date.day} if letter.date else None,
         "logo": logo,
+        "digits": digits(printed),
         "parts": parts_data(printed),
     }
+
+
+def digits(printed: Printed) -> list[str] | None:
+    """The ten digits the template writes the numbers it prints in (list, demand, signatory, note,
+    link and page numbers): the letter's (`openletter.printed.Printed.numbering`), or None for 0-9."""
+    from openletter.words import write_digits
+
+    if printed.numbering == "latn":
+        return None
+    return list(write_digits("0123456789", printed.numbering))
