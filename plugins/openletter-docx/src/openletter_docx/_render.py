@@ -29,6 +29,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from copy import deepcopy
 from typing import TYPE_CHECKING, Any
 
 import docx
@@ -435,6 +436,8 @@ class _Writer:
             "endnotes": self.endnotes,
         }
         self._style_ids: dict[str, str] = {}
+        self._counts: dict[int, int] = {}  # numbering instance: its next number, when written out
+        self._written_out: dict[str, str] = {}  # abstract numbering: its copy that writes no number
         self._end = self.doc.element.body.get_or_add_sectPr()  # paragraphs go before it
         self._drop_thumbnail()
         self._set_up_styles()
@@ -692,18 +695,58 @@ class _Writer:
             parent.append(_element("w:bookmarkEnd", id=self._bookmark_ids[element_id]))
 
     def numbering(self, style: str, start: int = 1) -> int:
-        """A new numbering instance for a list in `style`, counting from `start` (a list restarts)."""
+        """A new numbering instance for a list in `style`, counting from `start` (a list restarts).
+
+        In a letter whose numbers are not 0-9 (``numerals: native``), Word writes no number: the
+        instance keeps the list's indents, and `number` writes the number in the letter's digits
+        at the start of each item (Word's number formats have Thai and Hindi digits, but not
+        Khmer, Arabic-Indic, Persian, Lao or Burmese ones, and no two word processors agree on
+        them)."""
         numbering = self.doc.part.numbering_part.element
         style_num = self.doc.styles[style].element.pPr.numPr.numId.val
-        abstract = numbering.num_having_numId(style_num).abstractNumId.val
-        num = numbering.add_num(abstract)
+        abstract = str(numbering.num_having_numId(style_num).abstractNumId.val)
+        written_out = self.printed.numbering != "latn"
+        if written_out:
+            abstract = self._without_number(abstract)
+        num = numbering.add_num(int(abstract))
         num.add_lvlOverride(ilvl=0).add_startOverride(start)
+        if written_out:
+            self._counts[int(num.numId)] = start
         return int(num.numId)
 
+    def _without_number(self, abstract_id: str) -> str:
+        """The id of a copy of the abstract numbering `abstract_id` that writes no number (no
+        format, no text, nothing after it), with the same indents; made once."""
+        if abstract_id not in self._written_out:
+            numbering = self.doc.part.numbering_part.element
+            abstracts = numbering.findall(qn("w:abstractNum"))
+            original = next(a for a in abstracts if a.get(qn("w:abstractNumId")) == abstract_id)
+            copy = deepcopy(original)
+            new_id = str(1 + max(int(a.get(qn("w:abstractNumId"))) for a in abstracts))
+            copy.set(qn("w:abstractNumId"), new_id)
+            for child in copy.findall(qn("w:nsid")) + copy.findall(qn("w:tmpl")):
+                copy.remove(child)  # (identifiers of the original's)
+            level = copy.find(qn("w:lvl"))
+            for child in level.findall(qn("w:pStyle")):
+                level.remove(child)  # the style's numbering stays the original
+            level.find(qn("w:numFmt")).set(qn("w:val"), "none")
+            text = level.find(qn("w:lvlText"))
+            text.set(qn("w:val"), "")
+            text.addprevious(_element("w:suff", val="nothing"))
+            original.addnext(copy)
+            self._written_out[abstract_id] = new_id
+        return self._written_out[abstract_id]
+
     def number(self, paragraph: Paragraph, num_id: int) -> None:
+        """Number `paragraph` as the next item of the numbering instance `num_id` (in the letter's
+        digits, written at its start, when they are not 0-9: see `numbering`)."""
         num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
         num_pr.get_or_add_ilvl().val = 0
         num_pr.get_or_add_numId().val = num_id
+        if num_id in self._counts:
+            value = self._counts[num_id]
+            self._counts[num_id] = value + 1
+            self.text(paragraph, f"{self.printed.number(value)}.\t")
 
     # ----------------------------------------------------------------------- Markdown
 
@@ -721,7 +764,7 @@ class _Writer:
                 if kind == "softbreak":
                     text = " "
                 elif kind == "footnote_ref":
-                    text, superscript = str(int(token.meta["id"]) + 1), True
+                    text, superscript = self.printed.number(int(token.meta["id"]) + 1), True
                 styles = [
                     name
                     for name, on in (("HTML Code", kind == "code_inline"), ("Hyperlink", link is not None),
