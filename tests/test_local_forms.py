@@ -353,3 +353,240 @@ def test_every_line_of_the_plain_text_closes_the_isolates_it_opens(letter: Lette
 
 def test_balance_reopens_an_isolate_on_the_next_line() -> None:
     assert balance([f"a {FSI}b", f"c{PDI} d", "e"]) == [f"a {FSI}b{PDI}", f"{FSI}c{PDI} d", "e"]
+
+
+# --------------------------------------------------------------------------- numbers the layout prints
+
+
+NATIVE_DIGITS = {"km": "០១២៣៤៥៦៧៨៩", "th": "๐๑๒๓๔๕๖๗๘๙", "ar": "٠١٢٣٤٥٦٧٨٩", "fa": "۰۱۲۳۴۵۶۷۸۹"}
+COUNTER_STYLES = {"km": "khmer", "th": "thai", "ar": "arabic-indic", "fa": "persian"}
+LINK = "https://example.org/x"
+
+
+def numbered_letter(language: str, numerals: str = "native") -> Letter:
+    """A letter whose layout prints every kind of number: an ordered list in the body (from 9, so
+    that 10 has two digits), a note marker and its note, a link reference and the link's address,
+    demands and numbered signatories. None of its own text holds a digit."""
+    from openletter import Demand, Reference
+
+    return Letter(
+        title="Title",
+        language=language,
+        numerals=numerals,
+        sections=(Section(text=f"Text[^a] and [a link]({LINK}).\n\n9. nine\n10. ten\n\n    1. nested"),),
+        demands=(Demand(text="Do it."), Demand(text="Do that.")),
+        references=(Reference(id="a", text="A note."),),
+        signatory_numbering="continuous",
+        signatories=(PersonGroup(people=(Person(name="Jane"), Person(name="Joe"))),),
+    )
+
+
+def in_digits(number: int, language: str) -> str:
+    return "".join(NATIVE_DIGITS[language][int(d)] for d in str(number))
+
+
+def _mailto_body(letter: Letter) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    first = openletter.export(letter, "mailto").decode().split("\n")[1]
+    return parse_qs(urlsplit(first).query)["body"][0]
+
+
+TEXT_VIEWS = {"plain text": letter_to_text, "eml text": _eml_text, "mailto": _mailto_body}
+
+
+@pytest.mark.parametrize("view", list(TEXT_VIEWS))
+@pytest.mark.parametrize("language", list(NATIVE_DIGITS))
+def test_the_plain_text_writes_every_number_of_the_layout_in_native_digits(language: str, view: str) -> None:
+    text = TEXT_VIEWS[view](numbered_letter(language))
+
+    def n(number: int) -> str:
+        return in_digits(number, language)
+
+    lines = [line.strip().replace(FSI, "").replace(PDI, "") for line in text.split("\n")]  # (Latin names isolated)
+    for expected in (f"{n(9)}. nine", f"{n(10)}. ten", f"{n(1)}. nested", f"{n(1)}. Do it.", f"{n(2)}. Do that.",
+                     f"{n(1)}. Jane", f"{n(2)}. Joe", f"[{n(1)}] A note.", f"[{n(2)}] {LINK}"):  # fmt: skip
+        assert expected in lines
+    assert f"Text[{n(1)}] and a link [{n(2)}]." in text
+    assert not any(c.isdigit() and c.isascii() for c in text.replace(LINK, ""))
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "zh-Hans"])
+def test_native_digits_change_nothing_in_a_language_whose_native_digits_are_0_to_9(language: str) -> None:
+    native, latin = numbered_letter(language), numbered_letter(language, "latn")
+    assert letter_to_text(native) == letter_to_text(latin)
+    assert openletter.export(native, "html") == openletter.export(latin, "html")
+
+
+@pytest.mark.parametrize("language", list(NATIVE_DIGITS))
+def test_latin_digits_print_as_before(language: str) -> None:
+    letter = numbered_letter(language, "latn")
+    assert "1. Do it." in letter_to_text(letter) and "[2] https://example.org/x" in letter_to_text(letter)
+    page = openletter.export(letter, "html").decode()
+    assert "list-style-type" not in page.split("<body>", 1)[1]
+
+
+@pytest.mark.parametrize("language", list(NATIVE_DIGITS))
+def test_the_page_numbers_its_lists_and_note_markers_in_native_digits(language: str) -> None:
+    tree = page_of(numbered_letter(language))
+    lists = list(tree.iter("ol"))
+    assert len(lists) == 5  # the body's list and the list in it, the demands, the signatories, the notes
+    for ol in lists:  # a CSS predefined counter style of the language's digits
+        assert ol.get("style") == f"list-style-type: {COUNTER_STYLES[language]}"
+    (marker,) = [sup for sup in tree.iter("sup") if sup.get("class") == "footnote-ref"]
+    assert "".join(marker.itertext()) == in_digits(1, language)
+    (back,) = [a for a in tree.iter("a") if a.get("href") == "#fnref1"]
+    assert back.get("aria-label").endswith(f"({in_digits(1, language)})")
+    assert next(ol for ol in lists if ol.get("class") is None).get("start") == "9"  # the count stays data
+
+
+def test_a_long_signatory_list_shows_no_numbers_with_native_digits_either() -> None:
+    people = tuple(Person(name=f"Person {chr(65 + n)}") for n in range(20))
+    letter = attrs.evolve(numbered_letter("km"), signatories=(PersonGroup(people=people),))
+    (signatories,) = [ol for ol in page_of(letter).iter("ol") if "signatory-list" in (ol.get("class") or "")]
+    assert "long" in signatories.get("class") and signatories.get("style") is None  # (the CSS hides them)
+
+
+@pytest.mark.parametrize("view", ["html", "eml text", "mailto"])
+@pytest.mark.parametrize("language", list(NATIVE_DIGITS))
+def test_a_letter_in_native_digits_is_still_printed_faithfully(language: str, view: str) -> None:
+    letter = numbered_letter(language)
+    if view == "html":
+        shown, navigation = html_visible_text(openletter.export(letter, "html").decode()), NAVIGATION["html"]
+    elif view == "eml text":
+        shown, navigation = _eml_text(letter), NAVIGATION["eml"]
+    else:
+        shown, navigation = _mailto_body(letter), NAVIGATION["mailto"]
+    assert faithfulness_problems(letter, shown, navigation=navigation) == []
+
+
+@settings(max_examples=25)
+@given(letter=letters(), language=st.sampled_from(list(NATIVE_DIGITS)))
+def test_native_digits_change_nothing_in_the_plain_text_but_the_layouts_digits(letter: Letter, language: str) -> None:
+    import unicodedata
+
+    def ascii_digits(text: str) -> str:
+        return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+
+    latin = attrs.evolve(letter, language=language, numerals="latn", date=None, date_text=None, archive=None)
+    native = attrs.evolve(latin, numerals="native")
+    assert ascii_digits(letter_to_text(native)) == ascii_digits(letter_to_text(latin))
+
+
+@pytest.mark.parametrize(
+    ("system", "style"),
+    [("khmr", "khmer"), ("thai", "thai"), ("arab", "arabic-indic"), ("arabext", "persian"), ("deva", "devanagari"),
+     ("beng", "bengali"), ("laoo", "lao"), ("mymr", "myanmar"), ("tamldec", "tamil"), ("latn", None), ("nkoo", None)],
+)  # fmt: skip
+def test_each_native_numbering_system_has_its_css_counter_style(system: str, style: str | None) -> None:
+    from openletter.words import counter_style
+
+    assert counter_style(system) == style
+
+
+@pytest.mark.parametrize(
+    ("language", "system"),
+    [("km", "khmr"), ("th", "thai"), ("ar", "arab"), ("fa", "arabext"), ("ur", "arabext"), ("hi", "deva"),
+     ("en", "latn"), ("zh-Hans", "latn"), ("qqq", "latn")],
+)  # fmt: skip
+def test_the_letters_numbering_is_its_languages_native_system_when_it_asks_for_it(language: str, system: str) -> None:
+    from openletter.words import letter_numbering, native_numbering, write_digits
+
+    assert native_numbering(language) == system
+    assert letter_numbering(numbered_letter(language)) == system
+    assert letter_numbering(numbered_letter(language, "latn")) == "latn"
+    assert write_digits("10", system) == native_digits("10", language)
+
+
+@pytest.mark.parametrize("language", list(NATIVE_DIGITS))
+def test_the_pdf_writes_every_number_of_the_layout_in_native_digits(language: str) -> None:
+    import subprocess
+    import tempfile
+
+    pdf = pytest.importorskip("openletter_pdf")  # (the plugin's render: tests load no installed plugin)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf.render(numbered_letter(language), {}))
+        handle.flush()
+        text = subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, check=True, text=True).stdout
+    shown = "".join(text.split())
+    for number in (1, 2, 9, 10):  # list items, demands, signatories, notes, the link, the page
+        assert in_digits(number, language) in shown
+    assert f"{in_digits(1, language)}/{in_digits(1, language)}" in shown  # the page's footer
+    assert not any(c.isdigit() and c.isascii() for c in shown.replace(LINK, ""))
+
+
+@pytest.mark.parametrize("language", list(NATIVE_DIGITS))
+def test_the_word_document_writes_every_number_of_the_layout_in_native_digits(language: str) -> None:
+    import io
+
+    word = pytest.importorskip("openletter_docx")  # (the plugin's render: tests load no installed plugin)
+    import docx
+
+    document = docx.Document(io.BytesIO(word.render(numbered_letter(language), {})))
+    paragraphs = [p.text.replace(FSI, "").replace(PDI, "") for p in document.paragraphs]
+
+    def n(number: int) -> str:
+        return in_digits(number, language)
+
+    for expected in (f"{n(9)}.\tnine", f"{n(10)}.\tten", f"{n(1)}.\tnested", f"{n(1)}.\tDo it.",
+                     f"{n(2)}.\tDo that.", f"{n(1)}.\tJane", f"{n(2)}.\tJoe", f"{n(1)}.\tA note.",
+                     f"Text{n(1)} and a link."):  # fmt: skip
+        assert expected in paragraphs
+    assert faithfulness_problems(numbered_letter(language), "\n".join(paragraphs), navigation=NAVIGATION["docx"]) == []
+    numbering = document.part.numbering_part.element
+    used = {
+        p._p.pPr.numPr.numId.val for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None
+    }
+    for num_id in used:  # Word writes none of them itself: the numbers are the paragraphs' own text
+        abstract = numbering.num_having_numId(num_id).abstractNumId.val
+        level = f"w:abstractNum[@w:abstractNumId='{abstract}']/w:lvl"
+        assert numbering.xpath(f"{level}/w:numFmt/@w:val") == ["none"]
+        assert numbering.xpath(f"{level}/w:lvlText/@w:val") == [""]
+
+
+def test_the_word_document_of_a_letter_in_latin_digits_is_numbered_by_word() -> None:
+    import io
+
+    word = pytest.importorskip("openletter_docx")
+    import docx
+
+    document = docx.Document(io.BytesIO(word.render(numbered_letter("km", "latn"), {})))
+    assert "Do it." in [p.text for p in document.paragraphs]
+    assert "none" not in document.part.numbering_part.element.xpath("//w:numFmt/@w:val")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["ar", "km"])
+def test_a_page_in_native_digits_is_valid_accessible_and_numbered_so_by_the_browser(
+    language: str, browser: Any, site: Any
+) -> None:
+    from . import vnu
+    from .browser import axe, visit
+    from .browser import missing as browser_missing
+
+    why = vnu.missing() or browser_missing()
+    if why is not None:
+        pytest.skip(why)
+    path = site.root / "native-digits" / f"letter.{language}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(openletter.export(numbered_letter(language), "html"))
+    validation = vnu.start([path])
+    with visit(browser, site.url(path)) as seen:
+        violations = axe(seen.page)
+        session = seen.page.context.new_cdp_session(seen.page)
+        tree = session.send("Accessibility.getFullAXTree")
+        markers = [
+            str(node.get("name", {}).get("value", "")).strip()
+            for node in tree["nodes"]
+            if node.get("role", {}).get("value") == "ListMarker"
+        ]
+    assert violations == [], "\n".join(map(str, violations))
+    problems = [str(m) for m in validation.messages()[path.resolve()] if m.kind in ("error", "warning")]
+    assert problems == [], "\n".join(problems)
+    n = in_digits  # the markers Chromium draws: the counter style's digits, the same as the text's
+    expected = [n(9, language), n(10, language), n(1, language), n(1, language), n(2, language)]
+    expected += [n(1, language), n(2, language), n(1, language)]  # the signatories and the note
+    shown = [marker.strip(". ") for marker in markers]  # (the tree's order is not the page's; "N." or ". N")
+    assert sorted(shown) == sorted(expected), repr((shown, expected))
