@@ -57,8 +57,10 @@ from .words import (
     labels,
     letter_date,
     letter_labels,
+    letter_numbering,
     native_digits,
     text_direction,
+    write_digits,
 )
 
 __all__ = [  # noqa: RUF022 -- plain sorted() order (tests/test_docs.py checks it), not isort's
@@ -113,6 +115,7 @@ __all__ = [  # noqa: RUF022 -- plain sorted() order (tests/test_docs.py checks i
     "labels",
     "letter_date",
     "letter_labels",
+    "letter_numbering",
     "load",
     "load_translations",
     "loads",
@@ -122,4 +125,5 @@ __all__ = [  # noqa: RUF022 -- plain sorted() order (tests/test_docs.py checks i
     "text_direction",
     "text_fields",
     "unstructure",
+    "write_digits",
 ]
