@@ -410,6 +410,8 @@ class Printed:
     def number(self, value: int) -> str:
         """A number the layout prints (a list's, a demand's, a signatory's, a note's or a link's),
         in the letter's digits (`numbering`)."""
+        if self.numbering == "latn":
+            return str(value)
         from .words import write_digits
 
         return write_digits(str(value), self.numbering)
