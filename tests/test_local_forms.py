@@ -600,3 +600,27 @@ def test_a_page_in_native_digits_is_valid_accessible_and_numbered_so_by_the_brow
     expected += [n(1, language), n(2, language), n(1, language)]  # the signatories and the note
     shown = [marker.strip(". ") for marker in markers]  # (the tree's order is not the page's; "N." or ". N")
     assert sorted(shown) == sorted(expected), repr((shown, expected))
+
+
+@pytest.mark.slow
+def test_the_browser_draws_each_counter_style_in_the_digits_of_its_numbering_system(browser: Any, site: Any) -> None:
+    from openletter.words import _COUNTER_STYLES, write_digits
+
+    from .browser import missing as browser_missing
+    from .browser import visit
+
+    why = browser_missing()
+    if why is not None:
+        pytest.skip(why)
+    lists = "".join(
+        f'<ol start="1907" style="list-style-type: {style}"><li>{system}</li></ol>'
+        for system, style in _COUNTER_STYLES.items()
+    )
+    path = site.root / "native-digits" / "counter-styles.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'<!DOCTYPE html><html lang="en"><title>Counter styles</title>{lists}</html>', encoding="utf-8")
+    with visit(browser, site.url(path)) as seen:
+        session = seen.page.context.new_cdp_session(seen.page)
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    markers = {str(n.get("name", {}).get("value", "")).strip(". ") for n in nodes if n["role"]["value"] == "ListMarker"}
+    assert markers == {write_digits("1907", system) for system in _COUNTER_STYLES}
