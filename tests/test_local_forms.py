@@ -360,6 +360,8 @@ def test_balance_reopens_an_isolate_on_the_next_line() -> None:
 
 NATIVE_DIGITS = {"km": "០១២៣៤៥៦៧៨៩", "th": "๐๑๒๓๔๕๖๗๘๙", "ar": "٠١٢٣٤٥٦٧٨٩", "fa": "۰۱۲۳۴۵۶۷۸۹"}
 COUNTER_STYLES = {"km": "khmer", "th": "thai", "ar": "arabic-indic", "fa": "persian"}
+DIGITS = {**NATIVE_DIGITS, "nqo": "".join(chr(0x07C0 + n) for n in range(10))}
+"""With N'Ko, whose digits CSS has no predefined counter style for."""
 LINK = "https://example.org/x"
 
 
@@ -382,7 +384,7 @@ def numbered_letter(language: str, numerals: str = "native") -> Letter:
 
 
 def in_digits(number: int, language: str) -> str:
-    return "".join(NATIVE_DIGITS[language][int(d)] for d in str(number))
+    return "".join(DIGITS[language][int(d)] for d in str(number))
 
 
 def _mailto_body(letter: Letter) -> str:
@@ -486,12 +488,28 @@ def test_native_digits_change_nothing_in_the_plain_text_but_the_layouts_digits(l
 @pytest.mark.parametrize(
     ("system", "style"),
     [("khmr", "khmer"), ("thai", "thai"), ("arab", "arabic-indic"), ("arabext", "persian"), ("deva", "devanagari"),
-     ("beng", "bengali"), ("laoo", "lao"), ("mymr", "myanmar"), ("tamldec", "tamil"), ("latn", None), ("nkoo", None)],
+     ("beng", "bengali"), ("laoo", "lao"), ("mymr", "myanmar"), ("tamldec", "tamil"), ("latn", None),
+     ("nkoo", "openletter-nkoo"), ("adlm", "openletter-adlm")],
 )  # fmt: skip
 def test_each_native_numbering_system_has_its_css_counter_style(system: str, style: str | None) -> None:
-    from openletter.words import counter_style
+    from openletter.words import counter_style, counter_style_rule
 
     assert counter_style(system) == style
+    rule = counter_style_rule(system)
+    if style is None or not style.startswith("openletter-"):  # predefined (or none): nothing to define
+        assert rule is None
+    else:  # CSS has no predefined style for these digits: the page defines one
+        assert rule is not None and rule.startswith(f"@counter-style {style} {{ system: numeric; symbols: ")
+
+
+def test_a_page_in_digits_css_has_no_style_for_defines_its_counter_style() -> None:
+    letter = numbered_letter("nqo")  # N'Ko
+    tree = page_of(letter)
+    (style,) = tree.iter("style")
+    nko = "".join(f' "{chr(0x07C0 + n)}"' for n in range(10))  # N'Ko digits 0-9
+    assert f"@counter-style openletter-nkoo {{ system: numeric; symbols:{nko};" in style.text
+    assert {ol.get("style") for ol in tree.iter("ol")} == {"list-style-type: openletter-nkoo"}
+    assert "@counter-style" not in openletter.export(numbered_letter("km"), "html").decode()
 
 
 @pytest.mark.parametrize(
@@ -568,7 +586,7 @@ def test_the_word_document_of_a_letter_in_latin_digits_is_numbered_by_word() -> 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("language", list(NATIVE_DIGITS))
+@pytest.mark.parametrize("language", list(DIGITS))
 def test_a_page_in_native_digits_is_valid_accessible_and_numbered_so_by_the_browser(
     language: str, browser: Any, site: Any
 ) -> None:
@@ -604,7 +622,7 @@ def test_a_page_in_native_digits_is_valid_accessible_and_numbered_so_by_the_brow
 
 @pytest.mark.slow
 def test_the_browser_draws_each_counter_style_in_the_digits_of_its_numbering_system(browser: Any, site: Any) -> None:
-    from openletter.words import _COUNTER_STYLES, write_digits
+    from openletter.words import _COUNTER_STYLES, _ZERO_DIGITS, counter_style, counter_style_rule, write_digits
 
     from .browser import missing as browser_missing
     from .browser import visit
@@ -612,15 +630,19 @@ def test_the_browser_draws_each_counter_style_in_the_digits_of_its_numbering_sys
     why = browser_missing()
     if why is not None:
         pytest.skip(why)
+    systems = list(_ZERO_DIGITS)  # predefined styles (_COUNTER_STYLES) and the page's own
+    rules = "\n".join(rule for system in systems if (rule := counter_style_rule(system)) is not None)
     lists = "".join(
-        f'<ol start="1907" style="list-style-type: {style}"><li>{system}</li></ol>'
-        for system, style in _COUNTER_STYLES.items()
+        f'<ol start="1907" style="list-style-type: {counter_style(system)}"><li>{system}</li></ol>'
+        for system in systems
     )
+    head = '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>Counter styles</title>'
+    page = f"{head}<style>{rules}</style>{lists}</html>"
     path = site.root / "native-digits" / "counter-styles.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'<!DOCTYPE html><html lang="en"><title>Counter styles</title>{lists}</html>', encoding="utf-8")
+    path.write_text(page, encoding="utf-8")
     with visit(browser, site.url(path)) as seen:
         session = seen.page.context.new_cdp_session(seen.page)
         nodes = session.send("Accessibility.getFullAXTree")["nodes"]
     markers = {str(n.get("name", {}).get("value", "")).strip(". ") for n in nodes if n["role"]["value"] == "ListMarker"}
-    assert markers == {write_digits("1907", system) for system in _COUNTER_STYLES}
+    assert len(_COUNTER_STYLES) == 17 and markers == {write_digits("1907", system) for system in systems}

@@ -18,6 +18,7 @@ __all__ = [
     "LABEL_KEYS",
     "LABEL_LANGUAGES",
     "counter_style",
+    "counter_style_rule",
     "display_date",
     "format_date",
     "label_language",
@@ -281,10 +282,23 @@ the digits of each CLDR numbering system, as `_ZERO_DIGITS` has them."""
 
 def counter_style(numbering: str) -> str | None:
     """The CSS ``list-style-type`` that numbers a list in the digits of the CLDR `numbering`
-    system (``khmr``: ``khmer``, ``arab``: ``arabic-indic``, ``arabext``: ``persian``...), or None
-    for ``latn`` (the browser's ``decimal``) and for the few systems CSS has no predefined style
-    for (Adlam, N'Ko, Ol Chiki, Vai...)."""
-    return _COUNTER_STYLES.get(numbering)
+    system: a predefined counter style (``khmr``: ``khmer``, ``arab``: ``arabic-indic``,
+    ``arabext``: ``persian``...), else, for the few systems CSS has none for (Adlam, N'Ko, Ol
+    Chiki, Vai...), ``openletter-SYSTEM``, which `counter_style_rule` defines; None for ``latn``
+    (the browser's ``decimal``) and for systems that are not ten digits."""
+    if numbering in _COUNTER_STYLES:
+        return _COUNTER_STYLES[numbering]
+    return f"openletter-{numbering}" if numbering in _ZERO_DIGITS else None
+
+
+def counter_style_rule(numbering: str) -> str | None:
+    """The CSS ``@counter-style`` rule a page needs for `counter_style` of `numbering`: None when
+    that is a predefined style (or none at all), else a numeric style of the system's ten digits."""
+    style = counter_style(numbering)
+    if style is None or numbering in _COUNTER_STYLES:
+        return None
+    symbols = " ".join(f'"{digit}"' for digit in write_digits("0123456789", numbering))
+    return f'@counter-style {style} {{ system: numeric; symbols: {symbols}; suffix: ". "; }}'
 
 
 @cache

@@ -229,6 +229,7 @@ def page_context(
         "dir": printed.direction,
         "labels": words,
         "list_style": counter_style(printed.numbering),
+        "counter_style_rule": _counter_style_rule(printed.numbering),
         "title": letter.title,
         "description": description,
         "url": letter.url,
@@ -335,6 +336,17 @@ def _part_context(
         ]  # fmt: skip
         item["back"] = words["back"]
     return item
+
+
+def _counter_style_rule(numbering: str) -> Markup | None:
+    """The ``@counter-style`` rule the page's lists need (`openletter.words.counter_style_rule`):
+    CSS made from a fixed table of digits, never from the letter."""
+    from markupsafe import Markup
+
+    from ..words import counter_style_rule
+
+    rule = counter_style_rule(numbering)
+    return None if rule is None else Markup(rule)
 
 
 def _text_item(text: Text | None, letter: Letter) -> dict[str, Any] | None:
