@@ -190,6 +190,10 @@ def test_a_translation_chooses_its_own_calendar_and_digits(tmp_path: Path) -> No
     french = translations["fr"].letter
     assert (french.calendar, french.numerals) == ("gregorian", "latn")  # not the original's
     assert display_date(french) == "4 novembre 2024"
+    from openletter.printed import layout
+
+    assert layout(translations["th"].letter).number(12) == "๑๒"  # and numbers the layout prints so
+    assert layout(french).number(12) == "12"
 
 
 # --------------------------------------------------------------------------- bidirectional isolation
