@@ -1010,12 +1010,16 @@ TextField = tuple[tuple[str | int, ...], str, bool]
 """A text field: its path (``("sections", 0, "text")``), its value, and whether it is Markdown."""
 
 
-def text_fields(value: object, path: tuple[str | int, ...] = ()) -> Iterator[TextField]:
+def text_fields(
+    value: object, path: tuple[str | int, ...] = (), *, prune: Callable[[tuple[object, ...]], bool] | None = None
+) -> Iterator[TextField]:
     """Every text field of a letter (or of any model object), in field order.
 
     Text means the words of the letter: titles, names, headings, Markdown, labels, the email
     subject; not ids, addresses, URLs, language tags or choices such as ``status``. Lint checks,
     mail-merge placeholders and anything else that must see every word use this one list.
+    With `prune`, a list of objects for which it returns True is left out (a check that knows
+    it would find nothing in a long list: `openletter.scan.may_match`).
     """
     cls = type(value)
     allowed = _PROSE_ONLY.get(cls)
@@ -1028,13 +1032,15 @@ def text_fields(value: object, path: tuple[str | int, ...] = ()) -> Iterator[Tex
         if isinstance(field, str):
             yield here, field, bool(attribute.metadata.get(MARKDOWN))
         elif isinstance(field, tuple):
+            if prune is not None and prune(field):
+                continue
             for index, item in enumerate(field):
                 if isinstance(item, str):
                     yield (*here, index), item, False
                 elif attrs.has(type(item)):
-                    yield from text_fields(item, (*here, index))
+                    yield from text_fields(item, (*here, index), prune=prune)
         elif attrs.has(type(field)):
-            yield from text_fields(field, here)
+            yield from text_fields(field, here, prune=prune)
 
 
 def map_text(value: T, change: Callable[[str], str]) -> T:
