@@ -1,7 +1,8 @@
 """Checks of letters with long lists: what they find, whether they walk each list or skip it.
 
 `openletter.lint` first searches a long list at once (`openletter.scan.may_match`) and walks it
-entry by entry only when something may be found; These tests compare the findings with those of the full walk.
+entry by entry only when something may be found; the mailto lint measures its links without
+building them. These tests compare the findings with those of the full walk.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openletter import lint as lint_module
+from openletter.exporters.mailto import link, link_length
 from openletter.lint import bidi_problems, openletter_lint
 from openletter.model import Letter, Organisation, OrganisationGroup, Person, PersonGroup, Role, Section
 from openletter.scan import may_match
@@ -86,3 +88,16 @@ def test_may_match_reads_nested_objects_and_answers_true_for_what_it_cannot_read
     assert not may_match(["plain", "text"], lint_module._ANY_DIRECTION, markdown=False)
     org = Organisation(name="O\u202e", description="D")
     assert not may_match([org], lint_module._ANY_DIRECTION, markdown=True)  # the name is not Markdown
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(max_size=8) | st.just("Ann <ann@example.org>"), max_size=3),
+    st.lists(st.text(max_size=8), max_size=3),
+    st.text(max_size=20),
+    st.text(max_size=40) | st.just("line\r\nline\nline\r"),
+)
+def test_a_mailto_link_is_measured_as_long_as_it_is_built(
+    to: list[str], cc: list[str], subject: str, body: str
+) -> None:
+    assert link_length(to, cc=cc, subject=subject, body=body) == len(link(to, cc=cc, subject=subject, body=body))
