@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, get_args, get_origin
 
 import attrs
@@ -359,60 +359,83 @@ RECORD_CACHE_SIZE = 4096
 class RecordBuilder:
     """Build model objects (`Person`, `Organisation`) from flat records such as CSV rows, fast.
 
-    `build` returns the object that `structure` would make of the record, or None when the record
-    is not valid (or not one this builder judges alone): the caller then leaves the record to
-    `structure`, which reports its problems as for any other entry. Each field goes through the
-    very hook and validator `structure` uses; the object is then assembled without running the
-    validators a second time (as ``__init__`` would), and checked across fields by its
-    ``__attrs_post_init__``. A value seen before is not judged again (the hooks and validators look
-    at the value alone) and its first copy is kept, so that a country or an affiliation repeated
-    over a million rows is judged once and held in memory once.
+    A builder is made for one class and one list of `columns` (field names); `build` takes the
+    values of one record in that order ("" for a field not given) and returns the object that
+    `structure` would make of the record, or None when the record is not valid (or not one this
+    builder judges alone): the caller then leaves the record to `structure`, which reports its
+    problems as for any other entry. Each value goes through the very hook and validator
+    `structure` uses; the object is then assembled without running the validators a second time
+    (as ``__init__`` would), and checked across fields by its ``__attrs_post_init__``. A value seen
+    before is not judged again (the hooks and validators look at the value alone) and its first
+    copy is kept, so that a country or an affiliation repeated over a million rows is judged once
+    and held in memory once.
     """
 
-    def __init__(self, cls: type) -> None:
+    def __init__(self, cls: type, columns: Sequence[str]) -> None:
         fields = attrs.fields(attrs.resolve_types(cls))
-        self._cls = cls
+        slots = {a.name: index for index, a in enumerate(fields)}
         # Assembling by hand is what ``__init__`` does only for plain fields: with a converter, a
-        # default factory, a field left out of ``__init__`` or a pre-init hook, every record goes
-        # to `structure`.
-        self._usable = not hasattr(cls, "__attrs_pre_init__") and all(
-            a.init and a.converter is None and not isinstance(a.default, _FACTORY) for a in fields
+        # default factory, a field left out of ``__init__`` or a pre-init hook, or a column that
+        # is not a field, every record goes to `structure`.
+        self._usable = (
+            not hasattr(cls, "__attrs_pre_init__")
+            and all(a.init and a.converter is None and not isinstance(a.default, _FACTORY) for a in fields)
+            and all(column in slots for column in columns)
+            and len(set(columns)) == len(columns)
         )
-        self._defaults = tuple((a.name, a.default) for a in fields)
-        self._required = frozenset(a.name for a in fields if a.default is attrs.NOTHING)
-        self._types = {a.name: a.type for a in fields}
-        self._hooks = _field_hooks(cls)
-        self._seen: dict[str, dict[str, Any]] = {a.name: {} for a in fields}
+        required = {a.name for a in fields if a.default is attrs.NOTHING}
+        self._usable = self._usable and required <= set(columns)
+        self._defaults = [a.default for a in fields]
+        hooks = _field_hooks(cls)
+        types = {a.name: a.type for a in fields}
+        self._columns: list[tuple[int, int, bool, Callable[[Any, Any], Any], Any, dict[str, Any]]] = [
+            (index, slots[name], name in required, hooks[name], types[name], {})
+            for index, name in enumerate(columns)
+            if name in slots
+        ]
+        self._assemble = _assembler(cls, [a.name for a in fields])
         self._post_init: Callable[[Any], None] | None = getattr(cls, "__attrs_post_init__", None)
 
-    def build(self, record: dict[str, Any]) -> Any | None:
-        """The object `structure` makes of `record` (field name -> raw value), or None."""
-        if not self._usable or not self._required <= record.keys():
+    def build(self, record: Sequence[Any]) -> Any | None:
+        """The object `structure` makes of `record` (the columns' values, "" for none), or None."""
+        if not self._usable:
             return None
-        values: dict[str, Any] = {}
-        for name, raw in record.items():
-            seen = self._seen.get(name)
-            if seen is None:  # not a field: `structure` says so
-                return None
+        values = self._defaults[:]
+        width = len(record)
+        for index, slot, required, hook, type_, seen in self._columns:
+            raw = record[index] if index < width else ""
+            if raw == "":
+                if required:
+                    return None
+                continue
             text = type(raw) is str
             value = seen.get(raw, _MISSING) if text else _MISSING
             if value is _MISSING:
                 try:
-                    value = self._hooks[name](raw, self._types[name])
+                    value = hook(raw, type_)
                 except Exception:  # noqa: BLE001 -- `structure` reports it
                     return None
                 if text and len(seen) < RECORD_CACHE_SIZE:
                     seen[raw] = value
-            values[name] = value
-        built: Any = object.__new__(self._cls)
-        for name, default in self._defaults:
-            object.__setattr__(built, name, values.get(name, default))
+            values[slot] = value
+        built = self._assemble(values)
         if self._post_init is not None:
             try:
                 self._post_init(built)
             except Exception:  # noqa: BLE001 -- `structure` reports it
                 return None
         return built
+
+
+def _assembler(cls: type, names: list[str]) -> Callable[[list[Any]], Any]:
+    """A function making an instance of `cls` from all its field values in order, without
+    ``__init__``: generated code, as attrs generates ``__init__`` (one line a field)."""
+    lines = "".join(f"    _set(built, {name!r}, values[{index}])\n" for index, name in enumerate(names))
+    source = f"def assemble(values):\n    built = _new(_cls)\n{lines}    return built\n"
+    scope: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    exec(compile(source, f"<openletter assemble {cls.__qualname__}>", "exec"), scope)  # (the model's field names only)
+    assemble: Callable[[list[Any]], Any] = scope["assemble"]
+    return assemble
 
 
 def unstructure(letter: Letter) -> dict[str, Any]:

@@ -34,6 +34,8 @@ MAX_SIGNATORIES = 2_000_000
 """The most signatories a letter may have, its CSV files and its own lists together: twice the
 million a letter is known to load within 2 GB of memory (`docs/performance.md`)."""
 
+_SWITCH = {"true": True, "false": False}
+
 _LINES = re.compile(".*\n|.+")
 """One line of text with its newline (the last may have none), as a text file yields them."""
 
@@ -152,14 +154,14 @@ def read(
     rows = Prestructured()
     lines = array("L")  # each row's line, for messages (`SourceMap.rows`)
     source.rows[path] = (shown, lines)
-    builder = RecordBuilder(cls)
-    switches = {a.name for a in attrs.fields(cls) if a.type in (bool, "bool")}
+    builder = RecordBuilder(cls, header)
+    switches = [i for i, c in enumerate(header) if c in {a.name for a in attrs.fields(cls) if a.type in (bool, "bool")}]
     width = len(header)
     built = 0
     line = reader.line_num + 1
     try:
         for cells in reader:
-            stripped = [cell.strip() for cell in cells]
+            stripped: list[Any] = list(map(str.strip, cells))
             if not any(stripped):
                 line = reader.line_num + 1
                 continue
@@ -173,14 +175,17 @@ def read(
                         expected="one cell per column (quote cells that contain commas)",
                     )
                 )
-            row: dict[str, Any] = {column: cell for column, cell in zip(header, stripped, strict=False) if cell}
-            for column in switches & row.keys():  # true/false columns (pseudonym): the words, any case
-                row[column] = {"true": True, "false": False}.get(row[column].lower(), row[column])
+            for index in switches:  # true/false columns (pseudonym): the words, any case
+                if index < len(stripped) and stripped[index]:
+                    stripped[index] = _SWITCH.get(stripped[index].lower(), stripped[index])
             if len(rows) == room:
                 raise LetterError([*problems, _too_many(shown, line, path)])
-            entry = None if problems else builder.build(row)
-            built += entry is not None
-            rows.append(row if entry is None else entry)
+            entry = None if problems else builder.build(stripped)
+            if entry is None:  # the cells, for `structure` to report on (empty cells left out)
+                entry = {column: cell for column, cell in zip(header, stripped, strict=False) if cell != ""}
+            else:
+                built += 1
+            rows.append(entry)
             lines.append(line)
             line = reader.line_num + 1
     except csv.Error as error:
