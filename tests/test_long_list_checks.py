@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openletter import lint as lint_module
+from openletter import plaintext
 from openletter.exporters.mailto import link, link_length
 from openletter.lint import bidi_problems, openletter_lint
 from openletter.model import Letter, Organisation, OrganisationGroup, Person, PersonGroup, Role, Section
@@ -101,3 +102,15 @@ def test_a_mailto_link_is_measured_as_long_as_it_is_built(
     to: list[str], cc: list[str], subject: str, body: str
 ) -> None:
     assert link_length(to, cc=cc, subject=subject, body=body) == len(link(to, cc=cc, subject=subject, body=body))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "bc", " ", "  ", "\t", "\n", "\u00a0", "\u2068", "\u2069", "-", "é", "x" * 30])).map(
+        "".join
+    ),
+    st.sampled_from(["", "- ", "1. ", "   "]),
+    st.sampled_from(["", "  ", "   "]),
+)
+def test_a_short_line_is_wrapped_as_textwrap_wraps_it(text: str, first: str, rest: str) -> None:
+    assert plaintext._wrap(text, first, rest) == plaintext._textwrap(text, first, rest)
