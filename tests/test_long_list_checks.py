@@ -114,3 +114,12 @@ def test_a_mailto_link_is_measured_as_long_as_it_is_built(
 )
 def test_a_short_line_is_wrapped_as_textwrap_wraps_it(text: str, first: str, rest: str) -> None:
     assert plaintext._wrap(text, first, rest) == plaintext._textwrap(text, first, rest)
+
+
+@pytest.mark.parametrize(
+    ("title", "affiliation"), [("Professor", None), (None, "University 7"), ("Professor", "University 7")]
+)
+def test_a_persons_one_role_is_its_title_and_affiliation(title: str | None, affiliation: str | None) -> None:
+    people = [Person(name=name, title=title, affiliation=affiliation) for name in ("A", "B")]
+    assert [p.all_roles for p in people] == [(Role(title=title, affiliation=affiliation),)] * 2
+    assert Person(name="C").all_roles == ()

@@ -14,6 +14,7 @@ Collections are tuples, so a `Letter` is hashable and immutable all the way down
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal, TypeVar
@@ -416,7 +417,14 @@ class Person:
             return self.roles
         if self.title is None and self.affiliation is None:
             return ()
-        return (Role(title=self.title, affiliation=self.affiliation),)
+        return _single_role(self.title, self.affiliation)
+
+
+@functools.lru_cache(maxsize=4096)
+def _single_role(title: str | None, affiliation: str | None) -> tuple[Role, ...]:
+    """`Person.all_roles` of a person with a title and/or an affiliation: made (and validated) once
+    for each pair, since a long list repeats its titles and affiliations (a `Role` is immutable)."""
+    return (Role(title=title, affiliation=affiliation),)
 
 
 @attrs.frozen(kw_only=True)
