@@ -222,3 +222,16 @@ def test_more_signatories_than_the_limit_are_refused_at_the_first_row_too_many(
     assert problem.path == ("signatories", 2, "organisations")
     assert problem.message == "the letter has more than 10 signatories (its lists and CSV files together)"
     assert problem.expected == "at most 10 signatories: publish a longer list as a file of its own"
+
+
+def test_csv_files_larger_than_the_limit_together_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_source, "CSV_MAX_BYTES", 2048)
+    text = LETTER.replace("- organisations: orgs.csv\n", "- people: people.csv\n- people: people.csv\n")
+    (tmp_path / "letter.md").write_text(text, encoding="utf-8")
+    (tmp_path / "people.csv").write_text("name\n" + "".join(f"Person {n:03d}\n" for n in range(80)), encoding="utf-8")
+    with pytest.raises(LetterError) as raised:
+        load(tmp_path / "letter.md")  # 965 bytes a file: the third is too many
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.path) == (str(tmp_path / "letter.md"), 7, ("signatories", 2, "people"))
+    assert problem.message == "with this file, the CSV files of the letter come to more than 2 KiB"
+    assert problem.expected == "at most 2 KiB of CSV files in all (a file named twice counts twice)"

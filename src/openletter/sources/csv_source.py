@@ -20,7 +20,7 @@ import attrs
 from ..convert import Prestructured, RecordBuilder
 from ..errors import FieldPath, LetterError, Problem
 from ..model import Organisation, Person
-from .folder import read_inside
+from .folder import read_inside, size_text
 from .locate import SourceMap
 from .text import decode
 
@@ -40,6 +40,15 @@ _LINES = re.compile(".*\n|.+")
 """One line of text with its newline (the last may have none), as a text file yields them."""
 
 
+@attrs.define
+class Room:
+    """What the limits leave for a letter's next CSV file: rows (`MAX_SIGNATORIES`) and bytes
+    (`CSV_MAX_BYTES`: the files a letter names together, a file named twice counting twice)."""
+
+    rows: int
+    bytes: int
+
+
 def expand(data: Any, base_dir: Path | None, source: SourceMap) -> list[Problem]:
     """Replace CSV file names under ``signatories[*].people/organisations`` with their rows."""
     groups = data.get("signatories") if isinstance(data, dict) else None
@@ -53,29 +62,43 @@ def expand(data: Any, base_dir: Path | None, source: SourceMap) -> list[Problem]
         for key, cls in _KEYS.items()
         if key in group
     ]
-    room = MAX_SIGNATORIES - sum(len(g[k]) for _, g, k, _ in files if isinstance(g[k], list))
+    own = sum(len(g[k]) for _, g, k, _ in files if isinstance(g[k], list))
+    room = Room(rows=MAX_SIGNATORIES - own, bytes=CSV_MAX_BYTES)
     for index, group, key, cls in files:
         name = group[key]
         if isinstance(name, str):
             path = ("signatories", index, key)
             try:
                 group[key] = read(name, base_dir, cls, path, source, room=room)
-                room -= len(group[key])
             except LetterError as error:
                 problems.extend(source.locate_all(error.problems))
     return problems
 
 
 def read(
-    name: str, base_dir: Path | None, cls: type, path: FieldPath, source: SourceMap, *, room: int = MAX_SIGNATORIES
+    name: str, base_dir: Path | None, cls: type, path: FieldPath, source: SourceMap, *, room: Room | None = None
 ) -> Prestructured:
     """Read the rows of one CSV signatory file, recording each row's line in `source`.
 
     Each valid row becomes its `Person` or `Organisation` at once (`RecordBuilder`); a row that
-    is not stays the mapping of its cells, for `structure` to report on. More than `room` rows
-    (what `MAX_SIGNATORIES` leaves for this file) are refused at the first row too many.
+    is not stays the mapping of its cells, for `structure` to report on. A file larger than what
+    `room` leaves is refused, and so is the first row more than it leaves; what the file takes
+    is taken from `room`.
     """
+    room = room if room is not None else Room(rows=MAX_SIGNATORIES, bytes=CSV_MAX_BYTES)
     file_path, raw = read_inside(name, base_dir, path, (".csv",), "a CSV file", limit=CSV_MAX_BYTES)
+    if len(raw) > room.bytes:
+        limit = size_text(CSV_MAX_BYTES)
+        raise LetterError(
+            [
+                Problem(
+                    path=path,
+                    message=f"with this file, the CSV files of the letter come to more than {limit}",
+                    expected=f"at most {limit} of CSV files in all (a file named twice counts twice)",
+                )
+            ]
+        )
+    room.bytes -= len(raw)
     shown = str(file_path)
     source.also_read.append(shown)
     noun = "people" if cls is Person else "organisations"
@@ -178,7 +201,7 @@ def read(
             for index in switches:  # true/false columns (pseudonym): the words, any case
                 if index < len(stripped) and stripped[index]:
                     stripped[index] = _SWITCH.get(stripped[index].lower(), stripped[index])
-            if len(rows) == room:
+            if len(rows) == room.rows:
                 raise LetterError([*problems, _too_many(shown, line, path)])
             entry = None if problems else builder.build(stripped)
             if entry is None:  # the cells, for `structure` to report on (empty cells left out)
@@ -195,6 +218,7 @@ def read(
     if not rows:
         raise LetterError([Problem(file=shown, line=1, path=path, message="the CSV file has no rows", expected=noun)])
     rows.complete = built == len(rows)
+    room.rows -= len(rows)
     return rows
 
 
