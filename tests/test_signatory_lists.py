@@ -235,3 +235,17 @@ def test_csv_files_larger_than_the_limit_together_are_refused(tmp_path: Path, mo
     assert (problem.file, problem.line, problem.path) == (str(tmp_path / "letter.md"), 7, ("signatories", 2, "people"))
     assert problem.message == "with this file, the CSV files of the letter come to more than 2 KiB"
     assert problem.expected == "at most 2 KiB of CSV files in all (a file named twice counts twice)"
+
+
+def test_a_csv_file_is_refused_at_its_first_row_when_the_letters_own_lists_are_over_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_source, "MAX_SIGNATORIES", 1)
+    text = LETTER.replace("- organisations: orgs.csv\n", "- people:\n  - name: A\n  - name: B\n")
+    (tmp_path / "letter.md").write_text(text, encoding="utf-8")
+    (tmp_path / "people.csv").write_text("name\nC\n", encoding="utf-8")
+    with pytest.raises(LetterError) as raised:
+        load(tmp_path / "letter.md")
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.path) == (str(tmp_path / "people.csv"), 2, ("signatories", 0, "people"))
+    assert problem.message == "the letter has more than 1 signatories (its lists and CSV files together)"

@@ -175,7 +175,7 @@ def read(
     if problems:
         raise LetterError(problems)
     rows = Prestructured()
-    lines = array("L")  # each row's line, for messages (`SourceMap.rows`)
+    lines = array("I")  # each row's line, for messages (`SourceMap.rows`)
     source.rows[path] = (shown, lines)
     builder = RecordBuilder(cls, header)
     switches = [i for i, c in enumerate(header) if c in {a.name for a in attrs.fields(cls) if a.type in (bool, "bool")}]
@@ -201,7 +201,7 @@ def read(
             for index in switches:  # true/false columns (pseudonym): the words, any case
                 if index < len(stripped) and stripped[index]:
                     stripped[index] = _SWITCH.get(stripped[index].lower(), stripped[index])
-            if len(rows) == room.rows:
+            if len(rows) >= room.rows:
                 raise LetterError([*problems, _too_many(shown, line, path)])
             entry = None if problems else builder.build(stripped)
             if entry is None:  # the cells, for `structure` to report on (empty cells left out)
