@@ -89,8 +89,8 @@ _ANY_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def _strings(value: object, path: FieldPath, markdown: bool = False) -> Iterator[tuple[FieldPath, str, bool]]:
-    """Every text field under `value` that is not Markdown and may hold a direction control: its
-    path, its text, and whether it is Markdown (a long list without any is left out)."""
+    """Every text field under `value`: its path, its text, and whether it is Markdown (a long list
+    in which no field that is not Markdown holds a direction control is left out)."""
     if isinstance(value, str):
         yield path, value, markdown
     elif isinstance(value, tuple):
