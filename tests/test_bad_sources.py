@@ -28,6 +28,7 @@ import pytest
 
 from openletter import LetterError, load, loads
 from openletter.cli import main
+from openletter.sources.csv_source import CSV_MAX_BYTES
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 
@@ -358,12 +359,13 @@ def test_a_letter_source_that_is_not_a_regular_file_of_a_sane_size_is_refused_un
 def test_a_csv_file_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
     (tmp_path / "letter.md").write_text((BAD / "csv_missing_name" / "letter.md").read_text(encoding="utf-8"))
     with open(tmp_path / "signatories.csv", "wb") as handle:
-        handle.truncate(17 * 1024 * 1024)
+        handle.truncate(CSV_MAX_BYTES + 1024 * 1024)  # sparse: no disk space, and never read
     with pytest.raises(LetterError) as raised:
         load(tmp_path / "letter.md")
     [problem] = raised.value.problems
     assert problem.path == ("signatories", 0, "people")
-    assert problem.message == "the file is 17,408 KiB, more than 16,384 KiB"
+    assert problem.message == "the file is 263,168 KiB, more than 262,144 KiB"
+    assert problem.expected == "a CSV file of at most 262,144 KiB"
 
 
 _QUOTE_IT = 'the value in quotes: title: "Open Letter: Free Them"'

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, get_args, get_origin
 
 import attrs
@@ -52,7 +52,7 @@ from .model import (
     _describe,
 )
 
-__all__ = ["converter", "structure", "unstructure"]
+__all__ = ["Prestructured", "RecordBuilder", "converter", "structure", "unstructure"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d")
@@ -154,6 +154,18 @@ def _is_tuple(type_: Any) -> bool:
     return get_origin(type_) is tuple
 
 
+class Prestructured(list[Any]):
+    """A list of entries that a fast reader (the CSV reader) has already structured.
+
+    Each entry is either a model instance that `RecordBuilder` built, having structured and
+    validated every field exactly as `structure` would, or the plain mapping it was read as,
+    which `structure` then judges (and reports) as usual. `complete` is true when every entry
+    is an instance.
+    """
+
+    complete: bool = False
+
+
 def _make_tuple_hook(type_: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
     (item_type, _ellipsis) = get_args(type_)
     inner = converter.get_structure_hook(item_type)
@@ -161,9 +173,15 @@ def _make_tuple_hook(type_: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
     def hook(value: Any, _: Any) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
             raise StructureProblem(f"got {_got(value)}", "a list")
+        built = isinstance(value, Prestructured) and isinstance(item_type, type)
+        if isinstance(value, Prestructured) and built and value.complete:
+            return tuple(value)
         items: list[Any] = []
         errors: list[Exception] = []
         for index, item in enumerate(value):
+            if built and type(item) is item_type:
+                items.append(item)
+                continue
             try:
                 items.append(inner(item, item_type))
             except Exception as error:  # noqa: BLE001 -- collected and reported per index
@@ -237,15 +255,21 @@ def _relative(error: FieldError) -> FieldError:
     return FieldError(error.path[1:], error.message, error.expected)
 
 
-def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
-    overrides = {}
+def _field_hooks(cls: type) -> dict[str, Callable[[Any, Any], Any]]:
+    """Each field's structure hook, validator included (`_validated`), by field name."""
+    hooks = {}
     for a in attrs.fields(attrs.resolve_types(cls)):
         inner: Callable[[Any, Any], Any]
         if a.metadata.get(MARKDOWN):
             inner = _structure_optional_markdown if a.default is None else _structure_markdown
         else:
             inner = converter.get_structure_hook(a.type)
-        overrides[a.name] = override(struct_hook=_validated(a, inner))
+        hooks[a.name] = _validated(a, inner)
+    return hooks
+
+
+def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
+    overrides = {name: override(struct_hook=hook) for name, hook in _field_hooks(cls).items()}
     structure_fn: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
 
     def hook(value: Any, type_: Any) -> Any:
@@ -323,6 +347,95 @@ for _cls in (
 ):
     converter.register_structure_hook(_cls, _model_hook(_cls))
     converter.register_unstructure_hook(_cls, _model_unstructure_hook(_cls))
+
+
+_MISSING = object()
+_FACTORY: type = type(attrs.Factory(list))
+
+RECORD_CACHE_SIZE = 4096
+"""How many distinct valid values of each field a `RecordBuilder` remembers."""
+
+
+class RecordBuilder:
+    """Build model objects (`Person`, `Organisation`) from flat records such as CSV rows, fast.
+
+    A builder is made for one class and one list of `columns` (field names); `build` takes the
+    values of one record in that order ("" for a field not given) and returns the object that
+    `structure` would make of the record, or None when the record is not valid (or not one this
+    builder judges alone): the caller then leaves the record to `structure`, which reports its
+    problems as for any other entry. Each value goes through the very hook and validator
+    `structure` uses; the object is then assembled without running the validators a second time
+    (as ``__init__`` would), and checked across fields by its ``__attrs_post_init__``. A value seen
+    before is not judged again (the hooks and validators look at the value alone) and its first
+    copy is kept, so that a country or an affiliation repeated over a million rows is judged once
+    and held in memory once.
+    """
+
+    def __init__(self, cls: type, columns: Sequence[str]) -> None:
+        fields = attrs.fields(attrs.resolve_types(cls))
+        slots = {a.name: index for index, a in enumerate(fields)}
+        # Assembling by hand is what ``__init__`` does only for plain fields: with a converter, a
+        # default factory, a field left out of ``__init__`` or a pre-init hook, or a column that
+        # is not a field, every record goes to `structure`.
+        self._usable = (
+            not hasattr(cls, "__attrs_pre_init__")
+            and all(a.init and a.converter is None and not isinstance(a.default, _FACTORY) for a in fields)
+            and all(column in slots for column in columns)
+            and len(set(columns)) == len(columns)
+        )
+        required = {a.name for a in fields if a.default is attrs.NOTHING}
+        self._usable = self._usable and required <= set(columns)
+        self._defaults = [a.default for a in fields]
+        hooks = _field_hooks(cls)
+        types = {a.name: a.type for a in fields}
+        self._columns: list[tuple[int, int, bool, Callable[[Any, Any], Any], Any, dict[str, Any]]] = [
+            (index, slots[name], name in required, hooks[name], types[name], {})
+            for index, name in enumerate(columns)
+            if name in slots
+        ]
+        self._assemble = _assembler(cls, [a.name for a in fields])
+        self._post_init: Callable[[Any], None] | None = getattr(cls, "__attrs_post_init__", None)
+
+    def build(self, record: Sequence[Any]) -> Any | None:
+        """The object `structure` makes of `record` (the columns' values, "" for none), or None."""
+        if not self._usable:
+            return None
+        values = self._defaults[:]
+        width = len(record)
+        for index, slot, required, hook, type_, seen in self._columns:
+            raw = record[index] if index < width else ""
+            if raw == "":
+                if required:
+                    return None
+                continue
+            text = type(raw) is str
+            value = seen.get(raw, _MISSING) if text else _MISSING
+            if value is _MISSING:
+                try:
+                    value = hook(raw, type_)
+                except Exception:  # noqa: BLE001 -- `structure` reports it
+                    return None
+                if text and len(seen) < RECORD_CACHE_SIZE:
+                    seen[raw] = value
+            values[slot] = value
+        built = self._assemble(values)
+        if self._post_init is not None:
+            try:
+                self._post_init(built)
+            except Exception:  # noqa: BLE001 -- `structure` reports it
+                return None
+        return built
+
+
+def _assembler(cls: type, names: list[str]) -> Callable[[list[Any]], Any]:
+    """A function making an instance of `cls` from all its field values in order, without
+    ``__init__``: generated code, as attrs generates ``__init__`` (one line a field)."""
+    lines = "".join(f"    _set(built, {name!r}, values[{index}])\n" for index, name in enumerate(names))
+    source = f"def assemble(values):\n    built = _new(_cls)\n{lines}    return built\n"
+    scope: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    exec(compile(source, f"<openletter assemble {cls.__qualname__}>", "exec"), scope)  # (the model's field names only)
+    assemble: Callable[[list[Any]], Any] = scope["assemble"]
+    return assemble
 
 
 def unstructure(letter: Letter) -> dict[str, Any]:

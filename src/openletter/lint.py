@@ -11,13 +11,23 @@ from . import characters
 from .errors import FieldPath, Problem
 from .hookspecs import hookimpl
 from .model import MARKDOWN, Letter, text_fields
+from .scan import may_match
 
 _MARKER = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
 
+LONG_LIST = 32
+"""A list this long is first searched at once (`openletter.scan.may_match`), and walked entry by
+entry only when something may be found in it."""
+
+
 def _texts(letter: Letter) -> Iterator[tuple[FieldPath, str]]:
-    """The letter's Markdown fields: where endnote markers may stand."""
-    return ((path, value) for path, value, markdown in text_fields(letter) if markdown)
+    """The letter's Markdown fields where endnote markers may stand (lists without any left out)."""
+
+    def clean(entries: tuple[object, ...]) -> bool:
+        return len(entries) >= LONG_LIST and not may_match(entries, _MARKER, markdown=True)
+
+    return ((path, value) for path, value, markdown in text_fields(letter, prune=clean) if markdown)
 
 
 @hookimpl
@@ -74,11 +84,18 @@ _ADDRESS_FIELDS = frozenset({"url", "email", "sender", "reply_to", "to", "cc", "
 """Fields holding an address or a file name, where even an invisible direction mark is a trap."""
 
 
+_ANY_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+"""Every character `_bidi_problems` looks for (`_BIDI` and `_MARKS`)."""
+
+
 def _strings(value: object, path: FieldPath, markdown: bool = False) -> Iterator[tuple[FieldPath, str, bool]]:
-    """Every text field under `value`: its path, its text, and whether it is Markdown."""
+    """Every text field under `value`: its path, its text, and whether it is Markdown (a long list
+    in which no field that is not Markdown holds a direction control is left out)."""
     if isinstance(value, str):
         yield path, value, markdown
     elif isinstance(value, tuple):
+        if len(value) >= LONG_LIST and not markdown and not may_match(value, _ANY_DIRECTION, markdown=False):
+            return
         for index, item in enumerate(value):
             yield from _strings(item, (*path, index), markdown)
     elif attrs.has(cls := type(value)):

@@ -14,7 +14,8 @@ eml format (see `openletter.mail.headers`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 from urllib.parse import quote
 
 from ..errors import LetterError, Problem
@@ -23,6 +24,8 @@ from ..hookspecs import hookimpl
 from ..mail.headers import subject_problems
 from ..model import Letter
 from .eml import mailboxes, subject_of
+
+T = TypeVar("T")
 
 SAFE_LENGTH = 2000
 """Links up to this length open in the common mail clients and browsers (Outlook and older
@@ -48,8 +51,37 @@ def link(to: Sequence[str], *, cc: Sequence[str] = (), subject: str = "", body: 
     return f"mailto:{head}" + (f"?{query}" if query else "")
 
 
+_ALWAYS_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+"""The bytes `urllib.parse.quote` never percent-encodes."""
+
+
+def _quoted_length(text: str, safe: str = "") -> int:
+    """``len(quote(text, safe=safe))``, without building the quoted text (3 characters a byte
+    that is encoded, 1 a byte that is not)."""
+    data = text.encode("utf-8")
+    kept = bytes(_ALWAYS_SAFE | frozenset(safe.encode("ascii")))
+    return len(data) + 2 * len(data.translate(None, kept))
+
+
+def link_length(to: Sequence[str], *, cc: Sequence[str] = (), subject: str = "", body: str = "") -> int:
+    """``len(link(...))``, without building the link: a long letter's link is megabytes."""
+    head = sum(_quoted_length(_address(a), "@") for a in to) + max(0, len(to) - 1)
+    fields = [3 + sum(_quoted_length(_address(a), "@") for a in cc) + len(cc) - 1] if cc else []
+    if subject:
+        fields.append(8 + _quoted_length(subject))
+    if body:
+        fields.append(5 + _quoted_length(body.replace("\r\n", "\n").replace("\n", "\r\n")))
+    query = sum(fields) + len(fields) - 1 if fields else 0
+    return len("mailto:") + head + (1 + query if fields else 0)
+
+
 def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
     """(label, link) pairs: everyone first, then each addressee with an email address."""
+    return _links(letter, options, link)
+
+
+def _links(letter: Letter, options: Options, make: Callable[..., T]) -> list[tuple[str, T]]:
+    """(label, make(addresses, cc=, subject=, body=)) pairs, in the order of `links`."""
     from ..plaintext import letter_to_text
     from ..words import letter_labels
 
@@ -57,10 +89,10 @@ def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
     subject = subject_of(letter, options)
     body = letter_to_text(letter)
     everyone = letter_labels(letter)["all_recipients"] or "mailto"
-    out = [(everyone, link(fields["to"], cc=fields["cc"], subject=subject, body=body))]
+    out = [(everyone, make(fields["to"], cc=fields["cc"], subject=subject, body=body))]
     for addressee in letter.addressees:
         if addressee.email is not None:
-            out.append((addressee.name, link([addressee.email], subject=subject, body=body)))
+            out.append((addressee.name, make([addressee.email], subject=subject, body=body)))
     return out
 
 
@@ -96,8 +128,8 @@ def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]
     if "mailto" not in formats:
         return []
     problems = subject_problems(letter)
-    found = links(letter, {})
-    long = [(label, len(url)) for label, url in found if len(url) > SAFE_LENGTH]
+    found = _links(letter, {}, link_length)
+    long = [(label, length) for label, length in found if length > SAFE_LENGTH]
     if not long:
         return problems
     label, longest = max(long, key=lambda item: item[1])

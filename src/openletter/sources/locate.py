@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -27,6 +27,9 @@ class SourceMap:
     builder: Callable[[], Lines] | None = None
     also_read: list[str] = attrs.Factory(list)
     """Other files the letter was read from (CSV signatory lists)."""
+    rows: dict[FieldPath, tuple[str, Sequence[int]]] = attrs.Factory(dict)
+    """Lists read from another file one entry a line (CSV signatory lists): the list's path ->
+    the file and each entry's line. A long list's lines cost a few bytes an entry this way."""
 
     def _ensure(self) -> None:
         if self.builder is not None:
@@ -39,9 +42,18 @@ class SourceMap:
         self._ensure()
         for end in range(len(path), -1, -1):
             found = self.lines.get(path[:end])
+            if found is None and self.rows and end:
+                found = self._row(path[: end - 1], path[end - 1])
             if found is not None:
                 return found
         return (self.file, 1)
+
+    def _row(self, path: FieldPath, index: str | int) -> tuple[str, int] | None:
+        """The (file, line) of entry `index` of the list at `path`, if `rows` has it."""
+        table = self.rows.get(path)
+        if table is None or not isinstance(index, int) or not 0 <= index < len(table[1]):
+            return None
+        return table[0], table[1][index]
 
     def locate(self, problem: Problem) -> Problem:
         """Return `problem` with file and line filled in (and any hint for its path appended)."""
