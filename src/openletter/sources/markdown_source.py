@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from ..errors import LetterError, Problem
-from ..markdown import parse as parse_markdown
+from ..markdown import parse_blocks
 from . import yaml_source
 from .locate import SourceMap
 
@@ -167,7 +167,7 @@ def _split_body(
     body: list[str], offset: int, file: str, source: SourceMap, problems: list[Problem]
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Cut the body into sections at level-2 headings and pull out footnote definitions."""
-    tokens = parse_markdown("\n".join(body))
+    tokens = parse_blocks("\n".join(body))
     skip: set[int] = set()
     references: list[dict[str, str]] = []
     starts: list[tuple[int, str | None]] = [(0, None)]  # (first body line of the section, heading)

@@ -1,0 +1,93 @@
+"""Letters with many sections and endnotes: checked without parsing each text again and again, and
+refused with a located message beyond the documented limits.
+
+The structural checks of a section's or an endnote's Markdown (`section_text_problems`,
+`reference_text_problems`) used to parse every text twice, and the model runs them twice per text;
+they now leave text that cannot hold a heading, a footnote definition or a fence unparsed, and
+parse other text once. `reference_problems` below is the former implementation, kept as the oracle
+they must agree with on any text.
+"""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from openletter.markdown import (
+    _SENTINEL,
+    _closes,
+    _structure_problems,
+    footnote_definition,
+    parse,
+    parse_blocks,
+    reference_text_problems,
+    section_text_problems,
+)
+
+# --------------------------------------------------------------------------- the former checks
+
+
+def former_section_problems(text: str) -> list[str]:
+    """`section_text_problems` as it was: two whole parses of the text."""
+    problems = _structure_problems(parse(text), allow_footnotes=0)
+    if not problems and not _closes(parse(f"{text}\n\n## {_SENTINEL}\n")):
+        problems.append("leaves a block open (an unclosed ``` code fence?) that would swallow what follows")
+    return problems
+
+
+def former_reference_problems(text: str) -> list[str]:
+    """`reference_text_problems` as it was: two whole parses of the footnote definition."""
+    definition = footnote_definition("r", text)
+    problems = _structure_problems(parse(definition), allow_footnotes=1)
+    tokens = parse(f"{definition}\n\n## {_SENTINEL}\n")
+    starts = [t for t in tokens if t.type == "footnote_reference_open" and t.level == 0]
+    if not problems and (len(starts) != 1 or not _closes(tokens)):
+        problems.append("does not stay inside one footnote (an unclosed ``` code fence?)")
+    return problems
+
+
+# Pieces of lines that make or break structure: headings (ATX and setext), fences, footnote
+# definitions, lists, quotes, indentation, tabs, blank lines, and plain words.
+_PIECES = st.sampled_from(
+    ["#", "##", "# ", "## ", "=", "===", "-", "---", "- ", "* ", "+ ", "1. ", "2) ", "> ", "```", "~~~", "[^a]: ",
+     "[^", "]", ":", "    ", "  ", " ", "\t", "word", "x", "\\", "`", "_", "*", "|"]
+)  # fmt: skip
+_WHOLE_LINES = st.sampled_from(
+    ["", "word", "=", "===", "-", "---", "# h", "## h", "### h", "```", "~~~", "[^a]: n", "    code", "> q", "- i",
+     "1. i", "  - i", "> ## h", "- ```", "   ##", "\t# h"]
+)  # fmt: skip
+_LINE = st.one_of(_WHOLE_LINES, st.lists(_PIECES, max_size=5).map("".join))
+_TEXT = st.lists(_LINE, min_size=1, max_size=6).map("\n".join)
+_STRUCTURED = ["word\n===", "word\n-", "word\n -", "# h", "x\n\n   ## h", "- ```", "> ~~~\n> x", "[^a]: n",
+               "- [^a]: n", "1. # h", "x\n\n```\ny\n```", "word", "x\n\n    code", "word\r==="]  # fmt: skip
+
+
+def structured(test):  # type: ignore[no-untyped-def]
+    """Run `test` on each text of `_STRUCTURED` too (some are rare draws)."""
+    for text in _STRUCTURED:
+        test = example(text)(test)
+    return test
+
+
+@settings(max_examples=400, deadline=None)
+@structured
+@given(_TEXT)
+def test_the_structure_of_a_section_is_judged_as_two_whole_parses_judged_it(text: str) -> None:
+    assert section_text_problems(text) == former_section_problems(text)
+
+
+@settings(max_examples=400, deadline=None)
+@structured
+@structured
+@given(_TEXT)
+def test_the_structure_of_an_endnote_is_judged_as_two_whole_parses_judged_it(text: str) -> None:
+    assert reference_text_problems(text) == former_reference_problems(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_parsing_blocks_alone_gives_the_blocks_of_a_whole_parse(text: str) -> None:
+    def shape(tokens: list) -> list:  # type: ignore[type-arg]
+        return [(t.type, t.tag, t.level, t.map, t.meta, t.content, t.markup, t.info, t.hidden) for t in tokens]
+
+    assert shape(parse_blocks(text)) == shape(parse(text))
