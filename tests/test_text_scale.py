@@ -10,9 +10,11 @@ they must agree with on any text.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from openletter import Demand, FieldError, Letter, Organisation, Reference, Section, Sender, anchors, markdown
 from openletter.markdown import (
     _SENTINEL,
     _closes,
@@ -91,3 +93,43 @@ def test_parsing_blocks_alone_gives_the_blocks_of_a_whole_parse(text: str) -> No
         return [(t.type, t.tag, t.level, t.map, t.meta, t.content, t.markup, t.info, t.hidden) for t in tokens]
 
     assert shape(parse_blocks(text)) == shape(parse(text))
+
+
+# --------------------------------------------------------------------------- nothing parsed twice
+
+
+def _letter(sections: int, demands: int) -> Letter:
+    """A letter of `sections` one-paragraph sections, each quoted by an anchored demand (the first
+    `demands` of them)."""
+    return Letter(
+        title="Scale",
+        language="en",
+        sender=Sender(organisations=(Organisation(name="Scale Watch"),)),
+        sections=tuple(
+            Section(heading=f"Part {n}" if n else None, text=f"We ask for thing number {n} now.")
+            for n in range(sections)
+        ),
+        demands=tuple(Demand(quote=f"thing number {n} now") for n in range(demands)),
+    )
+
+
+def test_a_plain_section_or_endnote_is_not_parsed_to_check_its_structure(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = markdown.parse_blocks
+    monkeypatch.setattr(markdown, "parse_blocks", lambda text: calls.append(text) or real(text))
+    Section(text="A paragraph.\n\n- a list item\n\n> a quote with *emphasis* and a [link](https://example.org).")
+    Reference(id="n1", text="A source, p. 4.\n\nA second paragraph.")
+    assert calls == []
+    with pytest.raises(FieldError, match="level-2 heading"):
+        Section(text="A paragraph.\n\n## A heading")
+    assert len(calls) == 1  # once, with the sentinel after it
+
+
+def test_anchored_demands_work_out_the_words_of_each_block_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = anchors._plain
+    monkeypatch.setattr(anchors, "_plain", lambda children: calls.append(1) or real(children))
+    letter = _letter(sections=30, demands=20)
+    calls.clear()
+    assert anchors.anchor_problems(letter) == []
+    assert len(calls) == 30  # one per paragraph, not one per paragraph and demand
