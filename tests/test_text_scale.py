@@ -10,11 +10,28 @@ they must agree with on any text.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import attrs
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from openletter import Demand, FieldError, Letter, Organisation, Reference, Section, Sender, anchors, markdown
+import openletter
+from openletter import (
+    Addressee,
+    Demand,
+    FieldError,
+    Letter,
+    LetterError,
+    Organisation,
+    Reference,
+    Section,
+    Sender,
+    anchors,
+    markdown,
+    model,
+)
 from openletter.markdown import (
     _SENTINEL,
     _closes,
@@ -133,3 +150,66 @@ def test_anchored_demands_work_out_the_words_of_each_block_once(monkeypatch: pyt
     calls.clear()
     assert anchors.anchor_problems(letter) == []
     assert len(calls) == 30  # one per paragraph, not one per paragraph and demand
+
+
+# --------------------------------------------------------------------------- limits on entries
+
+
+@pytest.mark.parametrize(
+    ("field", "what", "body", "front_matter"),
+    [
+        ("sections", "sections", "Intro.\n\n## A\n\na\n\n## B\n\nb\n\n## C\n\nc\n", ""),
+        ("references", "endnotes", "Text.[^a][^b][^c][^d]\n\n[^a]: A.\n[^b]: B.\n[^c]: C.\n[^d]: D.\n", ""),
+        ("demands", "demands", "Text.\n", "demands:\n- text: A.\n- text: B.\n- text: C.\n- text: D.\n"),
+        (
+            "addressees",
+            "addressees",
+            "Text.\n",
+            "addressees:\n- name: A\n- name: B\n- name: C\n- name: D\n",
+        ),
+    ],
+)
+def test_a_list_longer_than_its_limit_is_refused_where_the_entry_past_the_limit_is_written(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, field: str, what: str, body: str, front_matter: str
+) -> None:
+    monkeypatch.setitem(model.ENTRY_LIMITS, field, (3, what))
+    head = "---\ntitle: T\nlanguage: en\nsender:\n  organisations:\n  - name: S\n" + front_matter + "---\n\n"
+    path = tmp_path / "letter.md"
+    path.write_text(head + body, encoding="utf-8")
+    with pytest.raises(LetterError) as raised:
+        openletter.load(path)
+    (problem,) = raised.value.problems
+    assert problem.path == (field, 3)
+    assert problem.message == f"the letter has 4 {what}, more than 3"
+    assert problem.expected == f"at most 3 {what} in one letter"
+    text = path.read_text(encoding="utf-8").split("\n")
+    fourth = {"sections": "## C", "references": "[^d]: D.", "demands": "- text: D.", "addressees": "- name: D"}[field]
+    assert problem.line == text.index(fourth) + 1
+    assert str(problem).startswith(f"{path}:{problem.line}: {field}[3]: the letter has 4 {what}")
+
+
+@pytest.mark.parametrize("field", sorted(model.ENTRY_LIMITS))
+def test_a_list_at_its_limit_is_accepted(monkeypatch: pytest.MonkeyPatch, field: str) -> None:
+    monkeypatch.setitem(model.ENTRY_LIMITS, field, (2, field))
+    entries = {
+        "sections": (Section(text="a"), Section(heading="B", text="b")),
+        "references": (Reference(id="a", text="A."), Reference(id="b", text="B.")),
+        "demands": (Demand(text="A."), Demand(text="B.")),
+        "addressees": (Addressee(name="A"), Addressee(name="B")),
+    }
+    sections = {"sections": entries["sections"]} if field == "sections" else {"sections": (Section(text="a"),)}
+    fields = {field: entries[field]} if field != "sections" else {}
+    letter = Letter(
+        title="T", language="en", sender=Sender(organisations=(Organisation(name="S"),)), **sections, **fields
+    )
+    assert len(getattr(letter, field)) == 2
+    monkeypatch.setitem(model.ENTRY_LIMITS, field, (1, field))
+    with pytest.raises(FieldError, match="more than 1"):
+        attrs.evolve(letter)
+
+
+def test_the_documented_entry_limits_are_the_ones_enforced() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "authoring-format.md").read_text(encoding="utf-8")
+    limits = docs[docs.index("\n## Limits") :]
+    for field, (most, _) in model.ENTRY_LIMITS.items():
+        assert f"| `{field}` | {most:,} |" in limits
