@@ -213,3 +213,26 @@ def test_the_documented_entry_limits_are_the_ones_enforced() -> None:
     limits = docs[docs.index("\n## Limits") :]
     for field, (most, _) in model.ENTRY_LIMITS.items():
         assert f"| `{field}` | {most:,} |" in limits
+
+
+# --------------------------------------------------------------------------- the mailto lint
+
+
+def test_the_mailto_lint_encodes_the_letter_once_however_many_addressees_have_an_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openletter.exporters import mailto
+    from openletter.plugins import Registry
+
+    letter = attrs.evolve(
+        _letter(sections=40, demands=0),
+        addressees=tuple(Addressee(name=f"Member {n}", email=f"member{n}@example.org") for n in range(12)),
+    )
+    encoded: list[int] = []
+    real = mailto.quote
+    monkeypatch.setattr(mailto, "quote", lambda text, safe="/": encoded.append(len(text)) or real(text, safe=safe))
+    (warning,) = [p for p in Registry().lint(letter, ["mailto"]) if "mailto: links" in p.message]
+    assert len([n for n in encoded if n > 1000]) == 1  # the body, once (13 times before)
+    lengths = [len(url) for _, url in mailto.links(letter, {})]
+    assert len(lengths) == 13
+    assert f"all 13 mailto: links are longer than 2,000 characters (up to {max(lengths):,}," in warning.message

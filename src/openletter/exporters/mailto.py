@@ -38,30 +38,50 @@ def _address(mailbox: str) -> str:
 
 def link(to: Sequence[str], *, cc: Sequence[str] = (), subject: str = "", body: str = "") -> str:
     """One RFC 6068 ``mailto:`` URI (addresses, then cc, subject and body as query fields)."""
+    return _link(to, cc, subject, _encoded_body(body) if body else "")
+
+
+def _encoded_body(body: str) -> str:
+    """The body as a ``body`` field holds it: CRLF line breaks, percent-encoded."""
+    return quote(body.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")
+
+
+def _link(to: Sequence[str], cc: Sequence[str], subject: str, encoded_body: str) -> str:
     head = ",".join(quote(_address(a), safe="@") for a in to)
     fields = [("cc", ",".join(quote(_address(a), safe="@") for a in cc))] if cc else []
     if subject:
         fields.append(("subject", quote(subject, safe="")))
-    if body:
-        fields.append(("body", quote(body.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")))
+    if encoded_body:
+        fields.append(("body", encoded_body))
     query = "&".join(f"{name}={value}" for name, value in fields)
     return f"mailto:{head}" + (f"?{query}" if query else "")
 
 
-def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
-    """(label, link) pairs: everyone first, then each addressee with an email address."""
+def _recipients(letter: Letter, options: Options) -> tuple[str, str, list[tuple[str, list[str], list[str]]]]:
+    """The subject, the encoded body, and (label, to, cc) for each link: everyone first, then each
+    addressee with an email address. The body, most of every link, is written and encoded once."""
     from ..plaintext import letter_to_text
     from ..words import letter_labels
 
     fields = {key: [address for _, address in found] for key, found in mailboxes(letter, options).items()}
-    subject = subject_of(letter, options)
-    body = letter_to_text(letter)
     everyone = letter_labels(letter)["all_recipients"] or "mailto"
-    out = [(everyone, link(fields["to"], cc=fields["cc"], subject=subject, body=body))]
-    for addressee in letter.addressees:
-        if addressee.email is not None:
-            out.append((addressee.name, link([addressee.email], subject=subject, body=body)))
-    return out
+    out = [(everyone, fields["to"], fields["cc"])]
+    out += [(a.name, [a.email], []) for a in letter.addressees if a.email is not None]
+    return subject_of(letter, options), _encoded_body(letter_to_text(letter)), out
+
+
+def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
+    """(label, link) pairs: everyone first, then each addressee with an email address."""
+    subject, body, recipients = _recipients(letter, options)
+    return [(label, _link(to, cc, subject, body)) for label, to, cc in recipients]
+
+
+def _link_lengths(letter: Letter, options: Options) -> list[tuple[str, int]]:
+    """(label, length) of each of `links`, without writing them: a letter with many addressees
+    would otherwise hold a copy of its whole text for each."""
+    subject, body, recipients = _recipients(letter, options)
+    tail = len("&body=") + len(body) if body else 0
+    return [(label, len(_link(to, cc, subject, "")) + tail) for label, to, cc in recipients]
 
 
 def render(letter: Letter, options: Options) -> str:
@@ -96,8 +116,8 @@ def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]
     if "mailto" not in formats:
         return []
     problems = subject_problems(letter)
-    found = links(letter, {})
-    long = [(label, len(url)) for label, url in found if len(url) > SAFE_LENGTH]
+    found = _link_lengths(letter, {})
+    long = [(label, length) for label, length in found if length > SAFE_LENGTH]
     if not long:
         return problems
     label, longest = max(long, key=lambda item: item[1])
