@@ -213,6 +213,7 @@ def test_the_documented_entry_limits_are_the_ones_enforced() -> None:
     limits = docs[docs.index("\n## Limits") :]
     for field, (most, _) in model.ENTRY_LIMITS.items():
         assert f"| `{field}` | {most:,} |" in limits
+    assert f"`letter.md` | {markdown.BLOCK_LIMIT:,} |" in limits
 
 
 # --------------------------------------------------------------------------- the mailto lint
@@ -236,3 +237,47 @@ def test_the_mailto_lint_encodes_the_letter_once_however_many_addressees_have_an
     lengths = [len(url) for _, url in mailto.links(letter, {})]
     assert len(lengths) == 13
     assert f"all 13 mailto: links are longer than 2,000 characters (up to {max(lengths):,}," in warning.message
+
+
+# --------------------------------------------------------------------------- limits on blocks
+
+
+@settings(max_examples=300, deadline=None)
+@example("> - > - 1. a\n> - b")
+@example("[^a]: [^b]: > x")
+@example("- - - - - - - - - - - - - - - - - - - - - - - - a")
+@given(_TEXT)
+def test_the_cheap_count_of_blocks_is_never_below_the_blocks_parsed(text: str) -> None:
+    env: dict[str, int] = {}
+    markdown._block_parser().parse(text, env)
+    assert env.get(markdown._BUDGET, 0) <= markdown._most_blocks(text, len(text.split("\n")))
+
+
+def test_a_body_of_more_blocks_than_the_limit_is_refused_where_it_goes_past(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(markdown, "BLOCK_LIMIT", 10)
+    path = tmp_path / "letter.md"
+    head = "---\ntitle: T\nlanguage: en\nsender:\n  organisations:\n  - name: S\n---\n\n"
+    path.write_text(head + "".join(f"Paragraph {n}.\n\n" for n in range(12)), encoding="utf-8")
+    with pytest.raises(LetterError) as raised:
+        openletter.load(path)
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.path) == (head.count("\n") + 1 + 2 * 10, ("sections",))
+    assert problem.message == "the body goes past 10 blocks (paragraphs, headings, list items...) here"
+    assert problem.expected == "a body of at most 10 blocks"
+
+
+@pytest.mark.parametrize("field", ["section", "reference", "description"])
+def test_a_text_of_more_blocks_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch, field: str) -> None:
+    monkeypatch.setattr(markdown, "BLOCK_LIMIT", 10)
+    text = "\n".join(f"- item {n}" for n in range(12))  # a list and 12 paragraphs: 13 blocks
+    make = {
+        "section": lambda: Section(text=text),
+        "reference": lambda: Reference(id="a", text=text),
+        "description": lambda: Organisation(name="O", description=text),
+    }[field]
+    with pytest.raises(
+        FieldError, match=r"goes past 10 blocks \(paragraphs, headings, list items\.\.\.\) on its line 10"
+    ):
+        make()
