@@ -264,9 +264,9 @@ def _one_of(choices: tuple[str, ...]) -> Validator:
 
 ENTRY_LIMITS: dict[str, tuple[int, str]] = {
     "addressees": (10_000, "addressees"),
-    "sections": (100_000, "sections"),
+    "sections": (200_000, "sections"),
     "demands": (10_000, "demands"),
-    "references": (100_000, "endnotes"),
+    "references": (200_000, "endnotes"),
 }
 """The most entries a letter's lists may have, and what they are called: each entry costs time
 and memory in every format, and a letter file of a few MiB could otherwise hold millions.
