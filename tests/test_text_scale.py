@@ -219,7 +219,7 @@ def test_the_documented_entry_limits_are_the_ones_enforced() -> None:
 # --------------------------------------------------------------------------- the mailto lint
 
 
-def test_the_mailto_lint_encodes_the_letter_once_however_many_addressees_have_an_address(
+def test_the_mailto_lint_measures_the_links_without_encoding_the_letter_for_each_addressee(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from openletter.exporters import mailto
@@ -233,8 +233,9 @@ def test_the_mailto_lint_encodes_the_letter_once_however_many_addressees_have_an
     real = mailto.quote
     monkeypatch.setattr(mailto, "quote", lambda text, safe="/": encoded.append(len(text)) or real(text, safe=safe))
     (warning,) = [p for p in Registry().lint(letter, ["mailto"]) if "mailto: links" in p.message]
-    assert len([n for n in encoded if n > 1000]) == 1  # the body, once (13 times before)
+    assert [n for n in encoded if n > 1000] == []  # measured, not written (written 13 times before)
     lengths = [len(url) for _, url in mailto.links(letter, {})]
+    assert len([n for n in encoded if n > 1000]) == 1  # the links themselves: the body encoded once
     assert len(lengths) == 13
     assert f"all 13 mailto: links are longer than 2,000 characters (up to {max(lengths):,}," in warning.message
 
@@ -281,3 +282,10 @@ def test_a_text_of_more_blocks_than_the_limit_is_refused(monkeypatch: pytest.Mon
         FieldError, match=r"goes past 10 blocks \(paragraphs, headings, list items\.\.\.\) on its line 10"
     ):
         make()
+
+
+@given(st.text(max_size=60))
+def test_the_length_of_an_encoded_body_is_counted_as_quote_writes_it(body: str) -> None:
+    from openletter.exporters import mailto
+
+    assert mailto._encoded_length(body) == len(mailto._encoded_body(body))

@@ -43,7 +43,23 @@ def link(to: Sequence[str], *, cc: Sequence[str] = (), subject: str = "", body: 
 
 def _encoded_body(body: str) -> str:
     """The body as a ``body`` field holds it: CRLF line breaks, percent-encoded."""
-    return quote(body.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")
+    return quote(_crlf(body), safe="")
+
+
+def _crlf(body: str) -> str:
+    return body.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_ENCODED = bytes(b for b in range(256) if b not in _UNRESERVED)
+"""The bytes `quote` writes as ``%XX`` (with ``safe=""``): three characters for one."""
+
+
+def _encoded_length(body: str) -> int:
+    """``len(_encoded_body(body))``, counted without writing it."""
+    data = _crlf(body).encode("utf-8")
+    kept = data.translate(None, _ENCODED)  # the bytes written as they are
+    return len(kept) + 3 * (len(data) - len(kept))
 
 
 def _link(to: Sequence[str], cc: Sequence[str], subject: str, encoded_body: str) -> str:
@@ -58,8 +74,9 @@ def _link(to: Sequence[str], cc: Sequence[str], subject: str, encoded_body: str)
 
 
 def _recipients(letter: Letter, options: Options) -> tuple[str, str, list[tuple[str, list[str], list[str]]]]:
-    """The subject, the encoded body, and (label, to, cc) for each link: everyone first, then each
-    addressee with an email address. The body, most of every link, is written and encoded once."""
+    """The subject, the body (the plain-text letter), and (label, to, cc) for each link: everyone
+    first, then each addressee with an email address. The body, most of every link, is written
+    once, and encoded once for the links (and not at all to measure them)."""
     from ..plaintext import letter_to_text
     from ..words import letter_labels
 
@@ -67,20 +84,21 @@ def _recipients(letter: Letter, options: Options) -> tuple[str, str, list[tuple[
     everyone = letter_labels(letter)["all_recipients"] or "mailto"
     out = [(everyone, fields["to"], fields["cc"])]
     out += [(a.name, [a.email], []) for a in letter.addressees if a.email is not None]
-    return subject_of(letter, options), _encoded_body(letter_to_text(letter)), out
+    return subject_of(letter, options), letter_to_text(letter), out
 
 
 def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
     """(label, link) pairs: everyone first, then each addressee with an email address."""
     subject, body, recipients = _recipients(letter, options)
-    return [(label, _link(to, cc, subject, body)) for label, to, cc in recipients]
+    encoded = _encoded_body(body) if body else ""
+    return [(label, _link(to, cc, subject, encoded)) for label, to, cc in recipients]
 
 
 def _link_lengths(letter: Letter, options: Options) -> list[tuple[str, int]]:
     """(label, length) of each of `links`, without writing them: a letter with many addressees
     would otherwise hold a copy of its whole text for each."""
     subject, body, recipients = _recipients(letter, options)
-    tail = len("&body=") + len(body) if body else 0
+    tail = len("&body=") + _encoded_length(body) if body else 0
     return [(label, len(_link(to, cc, subject, "")) + tail) for label, to, cc in recipients]
 
 
