@@ -125,18 +125,23 @@ def anchor_problems(letter: Letter) -> list[FieldError]:
 
     md = parser()
     parsed = [_inline_blocks(md.parse(section.text, {})) for section in letter.sections]
+    # The words of every paragraph, list item and heading, worked out once for all the demands.
+    plain = [
+        (number, block_number, *_plain(block.children or []))
+        for number, blocks in enumerate(parsed)
+        for block_number, block in enumerate(blocks)
+    ]
     problems: list[FieldError] = []
     taken: dict[tuple[int, int, int], int] = {}  # (section, block, character) -> demand index
     for index, demand in enumerate(letter.demands):
         if demand.quote is None:
             continue
         regex = pattern(demand.quote)
-        found: list[tuple[int, int, re.Match[str], list[tuple[int, int, int]]]] = []
-        for number, blocks in enumerate(parsed):
-            for block_number, block in enumerate(blocks):
-                children = block.children or []
-                text, spans = _plain(children)
-                found += [(number, block_number, m, spans) for m in regex.finditer(text)]
+        found: list[tuple[int, int, re.Match[str], list[tuple[int, int, int]]]] = [
+            (number, block_number, match, spans)
+            for number, block_number, text, spans in plain
+            for match in regex.finditer(text)
+        ]
         if not found:
             problems.append(
                 _problem(
@@ -229,18 +234,19 @@ def mark(state: StateCore) -> None:
     done: set[int] = state.env.setdefault(DONE_KEY, set())
     compiled = [(anchor, pattern(anchor.quote)) for anchor in wanted if anchor.index not in done]
     for block in _inline_blocks(state.tokens):
+        children = block.children or []
+        text, spans = _plain(children)
         for anchor, regex in compiled:
             if anchor.index in done:
                 continue
-            children = block.children or []
-            text, spans = _plain(children)
             match = regex.search(text)
             if match is None:
                 continue
             place = _place(children, match, spans)
             if place is None:
                 continue
-            block.children = _split(children, place, anchor, state)
+            block.children = children = _split(children, place, anchor, state)
+            text, spans = _plain(children)  # the passage's tokens are in: the pieces moved
             done.add(anchor.index)
 
 

@@ -264,8 +264,20 @@ def _one_of(choices: tuple[str, ...]) -> Validator:
     return check
 
 
+ENTRY_LIMITS: dict[str, tuple[int, str]] = {
+    "addressees": (10_000, "addressees"),
+    "sections": (200_000, "sections"),
+    "demands": (10_000, "demands"),
+    "references": (200_000, "endnotes"),
+}
+"""The most entries a letter's lists may have, and what they are called: each entry costs time
+and memory in every format, and a letter file of a few MiB could otherwise hold millions.
+(Signatories and their CSV files have limits of their own.)"""
+
+
 def _each(item: Validator, *, non_empty: bool = False, cls: type | None = None) -> Validator:
-    """Validate a tuple field: it is a tuple, optionally not empty, and each item passes `item`.
+    """Validate a tuple field: it is a tuple, optionally not empty, no longer than its
+    `ENTRY_LIMITS` entry, and each item passes `item`.
 
     Every entry that does not is reported (a `FieldErrorGroup` when there are several). With
     `cls` (when `item` checks only that an entry is an instance of it), a tuple of instances is
@@ -277,6 +289,13 @@ def _each(item: Validator, *, non_empty: bool = False, cls: type | None = None) 
             raise FieldError((attribute.name,), f"got {_describe(value)}", "a list")
         if non_empty and not value:
             raise FieldError((attribute.name,), "is empty", "at least one entry")
+        most, what = ENTRY_LIMITS.get(attribute.name, (0, ""))
+        if most and len(value) > most:
+            raise FieldError(
+                (attribute.name, most),
+                f"the letter has {len(value):,} {what}, more than {most:,}",
+                f"at most {most:,} {what} in one letter",
+            )
         if cls is not None and all(map(isinstance, value, repeat(cls))):
             return
         errors = []

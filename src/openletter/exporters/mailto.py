@@ -14,8 +14,7 @@ eml format (see `openletter.mail.headers`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from ..errors import LetterError, Problem
@@ -24,8 +23,6 @@ from ..hookspecs import hookimpl
 from ..mail.headers import subject_problems
 from ..model import Letter
 from .eml import mailboxes, subject_of
-
-T = TypeVar("T")
 
 SAFE_LENGTH = 2000
 """Links up to this length open in the common mail clients and browsers (Outlook and older
@@ -41,59 +38,73 @@ def _address(mailbox: str) -> str:
 
 def link(to: Sequence[str], *, cc: Sequence[str] = (), subject: str = "", body: str = "") -> str:
     """One RFC 6068 ``mailto:`` URI (addresses, then cc, subject and body as query fields)."""
+    return _link(to, cc, subject, _encoded_body(body) if body else "")
+
+
+def _encoded_body(body: str) -> str:
+    """The body as a ``body`` field holds it: CRLF line breaks, percent-encoded."""
+    return quote(_crlf(body), safe="")
+
+
+def _crlf(body: str) -> str:
+    return body.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_ENCODED = bytes(b for b in range(256) if b not in _UNRESERVED)
+"""The bytes `quote` writes as ``%XX`` (with ``safe=""``): three characters for one."""
+
+
+def _encoded_length(body: str) -> int:
+    """``len(_encoded_body(body))``, counted without writing it."""
+    data = _crlf(body).encode("utf-8")
+    kept = data.translate(None, _ENCODED)  # the bytes written as they are
+    return len(kept) + 3 * (len(data) - len(kept))
+
+
+def _link(to: Sequence[str], cc: Sequence[str], subject: str, encoded_body: str) -> str:
     head = ",".join(quote(_address(a), safe="@") for a in to)
     fields = [("cc", ",".join(quote(_address(a), safe="@") for a in cc))] if cc else []
     if subject:
         fields.append(("subject", quote(subject, safe="")))
-    if body:
-        fields.append(("body", quote(body.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")))
+    if encoded_body:
+        fields.append(("body", encoded_body))
     query = "&".join(f"{name}={value}" for name, value in fields)
     return f"mailto:{head}" + (f"?{query}" if query else "")
 
 
-_ALWAYS_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
-"""The bytes `urllib.parse.quote` never percent-encodes."""
-
-
-def _quoted_length(text: str, safe: str = "") -> int:
-    """``len(quote(text, safe=safe))``, without building the quoted text (3 characters a byte
-    that is encoded, 1 a byte that is not)."""
-    data = text.encode("utf-8")
-    kept = bytes(_ALWAYS_SAFE | frozenset(safe.encode("ascii")))
-    return len(data) + 2 * len(data.translate(None, kept))
-
-
 def link_length(to: Sequence[str], *, cc: Sequence[str] = (), subject: str = "", body: str = "") -> int:
     """``len(link(...))``, without building the link: a long letter's link is megabytes."""
-    head = sum(_quoted_length(_address(a), "@") for a in to) + max(0, len(to) - 1)
-    fields = [3 + sum(_quoted_length(_address(a), "@") for a in cc) + len(cc) - 1] if cc else []
-    if subject:
-        fields.append(8 + _quoted_length(subject))
-    if body:
-        fields.append(5 + _quoted_length(body.replace("\r\n", "\n").replace("\n", "\r\n")))
-    query = sum(fields) + len(fields) - 1 if fields else 0
-    return len("mailto:") + head + (1 + query if fields else 0)
+    return len(_link(to, cc, subject, "")) + (len("&body=") + _encoded_length(body) if body else 0)
 
 
-def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
-    """(label, link) pairs: everyone first, then each addressee with an email address."""
-    return _links(letter, options, link)
-
-
-def _links(letter: Letter, options: Options, make: Callable[..., T]) -> list[tuple[str, T]]:
-    """(label, make(addresses, cc=, subject=, body=)) pairs, in the order of `links`."""
+def _recipients(letter: Letter, options: Options) -> tuple[str, str, list[tuple[str, list[str], list[str]]]]:
+    """The subject, the body (the plain-text letter), and (label, to, cc) for each link: everyone
+    first, then each addressee with an email address. The body, most of every link, is written
+    once, and encoded once for the links (and not at all to measure them)."""
     from ..plaintext import letter_to_text
     from ..words import letter_labels
 
     fields = {key: [address for _, address in found] for key, found in mailboxes(letter, options).items()}
-    subject = subject_of(letter, options)
-    body = letter_to_text(letter)
     everyone = letter_labels(letter)["all_recipients"] or "mailto"
-    out = [(everyone, make(fields["to"], cc=fields["cc"], subject=subject, body=body))]
-    for addressee in letter.addressees:
-        if addressee.email is not None:
-            out.append((addressee.name, make([addressee.email], subject=subject, body=body)))
-    return out
+    out = [(everyone, fields["to"], fields["cc"])]
+    out += [(a.name, [a.email], []) for a in letter.addressees if a.email is not None]
+    return subject_of(letter, options), letter_to_text(letter), out
+
+
+def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
+    """(label, link) pairs: everyone first, then each addressee with an email address."""
+    subject, body, recipients = _recipients(letter, options)
+    encoded = _encoded_body(body) if body else ""
+    return [(label, _link(to, cc, subject, encoded)) for label, to, cc in recipients]
+
+
+def _link_lengths(letter: Letter, options: Options) -> list[tuple[str, int]]:
+    """(label, length) of each of `links`, without writing them: a letter with many addressees
+    would otherwise hold a copy of its whole text for each."""
+    subject, body, recipients = _recipients(letter, options)
+    tail = len("&body=") + _encoded_length(body) if body else 0
+    return [(label, len(_link(to, cc, subject, "")) + tail) for label, to, cc in recipients]
 
 
 def render(letter: Letter, options: Options) -> str:
@@ -128,7 +139,7 @@ def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]
     if "mailto" not in formats:
         return []
     problems = subject_problems(letter)
-    found = _links(letter, {}, link_length)
+    found = _link_lengths(letter, {})
     long = [(label, length) for label, length in found if length > SAFE_LENGTH]
     if not long:
         return problems

@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import markdown
 from ..errors import LetterError, Problem
-from ..markdown import parse as parse_markdown
+from ..markdown import TooManyBlocks, parse_blocks
 from . import yaml_source
 from .locate import SourceMap
 
@@ -167,7 +168,20 @@ def _split_body(
     body: list[str], offset: int, file: str, source: SourceMap, problems: list[Problem]
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Cut the body into sections at level-2 headings and pull out footnote definitions."""
-    tokens = parse_markdown("\n".join(body))
+    try:
+        tokens = parse_blocks("\n".join(body))
+    except TooManyBlocks as error:
+        raise LetterError(
+            [
+                Problem(
+                    file=file,
+                    line=error.line + offset + 1,
+                    path=("sections",),
+                    message=f"the body {error} here",
+                    expected=f"a body of at most {markdown.BLOCK_LIMIT:,} blocks",
+                )
+            ]
+        ) from None
     skip: set[int] = set()
     references: list[dict[str, str]] = []
     starts: list[tuple[int, str | None]] = [(0, None)]  # (first body line of the section, heading)

@@ -12,20 +12,83 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import openletter
-from openletter import Exporter, Letter, Options
+from openletter import Exporter, Letter, Options, Problem
 
-__all__ = ["PAPERS", "openletter_exporters", "render"]
+__all__ = [
+    "PAPERS",
+    "TEXT_LIMIT",
+    "TextLimitError",
+    "openletter_exporters",
+    "openletter_lint",
+    "render",
+    "text_limit_problem",
+]
 __version__ = "0.1.0"
 
 PAPERS: dict[str, str] = {"a4": "a4", "us-letter": "us-letter"}
 """Accepted ``paper`` option values and the Typst paper names they stand for."""
 
 
+TEXT_LIMIT = 1_000_000
+"""The most characters of letter text (every text field, Markdown as written) the pdf format
+typesets. Typst holds every laid-out page in memory until the PDF is written, some 250 to 400
+bytes a character: a letter at the limit takes about 400 MB, one of 10 MB would take 3 GB."""
+
+
+class TextLimitError(ValueError):
+    """The letter has more text than the pdf format typesets (`TEXT_LIMIT`)."""
+
+
+def _text_length(letter: Letter) -> tuple[int, tuple[str | int, ...] | None]:
+    """The letter's characters of text, and the field where they go past `TEXT_LIMIT` (or None)."""
+    from openletter.model import text_fields
+
+    total = 0
+    where = None
+    for path, value, _markdown in text_fields(letter):
+        total += len(value)
+        if where is None and total > TEXT_LIMIT:
+            where = path
+    return total, where
+
+
+def text_limit_problem(letter: Letter) -> Problem | None:
+    """The warning for a letter with more text than `TEXT_LIMIT`, at the field where its text
+    goes past the limit; None for a letter within it."""
+    total, where = _text_length(letter)
+    if where is None:
+        return None
+    return Problem(
+        path=where,
+        severity="warning",
+        message=f"the letter's text goes past {TEXT_LIMIT:,} characters here ({total:,} in all), "
+        "more than the pdf format typesets: no PDF will be made",
+        expected=f"at most {TEXT_LIMIT:,} characters of text for a PDF, which Typst lays out whole in memory; "
+        "-t FORMAT builds or checks only the formats you use, and the others take longer letters",
+    )
+
+
 def render(letter: Letter, options: Options) -> bytes:
-    """The letter as a PDF (options: ``paper``)."""
+    """The letter as a PDF (options: ``paper``); `TextLimitError` for more text than `TEXT_LIMIT`."""
     from ._render import render_pdf
 
+    total, where = _text_length(letter)
+    if where is not None:
+        raise TextLimitError(
+            f"the letter has {total:,} characters of text, more than the {TEXT_LIMIT:,} the pdf format typesets"
+        )
     return render_pdf(letter, options)
+
+
+@openletter.hookimpl
+def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]:
+    """When the pdf format is built or checked: warn, at the field where its text goes past
+    `TEXT_LIMIT`, that a letter this long gets no PDF (before any typesetting). A warning, as the
+    mailto format's for links too long: the letter is fine, and its other formats are made."""
+    if "pdf" not in formats:
+        return []
+    problem = text_limit_problem(letter)
+    return [problem] if problem is not None else []
 
 
 @openletter.hookimpl
