@@ -12,9 +12,16 @@ escaped; a line that starts with "From "), so that no speed-up changes a message
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from openletter.cli import EXIT_OK, main
+from openletter.mail import headers
+from openletter.mail.headers import Mailbox
 
 from .conftest import EXAMPLE
 
@@ -64,3 +71,123 @@ def test_merged_mbox_is_byte_for_byte_the_golden_one(tmp_path: Path, update_gold
         GOLDEN.write_bytes(produced)
     assert produced.count(b"\nFrom ") + 1 == len(ROWS)
     assert GOLDEN.read_bytes() == produced, "the merged mbox changed; if intended, run with --update-golden"
+
+
+# --------------------------------------------------------------------------- the plain reading
+
+ATOMS = ["Member", "0", "O'Brien", "a+b", "x" * 61, "Jo", "{~}", "=", "?", "#1"]
+SPECIALS = [",", ";", ":", "<", ">", "@", ".", '"', "\\", "(", ")", "[", "]", "=?", "?=", "Zoë", "\t", "", "  "]
+display_names = st.lists(st.sampled_from(ATOMS + SPECIALS), max_size=6).map(" ".join)
+local_parts = st.lists(st.sampled_from(["jo", "a.b", "x+y", "O'B", ".", "..", '"q"', "ü", "a b", "=?"]), min_size=1)
+addresses = st.builds(
+    lambda local, domain: "".join(local) + "@" + domain,
+    local_parts,
+    st.sampled_from(["example.org", "house.example", "localhost", "ex..org", "[127.0.0.1]", "exämple.org", ".x"]),
+)
+subjects = st.lists(st.sampled_from(ATOMS + SPECIALS + ["Cambodia:", "a letter"]), max_size=8).map(" ".join)
+
+
+def _parser_accepts(block: bytes, expected: headers.Expected) -> bool:
+    try:
+        headers._parsed_reading(block, expected)
+    except headers.UnsafeHeaderError:
+        return False
+    return True
+
+
+def _parser_reads(name: str, raw: str) -> str | tuple[Mailbox, ...] | None:
+    """What ``email.policy.strict`` reads in one header value, or None for a defect."""
+    try:
+        text, mailboxes, defect = headers._read_back(name, raw)
+    except Exception:  # noqa: BLE001 -- the parser's failures all mean "not read"
+        return None
+    if defect is not None:
+        return None
+    return mailboxes if headers._kind(name.lower()) == "mailboxes" else text
+
+
+@settings(max_examples=300, deadline=None)
+@given(mailboxes=st.lists(st.tuples(display_names, addresses), min_size=1, max_size=3), subject=subjects)
+def test_the_plain_reading_of_written_headers_is_the_parsers(mailboxes: list[Mailbox], subject: str) -> None:
+    """Headers as the writers write them: whenever the plain reading accepts a block, the email
+    package's strict parser accepts it too and reads exactly the same names, addresses and text."""
+    block = (
+        f"To: {headers.address_header('To', mailboxes)}\r\n"
+        f"Subject: {headers.text_header('Subject', subject)}\r\n"
+        "Message-ID: <0123@example.org>\r\n"
+    ).encode()
+    meant: headers.Expected = [("To", mailboxes), ("Subject", subject), ("Message-ID", None)]
+    if headers._reads_plainly(block, meant):
+        assert _parser_accepts(block, meant)
+        assert _parser_reads("To", headers.address_header("To", mailboxes)) == tuple(mailboxes)
+        assert _parser_reads("Subject", headers.text_header("Subject", subject)) == subject
+
+
+raw_values = st.lists(st.sampled_from([*ATOMS, *SPECIALS, " ", "\r\n ", "\r\n", "a@b.example", "<a@b.example>"]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(name=st.sampled_from(["To", "Cc", "From", "Subject", "Date", "Sender", "X-Note"]), pieces=raw_values)
+def test_the_plain_reading_of_any_header_never_accepts_what_the_parser_reads_otherwise(
+    name: str, pieces: list[str]
+) -> None:
+    """Any header value at all (folds, specials, encoded words, quoted strings, comments): for
+    each reading meant, the plain reading accepts the block only if the parser reads exactly that."""
+    raw = "".join(pieces)
+    block = f"{name}: {raw}\r\n".encode()
+    if b"\r\n\r\n" in block or b"\r\n\r\n" in block.replace(b"\r\n ", b"") or block.startswith(b"\r\n"):
+        return
+    candidates: list[str | tuple[Mailbox, ...]] = [raw, raw.strip(), raw.replace("\r\n", "")]
+    bracketed = re.fullmatch(r"\s*(.*?)\s*<([^<>]*)>\s*", raw.replace("\r\n", ""))
+    if bracketed:
+        candidates.append(((bracketed.group(1), bracketed.group(2)),))
+    candidates.append((("", raw.replace("\r\n", "").strip()),))
+    read = _parser_reads(name, raw.lstrip(" \t"))
+    if read is not None:
+        candidates.append(read)
+    for meant in candidates:
+        expected: headers.Expected = [(name, meant)]
+        if headers._reads_plainly(block, expected):
+            assert _parser_accepts(block, expected)
+            assert _parser_reads(name, raw.lstrip(" \t")) == meant
+
+
+@pytest.mark.parametrize(
+    ("to", "subject"),
+    [
+        ([("Member 0", "member0@house.example")], "Cambodia: a letter to Senator Member0"),
+        ([("", "jo.smith+ol@senate.example")], "A subject that is long enough to be folded at one of its spaces, twice over"),
+        ([("Jo O'Brien", "jo@example.org"), ("", "b@example.org")], "S"),
+    ],
+)
+def test_a_plain_recipient_block_is_verified_without_the_email_parser(
+    monkeypatch: pytest.MonkeyPatch, to: list[Mailbox], subject: str
+) -> None:
+    """What makes the merge fast: an ASCII name, address and subject need no parse."""
+
+    def parse(block: bytes, expected: headers.Expected) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(headers, "_parsed_reading", parse)
+    block = (
+        f"To: {headers.address_header('To', to)}\r\nSubject: {headers.text_header('Subject', subject)}\r\n"
+        "Message-ID: <0123@example.org>\r\n"
+    ).encode()
+    headers.verify(block, [("To", to), ("Subject", subject), ("Message-ID", None)])
+
+
+@pytest.mark.parametrize(
+    ("block", "meant"),
+    [
+        (b"To: Member 0 <member0@house.example>\r\n", [("To", [("Member 1", "member0@house.example")])]),
+        (b"To: Member 0 <member0@house.example>\r\n", [("Cc", [("Member 0", "member0@house.example")])]),
+        (b"To: a@example.org, b@example.org\r\n", [("To", [("", "a@example.org")])]),
+        (b"To: a@example.org,\r\n", [("To", [("", "a@example.org")])]),
+        (b"Subject: S\r\n", [("Subject", "T")]),
+        (b"Subject: S \r\n", [("Subject", "S")]),
+        (b"Subject: S\r\nSubject: S\r\n", [("Subject", "S")]),
+        (b"To: a@example.org\r\nBcc: v@x.example\r\n", [("To", [("", "a@example.org")])]),
+    ],
+)
+def test_the_plain_reading_proves_nothing_that_is_not_what_was_meant(block: bytes, meant: headers.Expected) -> None:
+    assert not headers._reads_plainly(block, meant)
