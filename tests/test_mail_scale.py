@@ -35,6 +35,7 @@ ROWS = [
     ["b.diallo@assemblee.example", '"Quoted" \\ Name', "Diallo", "Mayor", "From Dakar"],
     ["ü@exämple.org", "", "", "", ""],
     ["long@parliament.example", " ".join(["Honourable"] * 12), "Honourable", "Ambassador", "x" * 70],
+    ["base64@parliament.example", "Long Line", "Line", "Senator", "Région " * 150],  # lines over 998 octets
 ]
 
 
