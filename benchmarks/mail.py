@@ -52,7 +52,8 @@ def main() -> None:
         rates = []
         for _ in range(args.repeat):
             start = time.perf_counter()
-            count = outputs.write_mbox(folder / "out.mbox", factory.messages(recipients.read(people)), factory.sender)
+            messages = factory.messages(recipients.read(people), mbox=True)  # as `openletter mail --mbox`
+            count = outputs.write_mbox(folder / "out.mbox", messages, factory.sender, stored=True)
             rates.append(count / (time.perf_counter() - start))
         size = (folder / "out.mbox").stat().st_size
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

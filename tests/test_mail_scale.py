@@ -12,18 +12,25 @@ escaped; a line that starts with "From "), so that no speed-up changes a message
 from __future__ import annotations
 
 import csv
+import functools
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import openletter
 from openletter.cli import EXIT_OK, main
 from openletter.mail import headers
 from openletter.mail.headers import Mailbox
+from openletter.mail.merge import Factory
+from openletter.mail.outputs import mbox_body, mbox_entry, mbox_messages
+from openletter.mail.recipients import Recipient, derived
 
-from .conftest import EXAMPLE
+from .conftest import DATA, EXAMPLE
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "mail" / "merge.mbox"
 
@@ -157,7 +164,10 @@ def test_the_plain_reading_of_any_header_never_accepts_what_the_parser_reads_oth
     ("to", "subject"),
     [
         ([("Member 0", "member0@house.example")], "Cambodia: a letter to Senator Member0"),
-        ([("", "jo.smith+ol@senate.example")], "A subject that is long enough to be folded at one of its spaces, twice over"),
+        (
+            [("", "jo.smith+ol@senate.example")],
+            "A subject that is long enough to be folded at one of its spaces, twice over",
+        ),
         ([("Jo O'Brien", "jo@example.org"), ("", "b@example.org")], "S"),
     ],
 )
@@ -192,3 +202,48 @@ def test_a_plain_recipient_block_is_verified_without_the_email_parser(
 )
 def test_the_plain_reading_proves_nothing_that_is_not_what_was_meant(block: bytes, meant: headers.Expected) -> None:
     assert not headers._reads_plainly(block, meant)
+
+
+# --------------------------------------------------------------------------- mbox line ends
+
+
+@functools.cache
+def _factory(kind: str) -> Factory:
+    """The merge factory of the golden letter (``golden``), with a logo (``logo``), or without
+    its body line that starts with "From " (``plain``); made once."""
+    folder = Path(tempfile.mkdtemp())
+    source, _ = write_merge_inputs(folder)
+    text = source.read_text(encoding="utf-8")
+    if kind == "logo":
+        text = text.replace("\nlanguage: en\n", "\nlanguage: en\nlogo:\n  file: logo.png\n  alt: APHR\n", 1)
+        (folder / "logo.png").write_bytes((DATA / "logo.png").read_bytes())
+    if kind == "plain":
+        text = text.replace("\nFrom [[state]]", "\nSent from [[state]]", 1)
+    source.write_text(text, encoding="utf-8")
+    factory = Factory.for_letter(openletter.load(source), {})
+    shutil.rmtree(folder)
+    assert bool(factory.logo) == (kind == "logo")
+    return factory
+
+
+@pytest.mark.parametrize("kind", ["golden", "logo", "plain"])
+@settings(max_examples=60, deadline=None)
+@given(
+    state=st.text(st.sampled_from("ab <>&\"'éFrom\u0e01"), max_size=1200),
+    name=st.sampled_from(["R", ">From", "From x"]),
+)
+@example(state="Région " * 150, name="R")  # a line over 998 octets: base64 parts
+@example(state="From Dakar", name="R")  # a body line that starts with "From "
+@example(state="x", name="From Dakar")  # one in the HTML part only
+@example(state=">", name="From")  # one made of a letter's ">" and a value
+def test_a_message_made_for_an_mbox_is_the_wire_message_as_an_mbox_stores_it(kind: str, state: str, name: str) -> None:
+    """The merge writes an mbox's messages with LF line ends and mboxrd quoting at once (no
+    copy of each message to change them): byte for byte what the wire message gives, long lines
+    (base64 parts) and lines that start with "From " included."""
+    factory = _factory(kind)
+    fields = {"email": "r@example.org", "name": name, "state": state.strip()}
+    recipient = Recipient(2, "r@example.org", derived(fields))
+    wire = factory.make(recipient)
+    stored = factory.make(recipient, mbox=True)
+    assert stored == mbox_body(wire)
+    assert mbox_messages(mbox_entry(stored, "a@example.org", stored=True)) == [wire]
