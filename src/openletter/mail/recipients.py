@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -155,11 +155,21 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their line ends, as ``io.StringIO(text, newline="")`` reads them
+    for `csv` (which copies the text into a buffer of four bytes a character)."""
+    return (line.group() for line in _LINE.finditer(text))
+
+
 def columns(path: Path) -> list[str]:
     """The header row of a recipients file."""
     raw = _read_bytes(path).replace(b"\x00", _NUL.encode())
     text = decode(raw, str(path), expected_content="a header row and one row per recipient")
-    reader = csv.reader(io.StringIO(text))
+    del raw
+    reader = csv.reader(_lines(text))
     return [cell.strip() for cell in next(reader, [])]
 
 
@@ -171,10 +181,11 @@ def read(path: Path, language: str | None = None, *, choose: Callable[[str], str
     gives for its ``language`` cell (``""`` when the row has none), and its honorific in that
     language too. A ``language`` cell that is not a BCP 47 tag is refused, naming the row."""
     file = str(path)
-    raw = _read_bytes(path)
     # A NUL byte is reported at its row and column below, not as "a binary file".
-    text = decode(raw.replace(b"\x00", _NUL.encode()), file, expected_content="a header row and one row per recipient")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    raw = _read_bytes(path).replace(b"\x00", _NUL.encode())
+    text = decode(raw, file, expected_content="a header row and one row per recipient")
+    del raw  # only the text is kept while the rows stream
+    reader = csv.reader(_lines(text), strict=True)
     header = [cell.strip() for cell in next(reader, [])]
     if "email" not in header:
         raise LetterError(
