@@ -301,9 +301,8 @@ def _structure_demand(value: object, type_: type) -> Demand:
 
 
 converter.register_structure_hook(Demand, _structure_demand)
-converter.register_unstructure_hook(Demand, _model_unstructure_hook(Demand))
 
-for _cls in (
+_MODELS = (
     Addressee,
     Organisation,
     Role,
@@ -320,9 +319,18 @@ for _cls in (
     Reference,
     EmailSettings,
     Letter,
-):
+)
+for _cls in _MODELS:
     converter.register_structure_hook(_cls, _model_hook(_cls))
-    converter.register_unstructure_hook(_cls, _model_unstructure_hook(_cls))
+
+# Unstructure functions are generated the first time a class is unstructured (cattrs keeps
+# them): loading and checking a letter, or building a page, never unstructures, and generating
+# them all took about as long as the structure functions. (Structure functions stay eager: each is
+# generated with the hooks registered before it, see above.)
+_UNSTRUCTURED = frozenset((Demand, *_MODELS))
+converter.register_unstructure_hook_factory(
+    lambda type_: isinstance(type_, type) and type_ in _UNSTRUCTURED, _model_unstructure_hook
+)
 
 
 def unstructure(letter: Letter) -> dict[str, Any]:

@@ -340,13 +340,23 @@ def _failed(reason: str) -> UnsafeHeaderError:
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _ADDR_SPEC = rf"{_ATEXT}+(?:\.{_ATEXT}+)*@{_ATEXT}+(?:\.{_ATEXT}+)*"
-_PLAIN_FIELD = re.compile(rb"([!-9;-~]+):[ \t]*+([!-~](?:[ \t]*+(?:\r\n[ \t]++)?[!-~]+)*+)?\r\n")
-"""One header field of visible ASCII: its name, and its value without the white space after the
-colon; a fold always leads to more text, never to a line of only white space."""
-_PLAIN_MAILBOX = re.compile(rf"(?:((?:{_ATEXT}+ )*{_ATEXT}+) <({_ADDR_SPEC})>|({_ADDR_SPEC}))(, |\Z)")
-"""A mailbox whose display name is atoms between single spaces and whose address is two
-dot-atoms (after unfolding), then a comma and a space, or the end."""
-_PLAIN_TEXT = re.compile(r"[!-~]+(?: [!-~]+)*\Z")
+
+
+@functools.cache
+def _plain() -> tuple[re.Pattern[bytes], re.Pattern[str], re.Pattern[str]]:
+    """The grammar of `_reads_plainly` (compiled on first use: every build imports this module).
+
+    - one header field of visible ASCII: its name, and its value without the white space after
+      the colon; a fold always leads to more text, never to a line of only white space;
+    - a mailbox whose display name is atoms between single spaces and whose address is two
+      dot-atoms (after unfolding), then a comma and a space, or the end;
+    - text: visible ASCII words between single spaces.
+    """
+    return (
+        re.compile(rb"([!-9;-~]+):[ \t]*+([!-~](?:[ \t]*+(?:\r\n[ \t]++)?[!-~]+)*+)?\r\n"),
+        re.compile(rf"(?:((?:{_ATEXT}+ )*{_ATEXT}+) <({_ADDR_SPEC})>|({_ADDR_SPEC}))(, |\Z)"),
+        re.compile(r"[!-~]+(?: [!-~]+)*\Z"),
+    )
 
 
 def _reads_plainly(block: bytes, expected: Expected) -> bool:
@@ -364,9 +374,10 @@ def _reads_plainly(block: bytes, expected: Expected) -> bool:
         return False
     if len({key.lower() for key, _ in expected}) != len(expected):
         return False
+    plain_field, plain_mailbox, plain_text = _plain()
     position = 0
     for key, meant in expected:
-        field = _PLAIN_FIELD.match(block, position)
+        field = plain_field.match(block, position)
         if field is None or field.group(1) != key.encode("ascii"):
             return False
         position = field.end()
@@ -375,7 +386,7 @@ def _reads_plainly(block: bytes, expected: Expected) -> bool:
         value = (field.group(2) or b"").replace(b"\r\n", b"").decode("ascii")
         kind = _kind(key.lower())
         if isinstance(meant, str):
-            if kind != "text" or value != meant or not _PLAIN_TEXT.match(value):
+            if kind != "text" or value != meant or not plain_text.match(value):
                 return False
             continue
         if kind != "mailboxes":
@@ -383,7 +394,7 @@ def _reads_plainly(block: bytes, expected: Expected) -> bool:
         found: list[Mailbox] = []
         at = 0
         while at < len(value):
-            mailbox = _PLAIN_MAILBOX.match(value, at)
+            mailbox = plain_mailbox.match(value, at)
             if mailbox is None or (mailbox.group(4) == ", " and mailbox.end() == len(value)):
                 return False
             found.append((mailbox.group(1) or "", mailbox.group(2) or mailbox.group(3)))
