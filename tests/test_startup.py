@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -34,11 +35,16 @@ def test_import_openletter_loads_none_of_the_heavy_dependencies() -> None:
     assert _run(code) == []
 
 
-@pytest.mark.parametrize(("formats", "unneeded"), [(["html"], ["email.message", "css_inline"])])
+@pytest.mark.parametrize(
+    ("formats", "unneeded"),
+    [(["html"], ["email.message", "css_inline", "babel"]), ([], ["babel"])],
+    ids=["html", "every format"],
+)
 def test_building_some_formats_imports_nothing_only_the_others_need(
     tmp_path: Path, formats: list[str], unneeded: list[str]
 ) -> None:
-    """The email package is for the eml format (and entry-point plugins, switched off here)."""
+    """The email package is for the eml format (and entry-point plugins, switched off here);
+    Babel's data for dates without ``date_text`` and pages in languages without a label table."""
     args = ["build", str(EXAMPLE), "-o", str(tmp_path), *(a for f in formats for a in ("-t", f))]
     code = (
         "import json, sys, contextlib, io\n"
@@ -49,17 +55,39 @@ def test_building_some_formats_imports_nothing_only_the_others_need(
     assert _run(code) == []
 
 
-def test_loading_a_letter_generates_no_unstructure_functions() -> None:
-    """cattrs generates (and compiles) one function a class: only when a letter is unstructured."""
+def test_a_letter_makes_only_the_converter_functions_it_needs() -> None:
+    """cattrs generates (and compiles) a function per class and direction: none when the converter
+    is imported, the structure functions of the classes a letter holds when it is loaded, and
+    unstructure functions only when it is unstructured."""
     code = (
         "import json, cattrs.gen\n"
         "made = []\n"
-        "real = cattrs.gen.make_dict_unstructure_fn\n"
-        "cattrs.gen.make_dict_unstructure_fn = lambda cls, *a, **k: made.append(cls.__name__) or real(cls, *a, **k)\n"
-        "import openletter\n"
+        "for name in ('make_dict_structure_fn', 'make_dict_unstructure_fn'):\n"
+        "    def spy(cls, *a, real=getattr(cattrs.gen, name), kind=name.split('_')[2], **k):\n"
+        "        made.append(f'{kind} {cls.__name__}')\n"
+        "        return real(cls, *a, **k)\n"
+        "    setattr(cattrs.gen, name, spy)\n"
+        "import openletter, openletter.convert\n"
+        "imported = list(made)\n"
         f"letter = openletter.load({str(EXAMPLE)!r})\n"
         "loaded = list(made)\n"
         "openletter.unstructure(letter)\n"
-        "print(json.dumps([loaded, 'Letter' in made]))"
+        "print(json.dumps([imported, loaded, made]))"
     )
-    assert _run(code) == [[], True]
+    imported, loaded, unstructured = cast(list[list[str]], _run(code))
+    assert imported == []
+    assert "structure Letter" in loaded and "structure Person" not in loaded  # the example has no people
+    assert not any(item.startswith("unstructure") for item in loaded)
+    assert "unstructure Letter" in unstructured
+
+
+def test_the_open_graph_locales_of_the_label_languages_are_what_babel_derives() -> None:
+    """The page's og:locale for a label language comes from a table (no Babel data to load):
+    each entry must be what Babel's likely subtags give, and every label language has one."""
+    import openletter
+    from openletter.exporters.html import OG_LOCALES, og_locale, og_locale_from_cldr
+
+    assert {tag.lower() for tag in openletter.LABEL_LANGUAGES} == set(OG_LOCALES)
+    for tag, locale in OG_LOCALES.items():
+        assert og_locale_from_cldr(tag) == locale
+    assert og_locale("zh-Hant") == "zh_TW" and og_locale("fr-CA") == "fr_CA" and og_locale("und") is None

@@ -237,7 +237,8 @@ def _relative(error: FieldError) -> FieldError:
     return FieldError(error.path[1:], error.message, error.expected)
 
 
-def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
+def _model_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
+    """Generate the function that structures `cls` from a mapping (cattrs compiles it)."""
     overrides = {}
     for a in attrs.fields(attrs.resolve_types(cls)):
         inner: Callable[[Any, Any], Any]
@@ -247,11 +248,21 @@ def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
             inner = converter.get_structure_hook(a.type)
         overrides[a.name] = override(struct_hook=_validated(a, inner))
     structure_fn: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+    return structure_fn
+
+
+def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
+    """The structure hook of model class `cls`. Its function is generated the first time a `cls`
+    is structured, when every hook of this module is registered: a letter makes only the
+    functions of the classes it holds (generating all of them cost most of this module's import)."""
+    made: list[Callable[[Any, Any], Any]] = []
 
     def hook(value: Any, type_: Any) -> Any:
         if not isinstance(value, dict):
             raise StructureProblem(f"got {_got(value)}", "a mapping of fields ('name: value')")
-        return structure_fn(value, type_)
+        if not made:
+            made.append(_model_structure_fn(cls))
+        return made[0](value, type_)
 
     return hook
 
@@ -282,9 +293,9 @@ converter.register_structure_hook(Logo, _structure_logo)
 converter.register_unstructure_hook(Logo, _unstructure_logo)
 
 
-# The tuple and group hooks come first: each model's structure function is generated with the
-# hooks registered at that moment, and cattrs' own tuple hook would read a string or a mapping as
-# a list (of its characters, of its keys).
+# The tuple and group hooks are registered before the models' (whose functions are generated on
+# first use, when every hook here is registered): cattrs' own tuple hook would read a string or a
+# mapping as a list (of its characters, of its keys).
 converter.register_structure_hook_factory(_is_tuple, _make_tuple_hook)
 converter.register_structure_hook(SignatoryGroup, _structure_signatory_group)
 _demand_hook = _model_hook(Demand)
@@ -324,9 +335,7 @@ for _cls in _MODELS:
     converter.register_structure_hook(_cls, _model_hook(_cls))
 
 # Unstructure functions are generated the first time a class is unstructured (cattrs keeps
-# them): loading and checking a letter, or building a page, never unstructures, and generating
-# them all took about as long as the structure functions. (Structure functions stay eager: each is
-# generated with the hooks registered before it, see above.)
+# them): loading and checking a letter, or building a page, never unstructures.
 _UNSTRUCTURED = frozenset((Demand, *_MODELS))
 converter.register_unstructure_hook_factory(
     lambda type_: isinstance(type_, type) and type_ in _UNSTRUCTURED, _model_unstructure_hook
