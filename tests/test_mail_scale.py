@@ -259,3 +259,32 @@ def test_recipients_are_read_in_the_lines_a_csv_file_object_gives(text: str) -> 
     from openletter.mail.recipients import _lines
 
     assert list(_lines(text)) == list(io.StringIO(text, newline=""))
+
+
+@settings(max_examples=300, deadline=None)
+@given(cell=st.text(st.sampled_from("ab =?\r\n\t\x00\x1b\x7f\x85\u2028\ufdd0\uffff\ud800é王 ")))
+def test_a_cell_the_quick_scan_passes_passes_every_check_of_the_recipients_file(cell: str) -> None:
+    """Reading a recipients file looks at each cell once (`_SUSPECT`); the detailed checks run
+    only where it finds something, so it must find something wherever one of them fails."""
+    from openletter.mail.recipients import _NUL, _SUSPECT
+    from openletter.model import line_problem
+
+    if _SUSPECT.search(cell) is None:
+        assert not any(c in "\r\n" or c == _NUL for c in cell)
+        assert not cell.strip() or line_problem(cell.strip()) is None
+        assert headers.ENCODED_WORD not in cell
+
+
+def test_the_honorifics_of_a_language_are_looked_up_once_not_per_recipient(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openletter.mail import recipients
+
+    calls: list[str] = []
+    real = recipients.label_language
+    monkeypatch.setattr(recipients, "label_language", lambda tag: calls.append(tag) or real(tag))
+    recipients.role_table.cache_clear()
+    _, path = write_merge_inputs(tmp_path)
+    found = list(recipients.read(path, "en", choose=lambda asked: "en"))
+    assert [r.fields["honorific_name"] for r in found][:2] == ["Senator Member0", "Representative Smith"]
+    assert calls == ["en"]

@@ -25,7 +25,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import LetterError, Problem
-from ..model import _BCP47, email_problem, line_problem
+from ..model import _BAD_IN_LINE, _BCP47, email_problem, line_problem
 from ..sources.text import decode
 from ..words import label_language
 from .headers import ENCODED_WORD, ENCODED_WORD_EXPECTED, ENCODED_WORD_PROBLEM
@@ -58,6 +58,7 @@ def _tables() -> dict[str, dict[str, tuple[str, str]]]:
     return tables
 
 
+@functools.lru_cache(maxsize=256)  # asked for each recipient: label_language builds a dict a call
 def role_table(language: str | None = None) -> dict[str, tuple[str, str]]:
     """Every role word, and every honorific, of every language: (honorific, name format).
 
@@ -88,6 +89,9 @@ LANGUAGE = "language"
 LANGUAGE_EXPECTED = "a BCP 47 language tag such as km, fr or pt-BR, or an empty cell for the letter's own language"
 
 _NUL = "\uffff"  # stands in for NUL bytes while the file is read (a noncharacter: never real text)
+_SUSPECT = re.compile(f"{_BAD_IN_LINE.pattern}|{re.escape(ENCODED_WORD)}")
+"""What a cell must hold for one of `read`'s checks to fail: a line break, a NUL (its stand-in is a
+noncharacter), another control character (`line_problem`), or encoded-word syntax."""
 
 
 @attrs.frozen
@@ -199,6 +203,9 @@ def read(path: Path, language: str | None = None, *, choose: Callable[[str], str
                 continue
             fields: dict[str, str] = {}
             for column, cell in zip(header, cells, strict=False):
+                if not _SUSPECT.search(cell):  # then none of the checks below can fail
+                    fields[column] = cell.strip()
+                    continue
                 bad = next((c for c in cell if c in "\r\n" or c == _NUL), None)
                 if bad is not None:
                     raise LetterError(
