@@ -50,15 +50,19 @@ def main() -> None:
         factory = merge.Factory.for_letter(letter, {})
         prepared = time.perf_counter() - start
         rates = []
+        cpu_rates = []  # per second of this process's CPU time: steadier on a shared machine
         for _ in range(args.repeat):
-            start = time.perf_counter()
-            count = outputs.write_mbox(folder / "out.mbox", factory.messages(recipients.read(people)), factory.sender)
+            start, cpu = time.perf_counter(), time.process_time()
+            messages = factory.messages(recipients.read(people), mbox=True)  # as `openletter mail --mbox`
+            count = outputs.write_mbox(folder / "out.mbox", messages, factory.sender, stored=True)
             rates.append(count / (time.perf_counter() - start))
+            cpu_rates.append(count / (time.process_time() - cpu))
         size = (folder / "out.mbox").stat().st_size
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"python {sys.version.split()[0]}; {args.count:,} recipients; mbox of {size / 1e6:.1f} MB")
     print(f"prepare (render the letter once): {prepared * 1000:.1f} ms")
     print(f"messages per second: best {max(rates):,.0f}, median {sorted(rates)[len(rates) // 2]:,.0f} (goal: 5,000)")
+    print(f"messages per CPU-second: best {max(cpu_rates):,.0f}, median {sorted(cpu_rates)[len(cpu_rates) // 2]:,.0f}")
     print(f"peak memory of the process: {peak:.0f} MB")
 
 

@@ -572,7 +572,8 @@ def _cmd_mail(args: argparse.Namespace) -> int:
             print(f"would send to {to}: {factory.subject_for(recipient)} ({len(message):,} bytes)")
         return EXIT_OK
     if args.mbox:
-        count = outputs.write_mbox(Path(args.mbox), stream, factory.sender)
+        stream = factory.messages(factory.read(path), mbox=True)  # as the mbox stores them
+        count = outputs.write_mbox(Path(args.mbox), stream, factory.sender, stored=True)
         print(f"wrote {count} message{'' if count == 1 else 's'} to {args.mbox}")
         return EXIT_OK
     if args.maildir:

@@ -268,14 +268,25 @@ def _field_hooks(cls: type) -> dict[str, Callable[[Any, Any], Any]]:
     return hooks
 
 
-def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
+def _model_structure_fn(cls: type) -> Callable[[Any, Any], Any]:
+    """Generate the function that structures `cls` from a mapping (cattrs compiles it)."""
     overrides = {name: override(struct_hook=hook) for name, hook in _field_hooks(cls).items()}
     structure_fn: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+    return structure_fn
+
+
+def _model_hook(cls: type) -> Callable[[Any, Any], Any]:
+    """The structure hook of model class `cls`. Its function is generated the first time a `cls`
+    is structured, when every hook of this module is registered: a letter makes only the
+    functions of the classes it holds (generating all of them cost most of this module's import)."""
+    made: list[Callable[[Any, Any], Any]] = []
 
     def hook(value: Any, type_: Any) -> Any:
         if not isinstance(value, dict):
             raise StructureProblem(f"got {_got(value)}", "a mapping of fields ('name: value')")
-        return structure_fn(value, type_)
+        if not made:
+            made.append(_model_structure_fn(cls))
+        return made[0](value, type_)
 
     return hook
 
@@ -306,9 +317,9 @@ converter.register_structure_hook(Logo, _structure_logo)
 converter.register_unstructure_hook(Logo, _unstructure_logo)
 
 
-# The tuple and group hooks come first: each model's structure function is generated with the
-# hooks registered at that moment, and cattrs' own tuple hook would read a string or a mapping as
-# a list (of its characters, of its keys).
+# The tuple and group hooks are registered before the models' (whose functions are generated on
+# first use, when every hook here is registered): cattrs' own tuple hook would read a string or a
+# mapping as a list (of its characters, of its keys).
 converter.register_structure_hook_factory(_is_tuple, _make_tuple_hook)
 converter.register_structure_hook(SignatoryGroup, _structure_signatory_group)
 _demand_hook = _model_hook(Demand)
@@ -325,9 +336,8 @@ def _structure_demand(value: object, type_: type) -> Demand:
 
 
 converter.register_structure_hook(Demand, _structure_demand)
-converter.register_unstructure_hook(Demand, _model_unstructure_hook(Demand))
 
-for _cls in (
+_MODELS = (
     Addressee,
     Organisation,
     Role,
@@ -344,9 +354,16 @@ for _cls in (
     Reference,
     EmailSettings,
     Letter,
-):
+)
+for _cls in _MODELS:
     converter.register_structure_hook(_cls, _model_hook(_cls))
-    converter.register_unstructure_hook(_cls, _model_unstructure_hook(_cls))
+
+# Unstructure functions are generated the first time a class is unstructured (cattrs keeps
+# them): loading and checking a letter, or building a page, never unstructures.
+_UNSTRUCTURED = frozenset((Demand, *_MODELS))
+converter.register_unstructure_hook_factory(
+    lambda type_: isinstance(type_, type) and type_ in _UNSTRUCTURED, _model_unstructure_hook
+)
 
 
 _MISSING = object()

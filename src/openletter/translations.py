@@ -29,7 +29,6 @@ passage the translation gives in the original's words, marked with the original'
 from __future__ import annotations
 
 import copy
-import hashlib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -64,6 +63,8 @@ _OWN_KEYS = ("language", "translated_from")
 
 def passage_hash(text: str) -> str:
     """The hash a translation records of an original passage: its words (spacing ignored)."""
+    import hashlib  # only translated letters need it: OpenSSL takes a few ms to load
+
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 

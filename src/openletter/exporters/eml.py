@@ -24,9 +24,7 @@ Apple Mail (and Thunderbird, with an extension) read as "open this ready to edit
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping, Sequence
-from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
 from ..errors import LetterError, OptionError, Problem
@@ -50,6 +48,7 @@ from ..mail.headers import problems as header_problems
 from ..model import Letter, line_problem, mailbox_problem
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
     from email.policy import EmailPolicy
 
 LIST_OPTIONS = ("to", "cc", "bcc")
@@ -162,6 +161,8 @@ def html_part(letter: Letter, logo_cid: str | None = None) -> str:
 
 def logo_cid(letter: Letter, domain: str) -> str | None:
     """The Content-ID of the logo's MIME part (without angle brackets), from the image's bytes."""
+    import hashlib
+
     if letter.logo is None:
         return None
     return f"logo.{hashlib.sha256(letter.logo.data).hexdigest()[:24]}@{domain}"
@@ -221,6 +222,9 @@ def compose(letter: Letter, options: Options) -> EmailMessage:
 
 def _compose(letter: Letter, options: Options) -> tuple[EmailMessage, Expected]:
     """The message, and its headers as meant (for `openletter.mail.headers.verify`)."""
+    import hashlib
+    from email.message import EmailMessage
+
     from ..plaintext import letter_to_text
 
     refuse_unsafe_fields(letter, options)

@@ -426,6 +426,24 @@ def og_locale(language: str) -> str | None:
     likely-subtags data): ``fr`` is ``fr_FR``, ``zh-Hant`` is ``zh_TW``, ``km`` is ``km_KH``.
     None when no locale can be derived (``und``, private-use tags, unknown languages).
     """
+    found = OG_LOCALES.get(language.lower())
+    return found if found is not None else og_locale_from_cldr(language)
+
+
+OG_LOCALES = {
+    "am": "am_ET", "ar": "ar_EG", "bn": "bn_BD", "de": "de_DE", "en": "en_US", "es": "es_ES", "fa": "fa_IR",
+    "fr": "fr_FR", "hi": "hi_IN", "id": "id_ID", "it": "it_IT", "ja": "ja_JP", "km": "km_KH", "ko": "ko_KR",
+    "lo": "lo_LA", "ms": "ms_MY", "my": "my_MM", "nl": "nl_NL", "pt": "pt_BR", "ru": "ru_RU", "sw": "sw_TZ",
+    "ta": "ta_IN", "th": "th_TH", "tl": "tl_PH", "tr": "tr_TR", "uk": "uk_UA", "ur": "ur_PK", "vi": "vi_VN",
+    "zh-hans": "zh_CN", "zh-hant": "zh_TW",
+}  # fmt: skip
+"""`og_locale_from_cldr` of each label language (`openletter.LABEL_LANGUAGES`), lower-cased: a
+page in one of them needs no Babel data (loading it took about 5 ms of every page's build).
+tests/test_startup.py checks each against Babel."""
+
+
+def og_locale_from_cldr(language: str) -> str | None:
+    """`og_locale` from Babel's CLDR data (likely subtags)."""
     from babel.core import get_global, parse_locale
 
     def letters(subtag: str, count: int) -> bool:

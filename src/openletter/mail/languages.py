@@ -219,13 +219,14 @@ class Merge:
     def subject_for(self, recipient: Recipient) -> str:
         return self.factory_for(recipient).subject_for(recipient)
 
-    def make(self, recipient: Recipient) -> bytes:
-        return self.factory_for(recipient).make(recipient)
+    def make(self, recipient: Recipient, *, mbox: bool = False) -> bytes:
+        return self.factory_for(recipient).make(recipient, mbox=mbox)
 
-    def messages(self, recipients: Iterable[Recipient]) -> Iterator[tuple[Recipient, bytes]]:
-        """Each recipient with their message, in their language, one at a time."""
+    def messages(self, recipients: Iterable[Recipient], *, mbox: bool = False) -> Iterator[tuple[Recipient, bytes]]:
+        """Each recipient with their message, in their language, one at a time (as an mbox
+        stores it, with `mbox`: see `openletter.mail.merge.Factory.make`)."""
         for recipient in recipients:
-            yield recipient, self.make(recipient)
+            yield recipient, self.make(recipient, mbox=mbox)
 
     # ------------------------------------------------------------------ reporting
 

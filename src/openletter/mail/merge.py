@@ -38,9 +38,12 @@ from .headers import (
     text_header,
     verify,
 )
+from .outputs import mbox_body, mboxrd_quoted
 from .recipients import Recipient
 
 PLACEHOLDER = re.compile(r"\[\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]\]")
+_MBOX_QUOTED = re.compile(rb">*From ")
+"""The start of a line that an mbox quotes ("mboxrd", see `openletter.mail.outputs`)."""
 
 
 def _letter_digest(letter: Letter) -> str:
@@ -170,6 +173,10 @@ class Factory:
     """Mailboxes blind-copied on every message: in its envelope only."""
     longest: tuple[int, int] = (0, 0)
     """The longest line (in octets) of the text and HTML parts' fixed pieces."""
+    _layouts: dict[bytes, _Layout] = attrs.field(init=False, factory=dict, repr=False, eq=False)
+    """The fixed bytes of every message, by line end (made once each)."""
+    _uses: tuple[tuple[int, ...], tuple[int, ...]] = attrs.field(init=False, default=((), ()), repr=False, eq=False)
+    """The placeholders of the text and HTML parts, once per appearance."""
 
     def __attrs_post_init__(self) -> None:
         def longest(chunks: list[str | int]) -> int:
@@ -177,6 +184,10 @@ class Factory:
             return max(map(len, pieces), default=0)
 
         self.longest = (longest(self.text), longest(self.html))
+        self._uses = (
+            tuple(p for p in self.text if isinstance(p, int)),
+            tuple(p for p in self.html if isinstance(p, int)),
+        )
 
     @classmethod
     def for_letter(
@@ -329,46 +340,151 @@ class Factory:
         verify(block, [("To", to), ("Subject", subject), ("Message-ID", None)])  # the ID: hex digits, checked domain
         return block
 
-    def make(self, recipient: Recipient) -> bytes:
-        """The message for one recipient."""
-        values = [recipient.fields.get(name, "") for name in self.names]
-        escaped = [html.escape(v) for v in values]
-        head = self.static + self.headers_for(recipient)
-        text = "".join(p if isinstance(p, str) else values[p] for p in self.text).encode("utf-8")
-        page = "".join(p if isinstance(p, str) else escaped[p] for p in self.html).encode("utf-8")
-        b = self.boundary.encode("ascii")
+    def layout(self, newline: bytes = b"\r\n") -> _Layout:
+        """The fixed bytes of every message with line ends `newline` (CRLF, or LF as an mbox
+        stores a message), encoded once."""
+        found = self._layouts.get(newline)
+        if found is None:
+            found = self._layouts[newline] = _Layout.of(self, newline)
+        return found
+
+    def make(self, recipient: Recipient, *, mbox: bool = False) -> bytes:
+        """The message for one recipient, as it goes on the wire (CRLF line ends); with `mbox`,
+        as an mbox stores it: `openletter.mail.outputs.mbox_body` of the wire message (LF line
+        ends, "mboxrd" quoting), made at once rather than copied."""
+        values = [recipient.fields.get(name, "").encode("utf-8") for name in self.names]
+        escaped = [html.escape(recipient.fields.get(name, "")).encode("utf-8") for name in self.names]
         # Values hold no line breaks, so a line grows by at most their total length: scan the
         # parts for long lines only when that bound could pass 998 octets.
-        text_growth = sum(len(values[p].encode("utf-8")) for p in self.text if isinstance(p, int))
-        html_growth = sum(len(escaped[p].encode("utf-8")) for p in self.html if isinstance(p, int))
-        html_part = _part(b"text/html", page, scan=self.longest[1] + html_growth > _MAX_LINE)
-        if self.logo:  # multipart/related [text/html, the image], as the eml format writes it
-            r = b"=_openletter_related_" + b[len("=_openletter_") :]
-            html_part = b"".join(
+        scan_text = self.longest[0] + sum(len(values[p]) for p in self._uses[0]) > _MAX_LINE
+        scan_html = self.longest[1] + sum(len(escaped[p]) for p in self._uses[1]) > _MAX_LINE
+        if (scan_text or scan_html) and mbox:  # a part may need base64 of its CRLF form
+            return mbox_body(self.make(recipient))
+        fixed = self.layout(b"\n" if mbox else b"\r\n")
+        head = self.headers_for(recipient)
+        text = b"".join(p if isinstance(p, bytes) else values[p] for p in fixed.text)
+        page = b"".join(p if isinstance(p, bytes) else escaped[p] for p in fixed.html)
+        if scan_text or scan_html:
+            return b"".join(
                 (
-                    b'Content-Type: multipart/related; type="text/html";\r\n boundary="' + r + b'"\r\n',
-                    b"\r\n--" + r + b"\r\n",
-                    html_part,
-                    b"\r\n--" + r + b"\r\n",
-                    self.logo,
-                    b"\r\n--" + r + b"--",
+                    fixed.static,
+                    head,
+                    fixed.separator,
+                    _part(b"text/plain", text, scan=scan_text),
+                    fixed.separator,
+                    fixed.related_start,
+                    _part(b"text/html", page, scan=scan_html),
+                    fixed.related_end,
+                    fixed.end,
                 )
             )
-        return b"".join(
+        if mbox:
+            head = head.replace(b"\r\n", b"\n")
+        message = b"".join(
             (
+                fixed.static,
                 head,
-                b"\r\n--" + b + b"\r\n",
-                _part(b"text/plain", text, scan=self.longest[0] + text_growth > _MAX_LINE),
-                b"\r\n--" + b + b"\r\n",
-                html_part,
-                b"\r\n--" + b + b"--\r\n",
+                fixed.separator,
+                fixed.text_head,
+                text,
+                fixed.separator,
+                fixed.related_start,
+                fixed.html_head,
+                page,
+                fixed.related_end,
+                fixed.end,
             )
         )
+        if mbox and fixed.quoting(head, values + escaped):
+            return mboxrd_quoted(message)
+        return message
 
-    def messages(self, recipients: Iterable[Recipient]) -> Iterator[tuple[Recipient, bytes]]:
-        """Each recipient with their message, one at a time."""
+    def messages(self, recipients: Iterable[Recipient], *, mbox: bool = False) -> Iterator[tuple[Recipient, bytes]]:
+        """Each recipient with their message (as an mbox stores it, with `mbox`: see `make`),
+        one at a time."""
         for recipient in recipients:
-            yield recipient, self.make(recipient)
+            yield recipient, self.make(recipient, mbox=mbox)
+
+
+@attrs.frozen
+class _Layout:
+    """What every message of a `Factory` shares, as bytes with one kind of line end: a message
+    is these pieces joined with the recipient's headers and values (see `Factory.make`).
+
+    Each piece is the CRLF form with every CRLF made `newline`; no CRLF spans two pieces (values
+    hold no line break, and every LF of a piece follows a CR of the same piece), so the joined
+    message is the CRLF message with every CRLF made `newline`.
+    """
+
+    static: bytes
+    text: tuple[bytes | int, ...]
+    html: tuple[bytes | int, ...]
+    separator: bytes
+    text_head: bytes
+    html_head: bytes
+    related_start: bytes
+    related_end: bytes
+    end: bytes
+    quoted: bool = False
+    """Whether a line without placeholders starts with ``>*From `` (see `quoting`)."""
+    lines: tuple[tuple[bytes | int, ...], ...] = ()
+    """The lines that hold a placeholder: fixed bytes, and indexes into the text part's values
+    followed by the HTML part's (see `quoting`)."""
+
+    def quoting(self, head: bytes, values: Sequence[bytes]) -> bool:
+        """Whether the message of these LF headers and values has a line that starts with
+        ``>*From ``, which an mbox quotes: only the lines that hold a value are looked at (values
+        hold no line break), and the headers (a few short lines), not the whole message."""
+        if self.quoted or head.startswith((b">", b"From ")) or b"\n>" in head or b"\nFrom " in head:
+            return True
+        return any(
+            _MBOX_QUOTED.match(b"".join(p if isinstance(p, bytes) else values[p] for p in line)) for line in self.lines
+        )
+
+    @classmethod
+    def of(cls, factory: Factory, newline: bytes) -> _Layout:
+        def line_ends(data: bytes) -> bytes:
+            return data if newline == b"\r\n" else data.replace(b"\r\n", newline)
+
+        def pieces(chunks: list[str | int]) -> tuple[bytes | int, ...]:
+            return tuple(line_ends(p.encode("utf-8")) if isinstance(p, str) else p for p in chunks)
+
+        b = factory.boundary.encode("ascii")
+        start = end = b""
+        if factory.logo:  # multipart/related [text/html, the image], as the eml format writes it
+            r = b"=_openletter_related_" + b[len("=_openletter_") :]
+            start = b'Content-Type: multipart/related; type="text/html";\r\n boundary="' + r + b'"\r\n'
+            start += b"\r\n--" + r + b"\r\n"
+            end = b"\r\n--" + r + b"\r\n" + factory.logo + b"\r\n--" + r + b"--"
+        fixed = cls(
+            static=line_ends(factory.static),
+            text=pieces(factory.text),
+            html=pieces(factory.html),
+            separator=line_ends(b"\r\n--" + b + b"\r\n"),
+            text_head=line_ends(_part(b"text/plain", b"")),
+            html_head=line_ends(_part(b"text/html", b"")),
+            related_start=line_ends(start),
+            related_end=line_ends(end),
+            end=line_ends(b"\r\n--" + b + b"--\r\n"),
+        )
+        if newline != b"\n":
+            return fixed
+        # The body's lines, the headers' aside: the static block and the headers each end a line.
+        offset = len(factory.names)  # the HTML part's values follow the text part's
+        html = tuple(p + offset if isinstance(p, int) else p for p in fixed.html)
+        body = (fixed.separator, fixed.text_head, *fixed.text, fixed.separator, fixed.related_start, fixed.html_head)
+        lines: list[list[bytes | int]] = [[piece] for piece in fixed.static.split(b"\n")]
+        lines.append([])
+        for piece in (*body, *html, fixed.related_end, fixed.end):
+            if isinstance(piece, int):
+                lines[-1].append(piece)
+                continue
+            first, *rest = piece.split(b"\n")
+            lines[-1].append(first)
+            lines += [[part] for part in rest]
+        held = tuple(tuple(line) for line in lines if any(isinstance(p, int) for p in line))
+        alone = [b"".join(p for p in line if isinstance(p, bytes)) for line in lines if tuple(line) not in held]
+        return attrs.evolve(fixed, quoted=any(_MBOX_QUOTED.match(line) for line in alone), lines=held)
 
 
 def _logo_part(letter: Letter, cid: str) -> bytes:

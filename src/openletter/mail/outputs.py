@@ -23,13 +23,27 @@ from .recipients import Recipient
 _FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
 
 
-def mbox_entry(message: bytes, sender: str, date: str = "Thu Jan  1 00:00:00 1970") -> bytes:
-    """One mbox entry (RFC 4155, "mboxrd" quoting): the "From " line, then the message with LF
-    line ends and every body line that starts with ``>*From `` given one more ``>``."""
-    body = message.replace(b"\r\n", b"\n")
+def mbox_body(message: bytes) -> bytes:
+    """A message as an mbox stores it ("mboxrd"): LF line ends, and every line that starts with
+    ``>*From `` given one more ``>``."""
+    return mboxrd_quoted(message.replace(b"\r\n", b"\n"))
+
+
+def mboxrd_quoted(body: bytes) -> bytes:
+    """`body` (LF line ends) with every line that starts with ``>*From `` given one more ``>``."""
     if b"\nFrom " in body or b"\n>" in body:  # the regex only where it can match
         body = _FROM_LINE.sub(rb">\1", body)
-    return b"From " + sender.encode("utf-8") + b" " + date.encode("ascii") + b"\n" + body + b"\n"
+    return body
+
+
+def mbox_entry(message: bytes, sender: str, date: str = "Thu Jan  1 00:00:00 1970", *, stored: bool = False) -> bytes:
+    """One mbox entry (RFC 4155, "mboxrd" quoting): the "From " line, then the message as
+    `mbox_body` stores it (already so when `stored`: see `openletter.mail.merge.Factory.make`)."""
+    return _from_line(sender, date) + (message if stored else mbox_body(message)) + b"\n"
+
+
+def _from_line(sender: str, date: str) -> bytes:
+    return b"From " + sender.encode("utf-8") + b" " + date.encode("ascii") + b"\n"
 
 
 def mbox_message(entry: bytes) -> bytes:
@@ -46,12 +60,16 @@ def mbox_messages(data: bytes) -> list[bytes]:
     return [mbox_message(entry) for entry in re.split(rb"(?<=\n)\n(?=From )", data) if entry]
 
 
-def write_mbox(path: Path, messages: Iterable[tuple[Recipient, bytes]], sender: str) -> int:
-    """Write every message to the mbox file at `path` (atomically); return how many."""
+def write_mbox(path: Path, messages: Iterable[tuple[Recipient, bytes]], sender: str, *, stored: bool = False) -> int:
+    """Write every message to the mbox file at `path` (atomically); return how many.
+
+    `stored`: the messages are already as an mbox stores them (`mbox_body`), as
+    ``factory.messages(recipients, mbox=True)`` makes them."""
     from email.utils import parseaddr
 
     envelope_sender = parseaddr(sender)[1] or "MAILER-DAEMON"
     stamp = time.strftime("%a %b %d %H:%M:%S %Y", time.gmtime(0))
+    separator = _from_line(envelope_sender, stamp)
     count = 0
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +80,9 @@ def write_mbox(path: Path, messages: Iterable[tuple[Recipient, bytes]], sender: 
         handle: BinaryIO
         with os.fdopen(descriptor, "wb", buffering=1 << 20) as handle:
             for _, message in messages:
-                handle.write(mbox_entry(message, envelope_sender, stamp))
+                handle.write(separator)
+                handle.write(message if stored else mbox_body(message))
+                handle.write(b"\n")
                 count += 1
             handle.flush()
             os.fsync(handle.fileno())

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -25,7 +25,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import LetterError, Problem
-from ..model import _BCP47, email_problem, line_problem
+from ..model import _BAD_IN_LINE, _BCP47, email_problem, line_problem
 from ..sources.text import decode
 from ..words import label_language
 from .headers import ENCODED_WORD, ENCODED_WORD_EXPECTED, ENCODED_WORD_PROBLEM
@@ -58,6 +58,7 @@ def _tables() -> dict[str, dict[str, tuple[str, str]]]:
     return tables
 
 
+@functools.lru_cache(maxsize=256)  # asked for each recipient: label_language builds a dict a call
 def role_table(language: str | None = None) -> dict[str, tuple[str, str]]:
     """Every role word, and every honorific, of every language: (honorific, name format).
 
@@ -88,6 +89,9 @@ LANGUAGE = "language"
 LANGUAGE_EXPECTED = "a BCP 47 language tag such as km, fr or pt-BR, or an empty cell for the letter's own language"
 
 _NUL = "\uffff"  # stands in for NUL bytes while the file is read (a noncharacter: never real text)
+_SUSPECT = re.compile(f"{_BAD_IN_LINE.pattern}|{re.escape(ENCODED_WORD)}")
+"""What a cell must hold for one of `read`'s checks to fail: a line break, a NUL (its stand-in is a
+noncharacter), another control character (`line_problem`), or encoded-word syntax."""
 
 
 @attrs.frozen
@@ -155,11 +159,21 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their line ends, as ``io.StringIO(text, newline="")`` reads them
+    for `csv` (which copies the text into a buffer of four bytes a character)."""
+    return (line.group() for line in _LINE.finditer(text))
+
+
 def columns(path: Path) -> list[str]:
     """The header row of a recipients file."""
     raw = _read_bytes(path).replace(b"\x00", _NUL.encode())
     text = decode(raw, str(path), expected_content="a header row and one row per recipient")
-    reader = csv.reader(io.StringIO(text))
+    del raw
+    reader = csv.reader(_lines(text))
     return [cell.strip() for cell in next(reader, [])]
 
 
@@ -171,10 +185,11 @@ def read(path: Path, language: str | None = None, *, choose: Callable[[str], str
     gives for its ``language`` cell (``""`` when the row has none), and its honorific in that
     language too. A ``language`` cell that is not a BCP 47 tag is refused, naming the row."""
     file = str(path)
-    raw = _read_bytes(path)
     # A NUL byte is reported at its row and column below, not as "a binary file".
-    text = decode(raw.replace(b"\x00", _NUL.encode()), file, expected_content="a header row and one row per recipient")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    raw = _read_bytes(path).replace(b"\x00", _NUL.encode())
+    text = decode(raw, file, expected_content="a header row and one row per recipient")
+    del raw  # only the text is kept while the rows stream
+    reader = csv.reader(_lines(text), strict=True)
     header = [cell.strip() for cell in next(reader, [])]
     if "email" not in header:
         raise LetterError(
@@ -188,6 +203,9 @@ def read(path: Path, language: str | None = None, *, choose: Callable[[str], str
                 continue
             fields: dict[str, str] = {}
             for column, cell in zip(header, cells, strict=False):
+                if not _SUSPECT.search(cell):  # then none of the checks below can fail
+                    fields[column] = cell.strip()
+                    continue
                 bad = next((c for c in cell if c in "\r\n" or c == _NUL), None)
                 if bad is not None:
                     raise LetterError(
