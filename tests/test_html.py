@@ -428,6 +428,28 @@ def test_page_loads_nothing_from_the_network(example_letter: Letter) -> None:
     assert "@import" not in page(example_letter) and "url(" not in page(example_letter)
 
 
+def test_the_jsonld_option_links_the_full_document_from_the_head(example_letter: Letter) -> None:
+    head = find(parse(page(example_letter, jsonld="letter.jsonld")), "head")[0]
+    assert [(link.get("rel"), link.get("href")) for link in find(head, "link") if link.get("type")] == [
+        ("alternate", "letter.jsonld")
+    ]
+    assert [link for link in find(parse(page(example_letter)), "link") if link.get("type")] == []
+
+
+def test_the_html_part_of_an_email_links_no_jsonld_document(example_letter: Letter) -> None:
+    from openletter.exporters.html import render_page
+
+    assert 'type="application/ld+json"' not in render_page(example_letter, {"jsonld": "letter.jsonld"}, email=True)
+
+
+@pytest.mark.parametrize(
+    "value", ["", "javascript:alert(1)", "file:///etc/passwd", "//example.org/letter.jsonld", "letter one.jsonld"]
+)
+def test_a_jsonld_link_that_is_not_a_file_or_web_address_is_refused(example_letter: Letter, value: str) -> None:
+    with pytest.raises(openletter.OptionError, match=r"html\.jsonld"):
+        page(example_letter, jsonld=value)
+
+
 def test_right_to_left_page_uses_the_languages_own_punctuation(example_letter: Letter) -> None:
     letter = attrs.evolve(
         example_letter,

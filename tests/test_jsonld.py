@@ -6,16 +6,26 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 import openletter
-from openletter import Letter, OptionError
+from openletter import (
+    Letter,
+    OptionError,
+    Organisation,
+    OrganisationGroup,
+    Person,
+    PersonGroup,
+    SignatoryCount,
+)
 from openletter.cli import EXIT_OK, EXIT_USAGE, main
-from openletter.exporters.jsonld import build, embeddable, full_text
+from openletter.exporters.jsonld import EMBEDDED_SIGNATORIES, build, embeddable, full_text
 from openletter.testing import SAMPLE_NAMES, sample_letter
 
 from .conftest import EXAMPLE
@@ -274,3 +284,93 @@ def test_every_sample_letter_is_valid_schema_org(name: str) -> None:
         assert vocabulary().check(graph_from_pyld(document)) == []
     else:
         assert_valid(document)
+
+
+# --------------------------------------------------------------------------- the page's summary
+
+
+def _embedded(page: bytes) -> dict[str, object]:
+    """The JSON-LD a page embeds in its <script type="application/ld+json">."""
+    found = re.search(rb'<script type="application/ld\+json">\n(.*?)\n</script>', page, re.S)
+    assert found is not None
+    data: dict[str, object] = json.loads(found.group(1))
+    return data
+
+
+def _signed_by(letter: Letter, count: int) -> Letter:
+    """`letter` signed by `count` signatories in three groups: 400 organisations, the people, and
+    one late signature; with the count stated as the letter would state it."""
+    organisations = tuple(Organisation(name=f"Organisation {n:04d}", country="Cambodia") for n in range(400))
+    people = tuple(Person(name=f"Person {n:04d}", title="Lawyer") for n in range(count - 401))
+    return attrs.evolve(
+        letter,
+        signatories=(
+            OrganisationGroup(heading="Organisations", organisations=organisations),
+            PersonGroup(heading="Individuals", people=people),
+            PersonGroup(heading="Late signatures", people=(Person(name="The last signatory"),)),
+        ),
+        signatory_count_note=SignatoryCount(text=f"{count:,} signatures.", count=count),
+    )
+
+
+def _signatory_parts(document: dict[str, object]) -> list[dict[str, Any]]:
+    parts = document["hasPart"]
+    assert isinstance(parts, list)
+    return [part for part in parts if part["genre"] == "signatories"]
+
+
+def _without_signatories(document: dict[str, object]) -> dict[str, object]:
+    """The document but for its signatories: the `author`s and the signatory groups' lists."""
+    rest = {key: value for key, value in document.items() if key != "author"}
+    parts = rest["hasPart"]
+    assert isinstance(parts, list)
+    rest["hasPart"] = [{k: v for k, v in p.items() if k != "mainEntity"} if p["genre"] == "signatories" else p
+                       for p in parts]  # fmt: skip
+    return rest
+
+
+def test_a_page_embeds_every_signatory_up_to_the_bound(example_letter: Letter) -> None:
+    letter = _signed_by(example_letter, EMBEDDED_SIGNATORIES)
+    embedded = _embedded(openletter.export(letter, "html"))
+    assert embedded == export(letter)  # the whole document, as the jsonld format writes it
+    assert len(embedded["author"]) == EMBEDDED_SIGNATORIES  # type: ignore[arg-type]
+    assert vocabulary().check(graph_from_pyld(embedded)) == []
+
+
+def test_a_page_of_a_larger_letter_embeds_a_summary_and_the_jsonld_format_keeps_every_signatory(
+    example_letter: Letter,
+) -> None:
+    letter = attrs.evolve(_signed_by(example_letter, EMBEDDED_SIGNATORIES + 1), url="https://example.org/letter")
+    embedded = _embedded(openletter.export(letter, "html"))
+    full = export(letter)
+    assert len(full["author"]) == EMBEDDED_SIGNATORIES + 1  # type: ignore[arg-type]
+    assert vocabulary().check(graph_from_pyld(embedded)) == []
+    # the first signatories, in order, with the same nodes and ids as in the full document
+    assert embedded["author"] == full["author"][:EMBEDDED_SIGNATORIES]  # type: ignore[index]
+    groups = _signatory_parts(embedded)
+    assert [g["mainEntity"]["numberOfItems"] for g in groups] == [400, 600, 1]  # every group's whole size
+    assert [len(g["mainEntity"].get("itemListElement", [])) for g in groups] == [400, 600, 0]
+    for summary, whole in zip(groups, _signatory_parts(full), strict=True):
+        listed = summary["mainEntity"].get("itemListElement", [])
+        assert listed == whole["mainEntity"]["itemListElement"][: len(listed)]
+    # everything else as it is: the letter, sender, addressees, demands, the stated count
+    assert _without_signatories(embedded) == _without_signatories(full)
+    (count,) = [p for p in embedded["hasPart"] if p["genre"] == "signatory count"]  # type: ignore[union-attr, index]
+    assert count["mainEntity"]["numberOfItems"] == EMBEDDED_SIGNATORIES + 1
+    assert embedded["sender"] and embedded["toRecipient"]
+    assert len([p for p in embedded["hasPart"] if p["genre"] == "demand"]) == len(letter.demands)  # type: ignore[union-attr, index]
+
+
+@settings(max_examples=15, deadline=None)
+@given(letters(), st.integers(min_value=0, max_value=4))
+def test_a_summary_of_any_letter_is_valid_schema_org_and_lists_its_first_signatories(
+    letter: Letter, bound: int
+) -> None:
+    summary = build(letter, signatories=bound)
+    assert_valid(summary)
+    full = build(letter)
+    expected = full["author"] if not letter.signatories else full["author"][:bound]
+    assert summary["author"] == expected
+    assert [g["mainEntity"]["numberOfItems"] for g in _signatory_parts(summary)] == [
+        len(g.organisations if isinstance(g, OrganisationGroup) else g.people) for g in letter.signatories
+    ]

@@ -8,7 +8,9 @@ from plain data prepared here (`page_context`). Letter text is untrusted:
   so ``<script>`` stays text and ``javascript:``/``vbscript:``/``data:`` links are not links;
 * every other value reaches the template as text and is escaped there;
 * the JSON-LD of the ``jsonld`` format is embedded with `jsonld.embeddable`, so it cannot end its
-  ``<script>`` element.
+  ``<script>`` element. A letter with more than `jsonld.EMBEDDED_SIGNATORIES` signatories embeds
+  a summary that lists only the first of them; option ``jsonld`` (set by ``openletter build``
+  when it writes the ``jsonld`` format) links the full document from the page's head.
 
 Signatory lists are not Markdown: 10,000 names are escaped, not parsed. The CSS (screen and print)
 is inlined; the page loads nothing from the network. Options ``template`` and ``stylesheet`` (the
@@ -185,19 +187,28 @@ def _safe_href(href: str) -> bool:
 
 
 def page_context(
-    letter: Letter, *, email: bool = False, logo_src: str | None = None, languages: str | None = None
+    letter: Letter,
+    *,
+    email: bool = False,
+    logo_src: str | None = None,
+    languages: str | None = None,
+    jsonld: str | None = None,
 ) -> dict[str, Any]:
     """Everything the template sees: plain values (escaped by Jinja2) and rendered Markup.
 
     The parts and their order come from `openletter.printed.layout`, the one place that decides
     what a letter prints; here they only become HTML. With `email`, the page is the HTML part of
     an email: no JSON-LD script, no social tags. `logo_src` replaces the logo's ``data:`` URI
-    (an email refers to its attached image by ``cid:``).
+    (an email refers to its attached image by ``cid:``). `jsonld` is the ``jsonld`` option: where
+    the letter's full JSON-LD document is, linked from the head.
     """
     from markupsafe import Markup
 
     from ..printed import layout
-    from .jsonld import build, dumps, embeddable
+    from .jsonld import EMBEDDED_SIGNATORIES, build, dumps, embeddable
+
+    if jsonld is not None and not (jsonld and _safe_href(jsonld) and not any(c.isspace() for c in jsonld)):
+        raise OptionError(f"html.jsonld: {jsonld!r} is not a file name or an http(s) address (expected letter.jsonld)")
 
     printed = layout(letter)
     render = _Renderer(printed)
@@ -238,7 +249,8 @@ def page_context(
         "body": body,
         "foot": foot,
         "tail": tail,
-        "jsonld": Markup(embeddable(dumps(build(letter, languages), compact=True))),
+        "jsonld": Markup(embeddable(dumps(build(letter, languages, signatories=EMBEDDED_SIGNATORIES), compact=True))),
+        "jsonld_href": None if email else jsonld,
     }
 
 
@@ -521,7 +533,9 @@ def render_page(letter: Letter, options: Options, *, email: bool = False, logo_s
 
     from ..sandbox import PAGE_FACTOR, THEME_BUDGET, Budget, render, size_of
 
-    context = page_context(letter, email=email, logo_src=logo_src, languages=options.get("alternates"))
+    context = page_context(
+        letter, email=email, logo_src=logo_src, languages=options.get("alternates"), jsonld=options.get("jsonld")
+    )
     css = options.get("stylesheet", default_email_stylesheet() if email else default_stylesheet())
     if "</style" in css.lower():
         raise ThemeError("stylesheet", "the stylesheet must not contain '</style'")
@@ -555,6 +569,8 @@ def openletter_exporters() -> Sequence[Exporter]:
                 "stylesheet": "the text of a CSS stylesheet replacing the default (see --theme)",
                 "alternates": "every language of the letter and its page, the original first: "
                 "'en=letter.html km=letter.km.html' (openletter build sets it when it builds translations)",
+                "jsonld": "the letter's full JSON-LD document, linked from the page's head: 'letter.jsonld' "
+                "(openletter build sets it when it writes the jsonld format)",
             },
         )
     ]
