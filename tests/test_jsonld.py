@@ -20,6 +20,7 @@ from openletter import (
     OptionError,
     Organisation,
     OrganisationGroup,
+    OutputError,
     Person,
     PersonGroup,
     SignatoryCount,
@@ -28,7 +29,7 @@ from openletter.cli import EXIT_OK, EXIT_USAGE, main
 from openletter.exporters.jsonld import EMBEDDED_SIGNATORIES, build, embeddable, full_text
 from openletter.testing import SAMPLE_NAMES, sample_letter
 
-from .conftest import EXAMPLE
+from .conftest import DATA, EXAMPLE
 from .schemaorg import (
     expand_offline,
     graph_from_pyld,
@@ -40,6 +41,7 @@ from .schemaorg import (
 from .strategies import hostile_letters, letters
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "jsonld.md"
+TRANSLATIONS = DATA / "translations" / "letter.md"
 
 
 def export(letter: Letter, **options: str) -> dict[str, object]:
@@ -212,6 +214,69 @@ def test_bad_context_option_is_a_usage_error(tmp_path: Path, capsys: pytest.Capt
 def test_build_writes_letter_jsonld(tmp_path: Path) -> None:
     assert main(["build", str(EXAMPLE), "-t", "jsonld", "-o", str(tmp_path)]) == EXIT_OK
     assert json.loads((tmp_path / "letter.jsonld").read_text())["@type"] == "Message"
+
+
+LINK = b'<link rel="alternate" type="application/ld+json" href="%s">'
+
+
+def test_a_built_page_links_the_jsonld_document_written_beside_it(tmp_path: Path) -> None:
+    result = openletter.build(EXAMPLE, ["html", "jsonld"], tmp_path)
+    assert [output.path.name for output in result.outputs] == ["letter.html", "letter.jsonld"]  # as asked
+    assert LINK % b"letter.jsonld" in (tmp_path / "letter.html").read_bytes()
+
+
+def test_a_page_built_without_its_jsonld_document_links_none(tmp_path: Path) -> None:
+    openletter.build(EXAMPLE, ["html", "json"], tmp_path)
+    assert b"application/ld+json" in (tmp_path / "letter.html").read_bytes()  # the embedded script
+    assert b'type="application/ld+json" href' not in (tmp_path / "letter.html").read_bytes()
+
+
+def test_each_language_links_its_own_jsonld_document(tmp_path: Path) -> None:
+    openletter.build(TRANSLATIONS, ["jsonld", "html"], tmp_path)
+    assert LINK % b"letter.jsonld" in (tmp_path / "letter.html").read_bytes()
+    for tag in ("km", "fr", "ar"):
+        page = (tmp_path / f"letter.{tag}.html").read_bytes()
+        assert LINK % f"letter.{tag}.jsonld".encode() in page and (tmp_path / f"letter.{tag}.jsonld").is_file()
+
+
+def test_a_file_name_is_linked_as_a_url(tmp_path: Path) -> None:
+    source = tmp_path / "open letter #1.md"
+    source.write_bytes(EXAMPLE.read_bytes())
+    openletter.build(source, ["html", "jsonld"], tmp_path / "out")
+    assert LINK % b"open%20letter%20%231.jsonld" in (tmp_path / "out" / "open letter #1.html").read_bytes()
+
+
+def test_a_page_links_no_jsonld_document_that_could_not_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openletter import output
+
+    write = output.write_atomic
+
+    def full_disk(path: Path, data: bytes, **kwargs: Any) -> None:
+        if path.suffix == ".jsonld":
+            raise OutputError(f"cannot write {path}: No space left on device")
+        write(path, data, **kwargs)
+
+    monkeypatch.setattr(output, "write_atomic", full_disk)
+    result = openletter.build(EXAMPLE, ["html", "jsonld"], tmp_path)
+    assert result.status == 4 and [o.path.name for o in result.outputs] == ["letter.html"]
+    page = (tmp_path / "letter.html").read_bytes()
+    assert b'type="application/ld+json" href' not in page and b"<script" in page
+
+
+def test_a_page_links_no_jsonld_document_that_could_not_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openletter.exporters import jsonld
+
+    def broken(compact: object) -> object:
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(jsonld, "expand", broken)  # only the expanded form (context=none) fails
+    result = openletter.build(EXAMPLE, ["html", "jsonld"], tmp_path, {"jsonld": {"context": "none"}})
+    assert result.status == 3 and [o.path.name for o in result.outputs] == ["letter.html"]
+    assert b'type="application/ld+json" href' not in (tmp_path / "letter.html").read_bytes()
 
 
 @settings(max_examples=40, deadline=None)
