@@ -65,6 +65,12 @@ if TYPE_CHECKING:
 LONG_LIST = 12
 """Signatory groups longer than this are set in columns."""
 
+LIST_RUN = 1_000
+"""The most items of one ``<ul>``/``<ol>`` of the default template: a longer group is written as
+consecutive lists of this many. A browser balances a list's columns anew each time it lays the
+page out while it is still loading; over 50,000 names in one list that made a page take minutes to
+load (see ``tests/test_large_page.py``)."""
+
 
 class _Renderer:
     """Markdown to HTML for one letter: endnote markers numbered in the letter's order, anchored
@@ -264,6 +270,8 @@ def _part_context(
     signatory_heading: bool,
 ) -> dict[str, Any]:
     """One printed part as template data."""
+    from markupsafe import Markup
+
     item: dict[str, Any] = {"kind": part.kind}
     page = text_direction(letter.language)
     if isinstance(part, Letterhead):
@@ -323,7 +331,13 @@ def _part_context(
         item["note_after"] = render.block(part.note_after)
         item["numbered"] = part.numbered
         item["start"] = part.entries[0].number if part.numbered and part.entries else None
-        item["list_html"] = _signatory_items(part.entries, render, letter, _inside(_lang(part.lang, letter), page))
+        inside = _inside(_lang(part.lang, letter), page)
+        entries = part.entries
+        item["runs"] = [
+            {"start": entries[n].number, "html": _signatory_items(entries[n : n + LIST_RUN], render, letter, inside)}
+            for n in range(0, len(entries), LIST_RUN)
+        ]
+        item["list_html"] = Markup("\n").join(run["html"] for run in item["runs"])
         item["entries"] = part.entries  # for themes that write the list themselves (no copy made)
         item["long"] = len(part.entries) > LONG_LIST and not any(e.description for e in part.entries)
         item["lang"] = _lang(part.lang, letter)
