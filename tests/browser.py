@@ -125,9 +125,22 @@ class Visit:
 
 
 @contextmanager
-def visit(browser: Browser, url: str, *, width: int = 1280, height: int = 900) -> Iterator[Visit]:
-    """Open `url`, refusing and recording every other request; close the context afterwards."""
+def visit(
+    browser: Browser,
+    url: str,
+    *,
+    width: int = 1280,
+    height: int = 900,
+    init_script: str | None = None,
+    timeout: float | None = None,
+) -> Iterator[Visit]:
+    """Open `url`, refusing and recording every other request; close the context afterwards.
+
+    `init_script` runs in the page before any of its own content; `timeout` (ms) bounds the load
+    instead of Playwright's 30 s."""
     context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
+    if init_script is not None:
+        context.add_init_script(init_script)
     page = context.new_page()
     seen = Visit(page=page, url=url)
 
@@ -154,7 +167,7 @@ def visit(browser: Browser, url: str, *, width: int = 1280, height: int = 900) -
     page.on("websocket", on_websocket)
     context.route("**/*", on_route)
     try:
-        response = page.goto(url, wait_until="load")
+        response = page.goto(url, wait_until="load", timeout=timeout)
         assert response is not None and response.ok, f"{url}: {response and response.status}"
         yield seen
     finally:

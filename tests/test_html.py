@@ -15,7 +15,7 @@ from hypothesis import given, settings
 import openletter
 from openletter import Demand, Letter, Person, PersonGroup, Reference, Section
 from openletter.cli import EXIT_OK, EXIT_USAGE, main
-from openletter.exporters.html import text_direction
+from openletter.exporters.html import LIST_RUN, text_direction
 
 from .conftest import EXAMPLE, ROOT, listed
 from .strategies import HOSTILE, hostile_letters, letters
@@ -203,9 +203,32 @@ def test_large_signatory_lists_are_rendered_in_columns_without_markdown() -> Non
     text = page(letter)
     tree = parse(text)
     lists = [ul for ul in find(tree, "ul") if "signatory-list" in (ul.get("class") or "")]
-    assert len(find(lists[0], "li")) == 10_000
-    assert "long" in lists[0].get("class")
+    assert sum(len(find(ul, "li")) for ul in lists) == 10_000
+    assert all("long" in ul.get("class") for ul in lists)
     assert "*Name 9999*" in text and "<em>" not in text  # names are text, not Markdown
+
+
+@pytest.mark.parametrize(("count", "runs"), [(LIST_RUN, [LIST_RUN]), (2 * LIST_RUN + 5, [LIST_RUN, LIST_RUN, 5])])
+@pytest.mark.parametrize("numbering", ["none", "continuous"])
+def test_a_very_long_group_is_written_as_consecutive_lists_in_order(
+    count: int, runs: list[int], numbering: str
+) -> None:
+    people = tuple(Person(name=f"Name {i}") for i in range(count))
+    letter = Letter(
+        title="T",
+        language="en",
+        sections=(Section(text="Body."),),
+        signatories=(PersonGroup(people=people),),
+        signatory_numbering=numbering,  # type: ignore[arg-type]
+    )
+    tree = parse(page(letter))
+    lists = [e for e in tree.iter() if "signatory-list" in (e.get("class") or "").split()]
+    assert [len(find(e, "li")) for e in lists] == runs
+    assert [text_of(li) for e in lists for li in find(e, "li")] == [f"Name {i}" for i in range(count)]
+    assert all(("run" in e.get("class").split()) == (len(runs) > 1) for e in lists)
+    if numbering != "none":  # each list goes on counting where the one before stopped
+        assert [e.tag for e in lists] == [NS + "ol"] * len(runs)
+        assert [e.get("start") for e in lists] == [None] + [str(1 + sum(runs[:n])) for n in range(1, len(runs))]
 
 
 @settings(max_examples=40, deadline=None)
@@ -426,6 +449,28 @@ def test_page_loads_nothing_from_the_network(example_letter: Letter) -> None:
             elif value and element.tag != NS + "a":
                 pytest.fail(f"{element.tag} loads {value}")
     assert "@import" not in page(example_letter) and "url(" not in page(example_letter)
+
+
+def test_the_jsonld_option_links_the_full_document_from_the_head(example_letter: Letter) -> None:
+    head = find(parse(page(example_letter, jsonld="letter.jsonld")), "head")[0]
+    assert [(link.get("rel"), link.get("href")) for link in find(head, "link") if link.get("type")] == [
+        ("alternate", "letter.jsonld")
+    ]
+    assert [link for link in find(parse(page(example_letter)), "link") if link.get("type")] == []
+
+
+def test_the_html_part_of_an_email_links_no_jsonld_document(example_letter: Letter) -> None:
+    from openletter.exporters.html import render_page
+
+    assert 'type="application/ld+json"' not in render_page(example_letter, {"jsonld": "letter.jsonld"}, email=True)
+
+
+@pytest.mark.parametrize(
+    "value", ["", "javascript:alert(1)", "file:///etc/passwd", "//example.org/letter.jsonld", "letter one.jsonld"]
+)
+def test_a_jsonld_link_that_is_not_a_file_or_web_address_is_refused(example_letter: Letter, value: str) -> None:
+    with pytest.raises(openletter.OptionError, match=r"html\.jsonld"):
+        page(example_letter, jsonld=value)
 
 
 def test_right_to_left_page_uses_the_languages_own_punctuation(example_letter: Letter) -> None:

@@ -204,7 +204,10 @@ class Report:
     pdfs: dict[Paper, bytes]
 
 
+# A group of more than 1,000 names is laid out on screen only near the view (content-visibility:
+# auto), and text not laid out has no innerText: lay every list out, as scrolling to each would.
 _SHOWN = """() => {
+    for (const list of document.querySelectorAll('.signatory-list')) list.style.contentVisibility = 'visible';
     const shown = (el) => el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})
         && el.getClientRects().length > 0;
     const items = (selector) => [...document.querySelectorAll(selector)].map(

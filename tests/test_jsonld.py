@@ -6,19 +6,30 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 import openletter
-from openletter import Letter, OptionError
+from openletter import (
+    Letter,
+    OptionError,
+    Organisation,
+    OrganisationGroup,
+    OutputError,
+    Person,
+    PersonGroup,
+    SignatoryCount,
+)
 from openletter.cli import EXIT_OK, EXIT_USAGE, main
-from openletter.exporters.jsonld import build, embeddable, full_text
+from openletter.exporters.jsonld import EMBEDDED_SIGNATORIES, build, embeddable, full_text
 from openletter.testing import SAMPLE_NAMES, sample_letter
 
-from .conftest import EXAMPLE
+from .conftest import DATA, EXAMPLE
 from .schemaorg import (
     expand_offline,
     graph_from_pyld,
@@ -30,6 +41,7 @@ from .schemaorg import (
 from .strategies import hostile_letters, letters
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "jsonld.md"
+TRANSLATIONS = DATA / "translations" / "letter.md"
 
 
 def export(letter: Letter, **options: str) -> dict[str, object]:
@@ -204,6 +216,69 @@ def test_build_writes_letter_jsonld(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "letter.jsonld").read_text())["@type"] == "Message"
 
 
+LINK = b'<link rel="alternate" type="application/ld+json" href="%s">'
+
+
+def test_a_built_page_links_the_jsonld_document_written_beside_it(tmp_path: Path) -> None:
+    result = openletter.build(EXAMPLE, ["html", "jsonld"], tmp_path)
+    assert [output.path.name for output in result.outputs] == ["letter.html", "letter.jsonld"]  # as asked
+    assert LINK % b"letter.jsonld" in (tmp_path / "letter.html").read_bytes()
+
+
+def test_a_page_built_without_its_jsonld_document_links_none(tmp_path: Path) -> None:
+    openletter.build(EXAMPLE, ["html", "json"], tmp_path)
+    assert b"application/ld+json" in (tmp_path / "letter.html").read_bytes()  # the embedded script
+    assert b'type="application/ld+json" href' not in (tmp_path / "letter.html").read_bytes()
+
+
+def test_each_language_links_its_own_jsonld_document(tmp_path: Path) -> None:
+    openletter.build(TRANSLATIONS, ["jsonld", "html"], tmp_path)
+    assert LINK % b"letter.jsonld" in (tmp_path / "letter.html").read_bytes()
+    for tag in ("km", "fr", "ar"):
+        page = (tmp_path / f"letter.{tag}.html").read_bytes()
+        assert LINK % f"letter.{tag}.jsonld".encode() in page and (tmp_path / f"letter.{tag}.jsonld").is_file()
+
+
+def test_a_file_name_is_linked_as_a_url(tmp_path: Path) -> None:
+    source = tmp_path / "open letter #1.md"
+    source.write_bytes(EXAMPLE.read_bytes())
+    openletter.build(source, ["html", "jsonld"], tmp_path / "out")
+    assert LINK % b"open%20letter%20%231.jsonld" in (tmp_path / "out" / "open letter #1.html").read_bytes()
+
+
+def test_a_page_links_no_jsonld_document_that_could_not_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openletter import output
+
+    write = output.write_atomic
+
+    def full_disk(path: Path, data: bytes, **kwargs: Any) -> None:
+        if path.suffix == ".jsonld":
+            raise OutputError(f"cannot write {path}: No space left on device")
+        write(path, data, **kwargs)
+
+    monkeypatch.setattr(output, "write_atomic", full_disk)
+    result = openletter.build(EXAMPLE, ["html", "jsonld"], tmp_path)
+    assert result.status == 4 and [o.path.name for o in result.outputs] == ["letter.html"]
+    page = (tmp_path / "letter.html").read_bytes()
+    assert b'type="application/ld+json" href' not in page and b"<script" in page
+
+
+def test_a_page_links_no_jsonld_document_that_could_not_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openletter.exporters import jsonld
+
+    def broken(compact: object) -> object:
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(jsonld, "expand", broken)  # only the expanded form (context=none) fails
+    result = openletter.build(EXAMPLE, ["html", "jsonld"], tmp_path, {"jsonld": {"context": "none"}})
+    assert result.status == 3 and [o.path.name for o in result.outputs] == ["letter.html"]
+    assert b'type="application/ld+json" href' not in (tmp_path / "letter.html").read_bytes()
+
+
 @settings(max_examples=40, deadline=None)
 @given(hostile_letters())
 def test_hostile_text_gives_json_that_parses_and_cannot_end_a_script_element(letter: Letter) -> None:
@@ -274,3 +349,93 @@ def test_every_sample_letter_is_valid_schema_org(name: str) -> None:
         assert vocabulary().check(graph_from_pyld(document)) == []
     else:
         assert_valid(document)
+
+
+# --------------------------------------------------------------------------- the page's summary
+
+
+def _embedded(page: bytes) -> dict[str, object]:
+    """The JSON-LD a page embeds in its <script type="application/ld+json">."""
+    found = re.search(rb'<script type="application/ld\+json">\n(.*?)\n</script>', page, re.S)
+    assert found is not None
+    data: dict[str, object] = json.loads(found.group(1))
+    return data
+
+
+def _signed_by(letter: Letter, count: int) -> Letter:
+    """`letter` signed by `count` signatories in three groups: 400 organisations, the people, and
+    one late signature; with the count stated as the letter would state it."""
+    organisations = tuple(Organisation(name=f"Organisation {n:04d}", country="Cambodia") for n in range(400))
+    people = tuple(Person(name=f"Person {n:04d}", title="Lawyer") for n in range(count - 401))
+    return attrs.evolve(
+        letter,
+        signatories=(
+            OrganisationGroup(heading="Organisations", organisations=organisations),
+            PersonGroup(heading="Individuals", people=people),
+            PersonGroup(heading="Late signatures", people=(Person(name="The last signatory"),)),
+        ),
+        signatory_count_note=SignatoryCount(text=f"{count:,} signatures.", count=count),
+    )
+
+
+def _signatory_parts(document: dict[str, object]) -> list[dict[str, Any]]:
+    parts = document["hasPart"]
+    assert isinstance(parts, list)
+    return [part for part in parts if part["genre"] == "signatories"]
+
+
+def _without_signatories(document: dict[str, object]) -> dict[str, object]:
+    """The document but for its signatories: the `author`s and the signatory groups' lists."""
+    rest = {key: value for key, value in document.items() if key != "author"}
+    parts = rest["hasPart"]
+    assert isinstance(parts, list)
+    rest["hasPart"] = [{k: v for k, v in p.items() if k != "mainEntity"} if p["genre"] == "signatories" else p
+                       for p in parts]  # fmt: skip
+    return rest
+
+
+def test_a_page_embeds_every_signatory_up_to_the_bound(example_letter: Letter) -> None:
+    letter = _signed_by(example_letter, EMBEDDED_SIGNATORIES)
+    embedded = _embedded(openletter.export(letter, "html"))
+    assert embedded == export(letter)  # the whole document, as the jsonld format writes it
+    assert len(embedded["author"]) == EMBEDDED_SIGNATORIES  # type: ignore[arg-type]
+    assert vocabulary().check(graph_from_pyld(embedded)) == []
+
+
+def test_a_page_of_a_larger_letter_embeds_a_summary_and_the_jsonld_format_keeps_every_signatory(
+    example_letter: Letter,
+) -> None:
+    letter = attrs.evolve(_signed_by(example_letter, EMBEDDED_SIGNATORIES + 1), url="https://example.org/letter")
+    embedded = _embedded(openletter.export(letter, "html"))
+    full = export(letter)
+    assert len(full["author"]) == EMBEDDED_SIGNATORIES + 1  # type: ignore[arg-type]
+    assert vocabulary().check(graph_from_pyld(embedded)) == []
+    # the first signatories, in order, with the same nodes and ids as in the full document
+    assert embedded["author"] == full["author"][:EMBEDDED_SIGNATORIES]  # type: ignore[index]
+    groups = _signatory_parts(embedded)
+    assert [g["mainEntity"]["numberOfItems"] for g in groups] == [400, 600, 1]  # every group's whole size
+    assert [len(g["mainEntity"].get("itemListElement", [])) for g in groups] == [400, 600, 0]
+    for summary, whole in zip(groups, _signatory_parts(full), strict=True):
+        listed = summary["mainEntity"].get("itemListElement", [])
+        assert listed == whole["mainEntity"]["itemListElement"][: len(listed)]
+    # everything else as it is: the letter, sender, addressees, demands, the stated count
+    assert _without_signatories(embedded) == _without_signatories(full)
+    (count,) = [p for p in embedded["hasPart"] if p["genre"] == "signatory count"]  # type: ignore[union-attr, index]
+    assert count["mainEntity"]["numberOfItems"] == EMBEDDED_SIGNATORIES + 1
+    assert embedded["sender"] and embedded["toRecipient"]
+    assert len([p for p in embedded["hasPart"] if p["genre"] == "demand"]) == len(letter.demands)  # type: ignore[union-attr, index]
+
+
+@settings(max_examples=15, deadline=None)
+@given(letters(), st.integers(min_value=0, max_value=4))
+def test_a_summary_of_any_letter_is_valid_schema_org_and_lists_its_first_signatories(
+    letter: Letter, bound: int
+) -> None:
+    summary = build(letter, signatories=bound)
+    assert_valid(summary)
+    full = build(letter)
+    expected = full["author"] if not letter.signatories else full["author"][:bound]
+    assert summary["author"] == expected
+    assert [g["mainEntity"]["numberOfItems"] for g in _signatory_parts(summary)] == [
+        len(g.organisations if isinstance(g, OrganisationGroup) else g.people) for g in letter.signatories
+    ]

@@ -15,7 +15,8 @@ same refusals:
 Every output is written atomically (never half a file, never over a source). With translations
 (``letter.km.md`` beside ``letter.md``, see `openletter.translations`), every language is built:
 ``letter.html``, ``letter.km.html``... and formats that declare an ``alternates`` option (the
-page, the JSON-LD) are told where each language is, to link them.
+page, the JSON-LD) are told where each language is, to link them. When the JSON-LD is written
+beside the page, the page links it (the ``html`` option ``jsonld``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 import attrs
 
@@ -226,15 +228,20 @@ def build(
     # Each language's page (its html output's name: what the pages and the JSON-LD link to).
     page_suffix = reg.formats["html"].exporter.suffix if "html" in reg.formats else ".html"
     pages = {lang: output_name(source_path.stem, tag, page_suffix) for lang, (_, tag) in letters.items()}
-    outputs: list[Output] = []
     failures: list[PluginError | OutputError] = []
     rendered: dict[str, bytes] = {}
+    # A page links its language's JSON-LD document (html option ``jsonld``) when that is written:
+    # the JSON-LD is rendered and written first, and a page whose link it cannot be is made again.
+    linking: dict[str, tuple[Letter, dict[str, str]]] = {}
     for language, (letter, _) in letters.items():
-        for name in names:
+        for name in sorted(names, key=lambda name: name != "jsonld"):
             exporter = reg.format(name).exporter
             values = dict(given.get(name, {}))
             if "alternates" in exporter.options and len(letters) > 1:
                 values["alternates"] = " ".join(f"{lang}={pages[lang]}" for lang in letters)
+            if name == "html" and "jsonld" in exporter.options and _key("jsonld", language) in rendered:
+                values["jsonld"] = quote(paths[_key("jsonld", language)].name)  # beside the page
+                linking[language] = (letter, values)
             try:
                 rendered[_key(name, language)] = reg.render(letter, name, values)
             except PluginError as error:
@@ -244,12 +251,23 @@ def build(
                 if name == "html" and theme is not None and part in theme_options:
                     raise OptionError(f"{Path(theme) / THEME_FILES[part]}: {error}") from None
                 raise
-    for key, data in rendered.items():
+    written: dict[str, Output] = {}
+    for key in sorted(rendered, key=lambda key: not key.startswith("jsonld\0")):
         name, language = key.split("\0")
+        data = rendered.pop(key)
+        if name == "html" and language in linking and _key("jsonld", language) not in written:
+            letter, values = linking[language]  # the JSON-LD could not be written: no link to it
+            values.pop("jsonld")
+            try:
+                data = reg.render(letter, name, values)
+            except PluginError as error:
+                failures.append(error)
+                continue
         try:
             write_atomic(paths[key], data, protect=protect)
         except OutputError as error:
             failures.append(error)
             continue
-        outputs.append(Output(format=name, language=language, path=paths[key]))
+        written[key] = Output(format=name, language=language, path=paths[key])
+    outputs = [written[key] for key in planned if key in written]  # in the order of the formats asked for
     return BuildResult(outputs=tuple(outputs), warnings=tuple(warnings), failures=tuple(failures))

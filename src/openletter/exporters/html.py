@@ -8,7 +8,9 @@ from plain data prepared here (`page_context`). Letter text is untrusted:
   so ``<script>`` stays text and ``javascript:``/``vbscript:``/``data:`` links are not links;
 * every other value reaches the template as text and is escaped there;
 * the JSON-LD of the ``jsonld`` format is embedded with `jsonld.embeddable`, so it cannot end its
-  ``<script>`` element.
+  ``<script>`` element. A letter with more than `jsonld.EMBEDDED_SIGNATORIES` signatories embeds
+  a summary that lists only the first of them; option ``jsonld`` (set by ``openletter build``
+  when it writes the ``jsonld`` format) links the full document from the page's head.
 
 Signatory lists are not Markdown: 10,000 names are escaped, not parsed. The CSS (screen and print)
 is inlined; the page loads nothing from the network. Options ``template`` and ``stylesheet`` (the
@@ -62,6 +64,12 @@ if TYPE_CHECKING:
 
 LONG_LIST = 12
 """Signatory groups longer than this are set in columns."""
+
+LIST_RUN = 1_000
+"""The most items of one ``<ul>``/``<ol>`` of the default template: a longer group is written as
+consecutive lists of this many. A browser balances a list's columns anew each time it lays the
+page out while it is still loading; over 50,000 names in one list that made a page take minutes to
+load (see ``tests/test_large_page.py``)."""
 
 
 class _Renderer:
@@ -186,20 +194,29 @@ def _safe_href(href: str) -> bool:
 
 
 def page_context(
-    letter: Letter, *, email: bool = False, logo_src: str | None = None, languages: str | None = None
+    letter: Letter,
+    *,
+    email: bool = False,
+    logo_src: str | None = None,
+    languages: str | None = None,
+    jsonld: str | None = None,
 ) -> dict[str, Any]:
     """Everything the template sees: plain values (escaped by Jinja2) and rendered Markup.
 
     The parts and their order come from `openletter.printed.layout`, the one place that decides
     what a letter prints; here they only become HTML. With `email`, the page is the HTML part of
     an email: no JSON-LD script, no social tags. `logo_src` replaces the logo's ``data:`` URI
-    (an email refers to its attached image by ``cid:``).
+    (an email refers to its attached image by ``cid:``). `jsonld` is the ``jsonld`` option: where
+    the letter's full JSON-LD document is, linked from the head.
     """
     from markupsafe import Markup
 
     from ..printed import layout
     from ..words import counter_style
-    from .jsonld import build, dumps, embeddable
+    from .jsonld import EMBEDDED_SIGNATORIES, build, dumps, embeddable
+
+    if jsonld is not None and not (jsonld and _safe_href(jsonld) and not any(c.isspace() for c in jsonld)):
+        raise OptionError(f"html.jsonld: {jsonld!r} is not a file name or an http(s) address (expected letter.jsonld)")
 
     printed = layout(letter)
     render = _Renderer(printed)
@@ -242,7 +259,8 @@ def page_context(
         "body": body,
         "foot": foot,
         "tail": tail,
-        "jsonld": Markup(embeddable(dumps(build(letter, languages), compact=True))),
+        "jsonld": Markup(embeddable(dumps(build(letter, languages, signatories=EMBEDDED_SIGNATORIES), compact=True))),
+        "jsonld_href": None if email else jsonld,
     }
 
 
@@ -256,6 +274,8 @@ def _part_context(
     signatory_heading: bool,
 ) -> dict[str, Any]:
     """One printed part as template data."""
+    from markupsafe import Markup
+
     item: dict[str, Any] = {"kind": part.kind}
     page = text_direction(letter.language)
     if isinstance(part, Letterhead):
@@ -315,7 +335,13 @@ def _part_context(
         item["note_after"] = render.block(part.note_after)
         item["numbered"] = part.numbered
         item["start"] = part.entries[0].number if part.numbered and part.entries else None
-        item["list_html"] = _signatory_items(part.entries, render, letter, _inside(_lang(part.lang, letter), page))
+        inside = _inside(_lang(part.lang, letter), page)
+        entries = part.entries
+        item["runs"] = [
+            {"start": entries[n].number, "html": _signatory_items(entries[n : n + LIST_RUN], render, letter, inside)}
+            for n in range(0, len(entries), LIST_RUN)
+        ]
+        item["list_html"] = Markup("\n").join(run["html"] for run in item["runs"])
         item["entries"] = part.entries  # for themes that write the list themselves (no copy made)
         item["long"] = len(part.entries) > LONG_LIST and not any(e.description for e in part.entries)
         item["lang"] = _lang(part.lang, letter)
@@ -554,7 +580,9 @@ def render_page(letter: Letter, options: Options, *, email: bool = False, logo_s
 
     from ..sandbox import PAGE_FACTOR, THEME_BUDGET, Budget, render, size_of
 
-    context = page_context(letter, email=email, logo_src=logo_src, languages=options.get("alternates"))
+    context = page_context(
+        letter, email=email, logo_src=logo_src, languages=options.get("alternates"), jsonld=options.get("jsonld")
+    )
     css = options.get("stylesheet", default_email_stylesheet() if email else default_stylesheet())
     if "</style" in css.lower():
         raise ThemeError("stylesheet", "the stylesheet must not contain '</style'")
@@ -588,6 +616,8 @@ def openletter_exporters() -> Sequence[Exporter]:
                 "stylesheet": "the text of a CSS stylesheet replacing the default (see --theme)",
                 "alternates": "every language of the letter and its page, the original first: "
                 "'en=letter.html km=letter.km.html' (openletter build sets it when it builds translations)",
+                "jsonld": "the letter's full JSON-LD document, linked from the page's head: 'letter.jsonld' "
+                "(openletter build sets it when it writes the jsonld format)",
             },
         )
     ]

@@ -29,6 +29,10 @@ every field is documented in ``docs/jsonld.md``; in short:
 
 Node identifiers are ``{url}#...`` when the letter has a canonical URL and blank nodes (``_:...``)
 otherwise, so no relative IRI is ever written. Keys come out in a fixed order.
+
+A page embeds a summary when the letter has more than `EMBEDDED_SIGNATORIES` signatories: the
+same document listing only the first of them (``build(..., signatories=...)``); this format's own
+output always lists every one.
 """
 
 from __future__ import annotations
@@ -43,6 +47,11 @@ from ..errors import OptionError
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
 from ..model import Addressee, Letter, Organisation, OrganisationGroup, Person, PersonGroup
+
+EMBEDDED_SIGNATORIES = 1_000
+"""The most signatories the JSON-LD embedded in a page lists: a letter with more embeds a summary
+listing its first 1,000 (each group's ``numberOfItems`` still its whole size), and the ``jsonld``
+format's own document, which keeps every one, is where the whole list is (see `build`)."""
 
 SCHEMA_CONTEXT = "https://schema.org"
 SCHEMA = "http://schema.org/"
@@ -150,10 +159,16 @@ def full_text(letter: Letter) -> str:
     return "\n\n".join(parts)
 
 
-def _members(group: OrganisationGroup | PersonGroup, prefix: str, letter: Letter) -> list[Node]:
+def _members(group: OrganisationGroup | PersonGroup, prefix: str, letter: Letter, count: int) -> list[Node]:
+    """The nodes of the group's first `count` members."""
     if isinstance(group, OrganisationGroup):
-        return [_organisation(org, f"{prefix}-{n}", letter) for n, org in enumerate(group.organisations, start=1)]
-    return [_person(person, f"{prefix}-{n}", letter) for n, person in enumerate(group.people, start=1)]
+        orgs = group.organisations[:count]
+        return [_organisation(org, f"{prefix}-{n}", letter) for n, org in enumerate(orgs, start=1)]
+    return [_person(person, f"{prefix}-{n}", letter) for n, person in enumerate(group.people[:count], start=1)]
+
+
+def _size(group: OrganisationGroup | PersonGroup) -> int:
+    return len(group.organisations) if isinstance(group, OrganisationGroup) else len(group.people)
 
 
 def _versions(letter: Letter, alternates: str | None) -> tuple[list[Node], Node | None]:
@@ -176,12 +191,18 @@ def _versions(letter: Letter, alternates: str | None) -> tuple[list[Node], Node 
     return [], original
 
 
-def build(letter: Letter, alternates: str | None = None) -> Node:
+def build(letter: Letter, alternates: str | None = None, *, signatories: int | None = None) -> Node:
     """The letter as a JSON-LD document (compact form, schema.org context), as Python data.
 
     `alternates` is the ``alternates`` option: the letter's languages and their pages, the original
     first (``en=letter.html km=letter.km.html``), which link the languages' documents with
-    ``workTranslation`` and ``translationOfWork``."""
+    ``workTranslation`` and ``translationOfWork``.
+
+    `signatories` bounds how many signatories the document lists (the first ones, in the letter's
+    order; every one when None): a summary, as a page embeds it (`EMBEDDED_SIGNATORIES`). Each
+    group's ``ItemList`` still states the group's whole size as ``numberOfItems`` (for schema.org,
+    the number of the entire list, however few of its items are described); the nodes listed are
+    the same as in the full document, with the same ids."""
     ids = _Ids(letter.url)
     doc: Node = {"@context": SCHEMA_CONTEXT, "@type": "Message"}
     if ids.base:
@@ -233,8 +254,11 @@ def build(letter: Letter, alternates: str | None = None) -> Node:
     authors: list[Node] = []
     groups: list[Node] = []
     signatory_groups: Sequence[OrganisationGroup | PersonGroup] = letter.signatories
+    room = sum(_size(group) for group in signatory_groups) if signatories is None else max(signatories, 0)
     for group_number, group in enumerate(signatory_groups, start=1):
-        members = _members(group, ids(f"signatory-{group_number}"), letter)
+        size = _size(group)
+        members = _members(group, ids(f"signatory-{group_number}"), letter, min(size, room))
+        room -= len(members)
         authors.extend({"@id": m["@id"]} for m in members)
         part: Node = {"@id": ids(f"signatories-{group_number}"), "@type": "CreativeWork", "genre": "signatories"}
         _put(part, "headline", _text(group.heading, group.lang, letter))
@@ -243,11 +267,13 @@ def build(letter: Letter, alternates: str | None = None) -> Node:
         part["position"] = group_number
         part["mainEntity"] = {
             "@type": "ItemList",
-            "numberOfItems": len(members),
+            "numberOfItems": size,
             "itemListElement": [
                 {"@type": "ListItem", "position": n, "item": member} for n, member in enumerate(members, start=1)
             ],
         }
+        if not members:  # a group past the bound: its size, no items
+            del part["mainEntity"]["itemListElement"]
         groups.append(part)
     if not signatory_groups and sender_nodes:  # the sender signs alone
         authors = [{"@id": node["@id"]} for node in sender_nodes]
