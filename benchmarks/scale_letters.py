@@ -18,6 +18,7 @@ from pathlib import Path
 __all__ = [
     "organisation_name",
     "person_name",
+    "signatory_names",
     "write_footnote_letter",
     "write_paragraph_letter",
     "write_section_letter",
@@ -49,6 +50,13 @@ def person_name(number: int) -> str:
 def organisation_name(number: int) -> str:
     """The name of the `number`-th organisation of a generated list (unique, sortable)."""
     return f"Organisation {number:07d}"
+
+
+def signatory_names(count: int) -> list[str]:
+    """The names of `write_signatory_letter`'s `count` signatories, in the letter's order: the
+    organisations' group, then the people's."""
+    people, organisations = count - count // 2, count // 2
+    return [organisation_name(n) for n in range(organisations)] + [person_name(n) for n in range(people)]
 
 
 def write_signatory_letter(folder: Path, count: int) -> Path:
