@@ -125,7 +125,7 @@ class Command:
 @dataclass
 class Measure:
     status: str
-    """``ok``, ``exit N`` (with the last line of its errors in the row's note), ``timeout`` or ``memory``."""
+    """``ok``, ``exit N`` (with the first line of its errors in the row's note), ``timeout`` or ``memory``."""
     wall_s: float
     cpu_s: float
     """User and system time of the process (and of the processes it waited for)."""
@@ -238,15 +238,15 @@ def run_measured(
 ) -> Measure:
     """Run `argv`; its wall time and peak resident memory, stopping it (and anything it started)
     after `timeout` seconds or above `memory_limit_mb` of resident memory."""
-    with tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryFile() as printed:
         start = time.perf_counter()
         process = subprocess.Popen(
             argv,
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
+            stdout=printed,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:
@@ -270,15 +270,19 @@ def run_measured(
                 os.close(pidfd)
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
-        errors.seek(0)
-        lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+        printed.seek(0)
+        lines = [  # what it printed, less the names of the files it wrote
+            line
+            for line in printed.read(100_000).decode("utf-8", "replace").splitlines()
+            if not line.startswith("wrote ")
+        ]
     peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     cpu = usage.ru_utime + usage.ru_stime
     if stopped:
         limit = f"{timeout:g} s" if stopped == "timeout" else f"{memory_limit_mb:g} MB resident"
         return Measure(stopped, wall, cpu, peak, f"stopped above {limit}")
     if process.returncode:
-        return Measure(f"exit {process.returncode}", wall, cpu, peak, lines[-1] if lines else "")
+        return Measure(f"exit {process.returncode}", wall, cpu, peak, lines[0] if lines else "")
     return Measure("ok", wall, cpu, peak)
 
 
