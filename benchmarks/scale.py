@@ -480,7 +480,7 @@ def warm_up(settings: Settings) -> None:
     shutil.rmtree(folder)
 
 
-HEADER = f"  {'command':44} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'out MB':>8}  {'status':8} {'goal':24} note"
+HEADER = f"  {'command':44} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'out MB':>8}  {'status':8} {'goal':32} note"
 
 
 def print_row(row: Row, case: list[str]) -> None:
@@ -491,7 +491,7 @@ def print_row(row: Row, case: list[str]) -> None:
     out = "-" if row.output_bytes is None else f"{row.output_bytes / 1e6:,.2f}"
     line = (
         f"  {row.command:44} {row.wall_s:8.2f} {row.cpu_s:8.2f} {row.peak_mb:8.0f} {out:>8}  {row.status:8}"
-        f" {row.goal:24} {row.note}"
+        f" {row.goal:32} {row.note}"
     )
     print(line.rstrip(), flush=True)
 
