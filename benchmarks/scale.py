@@ -546,7 +546,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def report(row: Row) -> None:
         if args.json:
             print(
-                f"{row.case}: {row.command}: {row.status}, {row.wall_s:.2f} s, {row.peak_mb:.0f} MB",
+                f"{row.case}: {row.command}: {row.status},"
+                f" {row.wall_s:.2f} s ({row.cpu_s:.2f} s CPU), {row.peak_mb:.0f} MB",
                 file=sys.stderr,
                 flush=True,
             )
