@@ -17,8 +17,9 @@ html5`` of the same signatory list written as Markdown, and of the example lette
 the cold start of the example letter (``example``) and a mail merge of it to 10,000 recipients
 into an mbox (``mail``).
 
-For each command: the wall time, the peak resident memory of the process (``ru_maxrss`` as
-``wait4`` reports it for that process alone), and the size of what it wrote. Each command is
+For each command: the wall time, the CPU time, the peak resident memory of the process
+(``ru_maxrss`` as ``wait4`` reports it for that process alone, taken by a small wrapper process:
+see `WRAPPER`), and the size of what it wrote. Each command is
 stopped after ``--timeout`` seconds, or when its resident memory passes ``--memory-limit`` MB
 (read from ``/proc`` every 50 ms), so that the largest letters cannot hang or exhaust the
 machine; the row then says ``timeout`` or ``memory``. Built-in commands run with installed plugins
@@ -221,8 +222,35 @@ def _exited(pid: int, pidfd: int | None, seconds: float) -> bool:
         time.sleep(0.002)
 
 
+WRAPPER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as report:
+    report.write(f"{wall} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+"""Runs a command (``python -I -S -c WRAPPER REPORT COMMAND...``) and writes to REPORT its wall
+time, CPU time, peak resident memory and exit code. Why: a process's ``ru_maxrss`` starts from the
+high-water mark of the process that started it (Linux keeps it across fork and exec), so a command
+started straight from this script, which holds big pages in memory, would report at least this
+script's peak. The wrapper is a small new interpreter: its own peak (about 5 MB) is the floor."""
+
+
 def resident_mb(pid: int) -> float:
-    """The resident memory of a running process from ``/proc`` (0 where it cannot be read)."""
+    """The resident memory of a running process (or of the wrapper's command, its first child)
+    from ``/proc``; 0 where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", "rb") as children:
+            pid = int(children.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         with open(f"/proc/{pid}/status", "rb") as status:
             for line in status:
@@ -238,10 +266,13 @@ def run_measured(
 ) -> Measure:
     """Run `argv`; its wall time and peak resident memory, stopping it (and anything it started)
     after `timeout` seconds or above `memory_limit_mb` of resident memory."""
+    handle, name = tempfile.mkstemp(prefix="openletter-scale-report-")
+    os.close(handle)
+    report = Path(name)
     with tempfile.TemporaryFile() as printed:
         start = time.perf_counter()
         process = subprocess.Popen(
-            argv,
+            [sys.executable, "-I", "-S", "-c", WRAPPER, str(report), *argv],
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -254,13 +285,16 @@ def run_measured(
         except (AttributeError, OSError):  # not Linux, or a kernel older than 5.3
             pidfd = None
         stopped = ""
+        seen = 0.0  # the largest resident memory the watchdog saw
         try:
             while not _exited(process.pid, pidfd, POLL):
                 if stopped:
                     continue
+                resident = resident_mb(process.pid)
+                seen = max(seen, resident)
                 if time.perf_counter() - start > timeout:
                     stopped = "timeout"
-                elif resident_mb(process.pid) > memory_limit_mb:
+                elif resident > memory_limit_mb:
                     stopped = "memory"
                 if stopped:  # not reaped yet, so its process group cannot have been reused
                     os.killpg(process.pid, signal.SIGKILL)
@@ -270,19 +304,24 @@ def run_measured(
                 os.close(pidfd)
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
+        measured = report.read_text().split()
+        report.unlink()
         printed.seek(0)
         lines = [  # what it printed, less the names of the files it wrote
             line
             for line in printed.read(100_000).decode("utf-8", "replace").splitlines()
             if not line.startswith("wrote ")
         ]
-    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     cpu = usage.ru_utime + usage.ru_stime
-    if stopped:
+    maxrss, code = float(usage.ru_maxrss), process.returncode
+    if len(measured) == 4 and not stopped:  # the wrapper's figures, for the command alone
+        wall, cpu, maxrss, code = float(measured[0]), float(measured[1]), float(measured[2]), int(measured[3])
+    peak = maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    if stopped:  # the wrapper was stopped too: the peak is the largest the watchdog saw
         limit = f"{timeout:g} s" if stopped == "timeout" else f"{memory_limit_mb:g} MB resident"
-        return Measure(stopped, wall, cpu, peak, f"stopped above {limit}")
-    if process.returncode:
-        return Measure(f"exit {process.returncode}", wall, cpu, peak, lines[0] if lines else "")
+        return Measure(stopped, wall, cpu, seen, f"stopped above {limit}")
+    if code:
+        return Measure(f"exit {code}", wall, cpu, peak, lines[0] if lines else "")
     return Measure("ok", wall, cpu, peak)
 
 
