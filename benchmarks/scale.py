@@ -299,6 +299,12 @@ def run_measured(
                 if stopped:  # not reaped yet, so its process group cannot have been reused
                     os.killpg(process.pid, signal.SIGKILL)
             wall = time.perf_counter() - start
+        except BaseException:  # interrupted: the command, in its own session, would run on
+            os.killpg(process.pid, signal.SIGKILL)
+            os.wait4(process.pid, 0)
+            process.returncode = -signal.SIGKILL
+            report.unlink(missing_ok=True)
+            raise
         finally:
             if pidfd is not None:
                 os.close(pidfd)
@@ -535,6 +541,10 @@ def print_row(row: Row, case: list[str]) -> None:
     print(line.rstrip(), flush=True)
 
 
+def _terminated(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -566,6 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table (progress on stderr)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminated)  # so that the temporary folder and the command go too
     try:
         cases = pick_cases(args.only, args.sizes)
     except ValueError as error:
