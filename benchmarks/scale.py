@@ -55,6 +55,8 @@ from pathlib import Path
 import scale_letters
 from run import EXAMPLE, machine, openletter_command, subprocess_env
 
+import openletter
+
 BUILT_IN = ("json", "markdown", "jsonld", "html", "eml", "mailto")
 """The built-in formats, each built on its own, then together."""
 FOUR = ("json", "markdown", "jsonld", "html")
@@ -586,6 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.timeout <= 0 or args.memory_limit <= 0:
         parser.error("--timeout and --memory-limit must be positive")
     info = machine()
+    info["imported"] = str(Path(openletter.__file__).parent)  # the commands import the same (their PYTHONPATH)
     info["pdf plugin"] = "installed" if pdf_plugin_installed() else "not installed"
     if not args.json:
         for key, value in info.items():
