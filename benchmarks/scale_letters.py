@@ -12,16 +12,18 @@ is printed once and in order.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 __all__ = [
     "organisation_name",
     "person_name",
+    "signatory_names",
     "write_footnote_letter",
     "write_paragraph_letter",
     "write_section_letter",
     "write_signatory_letter",
+    "write_signatory_markdown",
 ]
 
 _HEAD = """---
@@ -50,6 +52,13 @@ def organisation_name(number: int) -> str:
     return f"Organisation {number:07d}"
 
 
+def signatory_names(count: int) -> list[str]:
+    """The names of `write_signatory_letter`'s `count` signatories, in the letter's order: the
+    organisations' group, then the people's."""
+    people, organisations = count - count // 2, count // 2
+    return [organisation_name(n) for n in range(organisations)] + [person_name(n) for n in range(people)]
+
+
 def write_signatory_letter(folder: Path, count: int) -> Path:
     """A letter signed by `count` signatories from two CSV files: half people (with title,
     affiliation and country), half organisations (with country), in two groups."""
@@ -67,6 +76,26 @@ def write_signatory_letter(folder: Path, count: int) -> Path:
     groups.append("- heading: Individuals\n  people: people.csv\n")
     text = _HEAD + "signatories:\n" + "".join(groups) + "---\n\nWe write to you about scale.\n"
     return _write(folder, text)
+
+
+def write_signatory_markdown(folder: Path, count: int) -> Path:
+    """The same letter as `write_signatory_letter`'s for pandoc: the title as metadata, the body,
+    then each group as a heading and a bulleted list of the same signatories, each with the same
+    details in the same order (as the plain-text letter lists them). Writes ``folder/list.md``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    people, organisations = count - count // 2, count // 2
+    path = folder / "list.md"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("---\ntitle: Open Letter on the Scale of Things\nlang: en\n---\n\nWe write to you about scale.\n\n")
+        if organisations:
+            out.write("## Organisations\n\n")
+            for n in range(organisations):
+                out.write(f"- {organisation_name(n)} (Country {n % 50})\n")
+            out.write("\n")
+        out.write("## Individuals\n\n")
+        for n in range(people):
+            out.write(f"- {person_name(n)}, Professor, University {n % 997} (Country {n % 50})\n")
+    return path
 
 
 def write_footnote_letter(folder: Path, count: int) -> Path:
@@ -103,17 +132,20 @@ def _write(folder: Path, text: str) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    kinds = {
+    kinds: dict[str, Callable[[Path, int], Path]] = {
         "signatories": write_signatory_letter,
         "footnotes": write_footnote_letter,
         "sections": write_section_letter,
-        "paragraph": write_paragraph_letter,
     }
-    if len(args) != 3 or args[0] not in kinds:
-        print(f"usage: scale_letters.py {{{'|'.join(kinds)}}} SIZE FOLDER", file=sys.stderr)
+    if len(args) != 3 or args[0] not in [*kinds, "paragraph"]:
+        print(f"usage: scale_letters.py {{{'|'.join([*kinds, 'paragraph'])}}} SIZE FOLDER", file=sys.stderr)
         return 2
-    size = float(args[1]) if args[0] == "paragraph" else int(args[1])
-    print(kinds[args[0]](Path(args[2]), size))  # type: ignore[operator]
+    folder = Path(args[2])
+    print(
+        write_paragraph_letter(folder, float(args[1]))
+        if args[0] == "paragraph"
+        else kinds[args[0]](folder, int(args[1]))
+    )
     return 0
 
 
