@@ -366,7 +366,9 @@ def dumps(data: object, *, compact: bool = False) -> str:
     or on one line when `compact` (as embedded in HTML pages: much faster for long lists)."""
     if compact:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    from ..jsontext import dumps as indented
+
+    return indented(data) + "\n"
 
 
 CONTEXT_CHOICES = ("schema.org", "none")
