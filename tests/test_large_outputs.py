@@ -60,3 +60,47 @@ def test_indented_json_refuses_what_the_standard_library_refuses() -> None:
 def test_indented_json_of_a_long_list_is_the_standard_librarys_text() -> None:
     data = {"people": [{"@id": f"_:p{n}", "name": f"Person {n}", "roles": [n, {"x": None}]} for n in range(20000)]}
     assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+_TRICKY = [
+    "yes", "No", "on", "1.5", "12", "0x1F", "2024-01-01", "~", "null", "=", "<<", "a: b", "a #b", "a:", "a#b",
+    "#a", "-a", "- a", "? a", ".a", "...", "---", "'a", '"a', "a'b", "a,b", "[a]", "{a}", "%a", "@a", "`a",
+    "!a", "&a", "*a", "|a", ">a", ":a", "a\nb", "a\n", "a ", " a", "a\xa0", "\xa0a", "a\tb", "é", "Ω ب 漢",
+    "😀", "a\u2028b", "a\x85b", "\ufeffa", "a\ufeff", "_a", "x" * 96, "y " * 60, "Jane Doe", "O'Brien, Smith & Co",
+]  # fmt: skip
+_YAML_TEXT = st.sampled_from(_TRICKY) | st.text(
+    st.sampled_from([*"aZ9 :#-'\",é😀\n\r\t", "\xa0", "\u2028"]), max_size=110
+)
+_MEMBER = st.dictionaries(
+    st.sampled_from(["name", "title", "affiliation", "country", "honorific_suffix", "url", "yes", "a b"]),
+    _YAML_TEXT | st.booleans() | st.lists(st.dictionaries(st.just("title"), _YAML_TEXT, max_size=1), max_size=2),
+    max_size=4,
+)
+
+
+def _markdown_writer(front: dict[str, object]) -> str:
+    from openletter.sources import yaml_source
+
+    return "---\n" + yaml_source.dump(front) + "---\n\nWe write.\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["people", "organisations"]), st.lists(_MEMBER, max_size=6)), max_size=3))
+def test_signatory_lists_in_front_matter_are_pyyamls_text(groups: list[tuple[str, list[dict[str, object]]]]) -> None:
+    from openletter.sources import yaml_source
+    from openletter.yamltext import front_matter
+
+    front = {"title": "T", "signatories": [{"heading": "H", key: members} for key, members in groups], "z": 1}
+    assert front_matter(front, _markdown_writer, yaml_source.dump) == _markdown_writer(front)
+
+
+def test_signatory_lists_in_front_matter_whose_stand_in_the_letter_names_are_pyyamls_text() -> None:
+    from openletter.sources import yaml_source
+    from openletter.yamltext import front_matter
+
+    front = {
+        "title": "T",
+        "keywords": ["openletter-signatory-list-0", "openletter-signatory-list-1"],
+        "signatories": [{"people": [{"name": "A"}]}, {"organisations": [{"name": "B"}]}],
+    }
+    assert front_matter(front, _markdown_writer, yaml_source.dump) == _markdown_writer(front)
