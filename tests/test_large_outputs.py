@@ -104,3 +104,45 @@ def test_signatory_lists_in_front_matter_whose_stand_in_the_letter_names_are_pyy
         "signatories": [{"people": [{"name": "A"}]}, {"organisations": [{"name": "B"}]}],
     }
     assert front_matter(front, _markdown_writer, yaml_source.dump) == _markdown_writer(front)
+
+
+_ENTRY_TEXT = st.sampled_from(["Jane Doe", "جامعة", "Ωmega", "<b>&'\"", "12", "A, B", "漢字", "Ünïversité"])
+
+
+@st.composite
+def _entries(draw: st.DrawFn) -> list[object]:
+    from openletter.printed import SignatoryEntry
+
+    out: list[object] = []
+    for number in range(draw(st.integers(0, 6))):
+        values = draw(st.lists(_ENTRY_TEXT, max_size=3))
+        pieces = [", "]
+        for value in values:
+            pieces += [value, ", " if len(pieces) < 5 else " ("]
+        pieces = pieces if values else [""]
+        out.append(
+            SignatoryEntry(
+                number=number,
+                name=draw(_ENTRY_TEXT),
+                rest="".join(pieces),
+                url=draw(st.sampled_from([None, "https://example.org/?a=1&b=<2>"])),
+                description=draw(st.sampled_from([None, "*Founded* in 1990."])),
+                closing=draw(st.sampled_from([None, "敬上"])),
+                lang=draw(st.sampled_from([None, None, "ar", "en"])),
+                pieces=tuple(pieces),
+            )
+        )
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(_entries(), st.sampled_from(["ltr", "rtl"]))
+def test_signatory_list_items_written_together_are_written_as_one_by_one(entries: list[object], direction: str) -> None:
+    from openletter.exporters.html import _Renderer, _signatory_item, _signatory_items
+    from openletter.printed import layout
+    from openletter.testing.samples import sample_letter
+
+    letter = sample_letter("minimal")
+    render = _Renderer(layout(letter))
+    together = _signatory_items(entries, render, letter, direction)  # type: ignore[arg-type]
+    assert together == "\n".join(_signatory_item(entry, render, letter, direction) for entry in entries)  # type: ignore[arg-type]

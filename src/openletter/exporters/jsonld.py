@@ -43,6 +43,7 @@ from ..errors import OptionError
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
 from ..model import Addressee, Letter, Organisation, OrganisationGroup, Person, PersonGroup
+from ..printed import role_values
 
 SCHEMA_CONTEXT = "https://schema.org"
 SCHEMA = "http://schema.org/"
@@ -125,13 +126,13 @@ def _person(person: Person, node_id: str, letter: Letter) -> Node:
     node["alternateName" if person.pseudonym else "name"] = name  # a pseudonym is not presented as a name
     _put(node, "honorificPrefix", person.honorific)
     _put(node, "honorificSuffix", person.honorific_suffix)
-    roles = person.all_roles
-    titles = [_text(r.title, person.lang, letter) for r in roles if r.title is not None]
+    roles = role_values(person)
+    titles = [_text(title, person.lang, letter) for title, _ in roles if title is not None]
     _put(node, "jobTitle", titles[0] if len(titles) == 1 else titles)
     affiliations = [
-        {"@type": "Organization", "name": _text(r.affiliation, person.lang, letter)}
-        for r in roles
-        if r.affiliation is not None
+        {"@type": "Organization", "name": _text(affiliation, person.lang, letter)}
+        for _, affiliation in roles
+        if affiliation is not None
     ]
     _put(node, "affiliation", affiliations[0] if len(affiliations) == 1 else affiliations)
     _put(node, "address", _place(person.country))
