@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from openletter.hookspecs import hookimpl
 from openletter.jsontext import dumps
+
+from .conftest import EXAMPLE
 
 _SCALARS = (
     st.none()
@@ -146,3 +150,59 @@ def test_signatory_list_items_written_together_are_written_as_one_by_one(entries
     render = _Renderer(layout(letter))
     together = _signatory_items(entries, render, letter, direction)  # type: ignore[arg-type]
     assert together == "\n".join(_signatory_item(entry, render, letter, direction) for entry in entries)  # type: ignore[arg-type]
+
+
+class _Watcher:
+    """A plugin with two formats: ``first``, and ``second``, which records what the output folder
+    holds while it renders (or fails, as a bad theme does)."""
+
+    def __init__(self, folder: object, fail: bool = False) -> None:
+        self.folder = folder
+        self.fail = fail
+        self.seen: list[str] = []
+
+    @hookimpl
+    def openletter_exporters(self) -> list[object]:
+        from openletter.errors import OptionError
+        from openletter.exporter import Exporter
+
+        def second(letter: object, options: object) -> str:
+            from pathlib import Path
+
+            assert isinstance(self.folder, Path)
+            self.seen = sorted(p.name for p in self.folder.iterdir())
+            if self.fail:
+                raise OptionError("second: this option cannot be used")
+            return "second"
+
+        return [
+            Exporter(name="first", title="1", suffix=".first", media_type="text/plain", render=lambda _, __: "first"),
+            Exporter(name="second", title="2", suffix=".second", media_type="text/plain", render=second),
+        ]
+
+
+def _watching(folder: object, fail: bool = False) -> tuple[_Watcher, object]:
+    from openletter.plugins import Registry
+
+    watcher = _Watcher(folder, fail)
+    return watcher, Registry(entry_points=False, plugins=[("watcher", watcher)])
+
+
+def test_a_build_keeps_each_output_on_disk_not_in_memory_and_in_place_only_at_the_end(tmp_path: Path) -> None:
+    from openletter.build import build
+
+    watcher, registry = _watching(tmp_path)
+    result = build(EXAMPLE, ["first", "second"], tmp_path, registry=registry)
+    assert len(watcher.seen) == 1 and watcher.seen[0].startswith(".letter.first.")  # written, not yet in place
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.first", "letter.second"]
+    assert [o.path.read_text() for o in result.outputs] == ["first", "second"]
+
+
+def test_a_build_refused_by_a_later_format_leaves_nothing_behind(tmp_path: Path) -> None:
+    from openletter.build import build
+    from openletter.errors import OptionError
+
+    watcher, registry = _watching(tmp_path, fail=True)
+    with pytest.raises(OptionError):
+        build(EXAMPLE, ["first", "second"], tmp_path, registry=registry)
+    assert watcher.seen and list(tmp_path.iterdir()) == []

@@ -212,7 +212,7 @@ def build(
     if errors:
         raise LetterError(errors + warnings)
 
-    from .output import plan_outputs, write_atomic
+    from .output import Staged, plan_outputs, stage
 
     protect = [source_path, *(Path(f) for f in loaded.source.also_read), *(t.file for t in translations.values())]
     planned: dict[str, str] = {}
@@ -228,26 +228,38 @@ def build(
     pages = {lang: output_name(source_path.stem, tag, page_suffix) for lang, (_, tag) in letters.items()}
     outputs: list[Output] = []
     failures: list[PluginError | OutputError] = []
-    rendered: dict[str, bytes] = {}
-    for language, (letter, _) in letters.items():
-        for name in names:
-            exporter = reg.format(name).exporter
-            values = dict(given.get(name, {}))
-            if "alternates" in exporter.options and len(letters) > 1:
-                values["alternates"] = " ".join(f"{lang}={pages[lang]}" for lang in letters)
-            try:
-                rendered[_key(name, language)] = reg.render(letter, name, values)
-            except PluginError as error:
-                failures.append(error)
-            except OptionError as error:
-                part = getattr(error, "option", None)  # the html format's ThemeError: which file of the theme
-                if name == "html" and theme is not None and part in theme_options:
-                    raise OptionError(f"{Path(theme) / THEME_FILES[part]}: {error}") from None
-                raise
-    for key, data in rendered.items():
+    staged: dict[str, Staged] = {}  # each output on disk as soon as it is made: one in memory at a time
+    try:
+        for language, (letter, _) in letters.items():
+            for name in names:
+                exporter = reg.format(name).exporter
+                values = dict(given.get(name, {}))
+                if "alternates" in exporter.options and len(letters) > 1:
+                    values["alternates"] = " ".join(f"{lang}={pages[lang]}" for lang in letters)
+                key = _key(name, language)
+                try:
+                    data = reg.render(letter, name, values)
+                except PluginError as error:
+                    failures.append(error)
+                    continue
+                except OptionError as error:
+                    part = getattr(error, "option", None)  # the html format's ThemeError: which file of the theme
+                    if name == "html" and theme is not None and part in theme_options:
+                        raise OptionError(f"{Path(theme) / THEME_FILES[part]}: {error}") from None
+                    raise
+                try:
+                    staged[key] = stage(paths[key], data, protect=protect)
+                except OutputError as error:
+                    failures.append(error)
+                del data
+    except BaseException:
+        for pending in staged.values():
+            pending.discard()
+        raise
+    for key, pending in staged.items():  # in place only once every output is made
         name, language = key.split("\0")
         try:
-            write_atomic(paths[key], data, protect=protect)
+            pending.commit()
         except OutputError as error:
             failures.append(error)
             continue
