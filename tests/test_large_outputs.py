@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openletter.hookspecs import hookimpl
-from openletter.jsontext import dumps
+from openletter.jsontext import Items, dumps
 
 from .conftest import EXAMPLE
 
@@ -206,3 +206,15 @@ def test_a_build_refused_by_a_later_format_leaves_nothing_behind(tmp_path: Path)
     with pytest.raises(OptionError):
         build(EXAMPLE, ["first", "second"], tmp_path, registry=registry)
     assert watcher.seen and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("sample", ["coalition", "numbered_groups", "pseudonym_chinese", "arabic_rtl"])
+def test_the_jsonld_output_makes_signatories_nodes_as_it_writes_them_and_writes_builds_data(sample: str) -> None:
+    from openletter.exporters import jsonld
+    from openletter.testing.samples import sample_letter
+
+    letter = sample_letter(sample)
+    lazy = jsonld._build(letter, None, lazy=True)
+    (group, *_) = [p for p in lazy["hasPart"] if p.get("genre") == "signatories"]
+    assert isinstance(group["mainEntity"]["itemListElement"], Items) and isinstance(lazy["author"], Items)
+    assert jsonld.render(letter, {}) == jsonld.dumps(jsonld.build(letter)) == dumps(jsonld.build(letter)) + "\n"

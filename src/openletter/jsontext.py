@@ -12,14 +12,30 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
-__all__ = ["dumps"]
+__all__ = ["Items", "dumps"]
 
 _JOIN_EVERY = 4096
 """Pieces joined into one string once this many have gathered (a bound on their overhead)."""
+
+
+class Items:
+    """A list that `dumps` writes one item at a time, each item made as it is written: a list
+    of 1,000,000 signatories' nodes is never all in memory. `make` gives the items, anew on
+    each iteration; `count` is how many it gives."""
+
+    def __init__(self, count: int, make: Callable[[], Iterator[object]]) -> None:
+        self.count = count
+        self.make = make
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[object]:
+        return self.make()
 
 
 class _Unusual(Exception):
@@ -77,14 +93,14 @@ def _dumps(data: object, default: Callable[[Any], Any] | None) -> str:
             put(int_repr(value))
         elif isinstance(value, float):
             put(floating(value))
-        elif isinstance(value, list | tuple):
+        elif isinstance(value, list | tuple | Items):
             sequence(value, newline)
         elif isinstance(value, dict):
             mapping(value, newline)
         else:
             other(value, newline)
 
-    def sequence(values: list[Any] | tuple[Any, ...], newline: str) -> None:
+    def sequence(values: list[Any] | tuple[Any, ...] | Items, newline: str) -> None:
         if not values:
             put("[]")
             return

@@ -34,7 +34,8 @@ otherwise, so no relative IRI is ever written. Keys come out in a fixed order.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -42,6 +43,7 @@ from ..anchors import sections_of
 from ..errors import OptionError
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
+from ..jsontext import Items
 from ..model import Addressee, Letter, Organisation, OrganisationGroup, Person, PersonGroup
 from ..printed import role_values
 
@@ -77,10 +79,6 @@ def _put(node: Node, key: str, value: object) -> None:
         node[key] = value
 
 
-def _place(country: str | None) -> Node | None:
-    return None if country is None else {"@type": "PostalAddress", "addressCountry": country}
-
-
 def _text(value: str | None, lang: str | None, letter: Letter) -> object:
     """A string, language-tagged (``{"@value", "@language"}``) when not in the letter's language.
 
@@ -111,32 +109,53 @@ def _addressee(addressee: Addressee, node_id: str, letter: Letter) -> Node:
 
 
 def _organisation(org: Organisation, node_id: str, letter: Letter) -> Node:
-    node: Node = {"@id": node_id, "@type": "Organization", "name": _text(org.name, org.lang, letter)}
-    _put(node, "alternateName", org.short_name)
-    _put(node, "address", _place(org.country))
-    _put(node, "url", org.url)
-    _put(node, "email", org.email)
-    _put(node, "description", _text(org.description, org.lang, letter))
+    lang = _own_lang(org.lang, letter)
+    node: Node = {"@id": node_id, "@type": "Organization", "name": _tagged(org.name, lang)}
+    if org.short_name is not None:
+        node["alternateName"] = org.short_name
+    if org.country is not None:
+        node["address"] = {"@type": "PostalAddress", "addressCountry": org.country}
+    if org.url is not None:
+        node["url"] = org.url
+    if org.email is not None:
+        node["email"] = org.email
+    if org.description is not None:
+        node["description"] = _tagged(org.description, lang)
     return node
 
 
 def _person(person: Person, node_id: str, letter: Letter) -> Node:
-    name = _text(person.name, person.lang, letter)
+    lang = _own_lang(person.lang, letter)
     node: Node = {"@id": node_id, "@type": "Person"}
-    node["alternateName" if person.pseudonym else "name"] = name  # a pseudonym is not presented as a name
-    _put(node, "honorificPrefix", person.honorific)
-    _put(node, "honorificSuffix", person.honorific_suffix)
+    node["alternateName" if person.pseudonym else "name"] = _tagged(person.name, lang)  # a pseudonym is not a name
+    if person.honorific is not None:
+        node["honorificPrefix"] = person.honorific
+    if person.honorific_suffix is not None:
+        node["honorificSuffix"] = person.honorific_suffix
     roles = role_values(person)
-    titles = [_text(title, person.lang, letter) for title, _ in roles if title is not None]
-    _put(node, "jobTitle", titles[0] if len(titles) == 1 else titles)
+    titles = [_tagged(title, lang) for title, _ in roles if title is not None]
+    if titles:
+        node["jobTitle"] = titles[0] if len(titles) == 1 else titles
     affiliations = [
-        {"@type": "Organization", "name": _text(affiliation, person.lang, letter)}
+        {"@type": "Organization", "name": _tagged(affiliation, lang)}
         for _, affiliation in roles
         if affiliation is not None
     ]
-    _put(node, "affiliation", affiliations[0] if len(affiliations) == 1 else affiliations)
-    _put(node, "address", _place(person.country))
+    if affiliations:
+        node["affiliation"] = affiliations[0] if len(affiliations) == 1 else affiliations
+    if person.country is not None:
+        node["address"] = {"@type": "PostalAddress", "addressCountry": person.country}
     return node
+
+
+def _own_lang(lang: str | None, letter: Letter) -> str | None:
+    """The language tag (lower case) `_text` gives values in `lang`, or None for the letter's."""
+    return None if lang is None or lang.lower() == letter.language.lower() else lang.lower()
+
+
+def _tagged(value: str, lang: str | None) -> object:
+    """`value` as `_text` writes it, `lang` from `_own_lang`."""
+    return value if lang is None else {"@value": value, "@language": lang}
 
 
 def full_text(letter: Letter) -> str:
@@ -151,10 +170,25 @@ def full_text(letter: Letter) -> str:
     return "\n\n".join(parts)
 
 
-def _members(group: OrganisationGroup | PersonGroup, prefix: str, letter: Letter) -> list[Node]:
+def _members(group: OrganisationGroup | PersonGroup, prefix: str, letter: Letter) -> Iterator[Node]:
+    """The group's signatories' nodes, one at a time."""
     if isinstance(group, OrganisationGroup):
-        return [_organisation(org, f"{prefix}-{n}", letter) for n, org in enumerate(group.organisations, start=1)]
-    return [_person(person, f"{prefix}-{n}", letter) for n, person in enumerate(group.people, start=1)]
+        for n, org in enumerate(group.organisations, start=1):
+            yield _organisation(org, f"{prefix}-{n}", letter)
+    else:
+        for n, person in enumerate(group.people, start=1):
+            yield _person(person, f"{prefix}-{n}", letter)
+
+
+def _list_items(group: OrganisationGroup | PersonGroup, prefix: str, letter: Letter) -> Iterator[Node]:
+    for n, member in enumerate(_members(group, prefix, letter), start=1):
+        yield {"@type": "ListItem", "position": n, "item": member}
+
+
+def _author_ids(groups: Sequence[tuple[str, int]]) -> Iterator[Node]:
+    for prefix, count in groups:
+        for n in range(1, count + 1):
+            yield {"@id": f"{prefix}-{n}"}
 
 
 def _versions(letter: Letter, alternates: str | None) -> tuple[list[Node], Node | None]:
@@ -183,6 +217,12 @@ def build(letter: Letter, alternates: str | None = None) -> Node:
     `alternates` is the ``alternates`` option: the letter's languages and their pages, the original
     first (``en=letter.html km=letter.km.html``), which link the languages' documents with
     ``workTranslation`` and ``translationOfWork``."""
+    return _build(letter, alternates, lazy=False)
+
+
+def _build(letter: Letter, alternates: str | None, *, lazy: bool) -> Node:
+    """`build`; with `lazy`, the signatories' nodes (the list items and the authors) are
+    `jsontext.Items`, made as `jsontext.dumps` writes them."""
     ids = _Ids(letter.url)
     doc: Node = {"@context": SCHEMA_CONTEXT, "@type": "Message"}
     if ids.base:
@@ -231,12 +271,13 @@ def build(letter: Letter, alternates: str | None = None) -> Node:
         ]
         doc["sender"] = sender_nodes
 
-    authors: list[Node] = []
+    signed: list[tuple[str, int]] = []  # each group's node id prefix and size
     groups: list[Node] = []
     signatory_groups: Sequence[OrganisationGroup | PersonGroup] = letter.signatories
     for group_number, group in enumerate(signatory_groups, start=1):
-        members = _members(group, ids(f"signatory-{group_number}"), letter)
-        authors.extend({"@id": m["@id"]} for m in members)
+        prefix = ids(f"signatory-{group_number}")
+        size = len(group.organisations if isinstance(group, OrganisationGroup) else group.people)
+        signed.append((prefix, size))
         part: Node = {"@id": ids(f"signatories-{group_number}"), "@type": "CreativeWork", "genre": "signatories"}
         _put(part, "headline", _text(group.heading, group.lang, letter))
         _put(part, "abstract", _text(group.note_before, group.lang, letter))
@@ -244,12 +285,15 @@ def build(letter: Letter, alternates: str | None = None) -> Node:
         part["position"] = group_number
         part["mainEntity"] = {
             "@type": "ItemList",
-            "numberOfItems": len(members),
-            "itemListElement": [
-                {"@type": "ListItem", "position": n, "item": member} for n, member in enumerate(members, start=1)
-            ],
+            "numberOfItems": size,
+            "itemListElement": Items(size, partial(_list_items, group, prefix, letter))
+            if lazy
+            else list(_list_items(group, prefix, letter)),
         }
         groups.append(part)
+    authors: list[Node] | Items = (
+        Items(sum(n for _, n in signed), partial(_author_ids, signed)) if lazy else list(_author_ids(signed))
+    )
     if not signatory_groups and sender_nodes:  # the sender signs alone
         authors = [{"@id": node["@id"]} for node in sender_nodes]
     doc["author"] = authors
@@ -380,8 +424,9 @@ def render(letter: Letter, options: Options) -> str:
     context = options.get("context", "schema.org")
     if context not in CONTEXT_CHOICES:
         raise OptionError(f"jsonld.context must be one of {', '.join(CONTEXT_CHOICES)}, not {context!r}")
-    compact = build(letter, options.get("alternates"))
-    return dumps(compact if context == "schema.org" else expand(compact))
+    if context == "schema.org":  # the signatories' nodes made as they are written (see `_build`)
+        return dumps(_build(letter, options.get("alternates"), lazy=True))
+    return dumps(expand(build(letter, options.get("alternates"))))
 
 
 @hookimpl
