@@ -218,3 +218,30 @@ def test_the_jsonld_output_makes_signatories_nodes_as_it_writes_them_and_writes_
     (group, *_) = [p for p in lazy["hasPart"] if p.get("genre") == "signatories"]
     assert isinstance(group["mainEntity"]["itemListElement"], Items) and isinstance(lazy["author"], Items)
     assert jsonld.render(letter, {}) == jsonld.dumps(jsonld.build(letter)) == dumps(jsonld.build(letter)) + "\n"
+
+
+def _wrapped_by_textwrap(text: str, first: str, rest: str) -> list[str]:
+    import textwrap
+
+    from openletter.bidi import balance
+    from openletter.plaintext import WIDTH
+
+    lines: list[str] = []
+    for number, piece in enumerate(text.split("\n")):
+        indent = first if number == 0 else rest
+        wrapped = textwrap.wrap(
+            piece, WIDTH, initial_indent=indent, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False
+        )
+        lines.extend(wrapped or [indent.rstrip()])
+    return balance(lines) if "\u2068" in text and len(lines) > 1 else lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from([*"ab \t\r\n\x0b\x0c-,", "\u2068", "\u2069", "\xa0"]), max_size=90),
+    st.sampled_from(["", "1. ", "- ", "100000. "]),
+)
+def test_a_short_plain_text_line_is_wrapped_as_textwrap_wraps_it(text: str, marker: str) -> None:
+    from openletter.plaintext import _wrap
+
+    assert _wrap(text, marker, " " * len(marker)) == _wrapped_by_textwrap(text, marker, " " * len(marker))

@@ -10,6 +10,7 @@ letter's order, then links in order of first appearance: `openletter.printed.Num
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import TYPE_CHECKING
 
@@ -44,8 +45,14 @@ if TYPE_CHECKING:
 
 WIDTH = 72
 
+_AS_IT_IS = re.compile(r"[^\t\n\x0b\x0c\r]+\Z")
+"""Text that `textwrap` leaves as it is when it fits, if it does not end in a space: no tab or
+line break (one short line, as most signatories' are)."""
+
 
 def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
+    if len(first) + len(text) <= WIDTH and _AS_IT_IS.match(text) and not text[-1].isspace():  # (a signatory's)
+        return [first + text]
     lines: list[str] = []
     for number, piece in enumerate(text.split("\n")):
         lines.extend(
