@@ -193,7 +193,7 @@ def test_a_build_keeps_each_output_on_disk_not_in_memory_and_in_place_only_at_th
 
     watcher, registry = _watching(tmp_path)
     result = build(EXAMPLE, ["first", "second"], tmp_path, registry=registry)
-    assert len(watcher.seen) == 1 and watcher.seen[0].startswith(".letter.first.")  # written, not yet in place
+    assert [name[:13] for name in watcher.seen] == [".letter.first", ".letter.secon"]  # written, not in place
     assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.first", "letter.second"]
     assert [o.path.read_text() for o in result.outputs] == ["first", "second"]
 
@@ -245,3 +245,73 @@ def test_a_short_plain_text_line_is_wrapped_as_textwrap_wraps_it(text: str, mark
     from openletter.plaintext import _wrap
 
     assert _wrap(text, marker, " " * len(marker)) == _wrapped_by_textwrap(text, marker, " " * len(marker))
+
+
+def _many_signatories(count: int) -> object:
+    import attrs
+
+    from openletter.model import Person, PersonGroup
+    from openletter.testing.samples import sample_letter
+
+    people = tuple(Person(name=f"Person {n}", title="Professor", country="Chile") for n in range(count))
+    return attrs.evolve(sample_letter("minimal"), signatories=(PersonGroup(people=people),))
+
+
+def test_the_jsonld_output_is_written_in_pieces_as_it_is_made_and_they_are_its_bytes() -> None:
+    from openletter.plugins import Registry
+
+    letter = _many_signatories(3000)
+    registry = Registry(entry_points=False)
+    pieces: list[bytes] = []
+    registry.render_to(letter, "jsonld", {}, pieces.append)  # type: ignore[arg-type]
+    assert len(pieces) > 3 and max(map(len, pieces)) < 200_000
+    assert b"".join(pieces) == registry.render(letter, "jsonld")  # type: ignore[arg-type]
+    whole: list[bytes] = []
+    registry.render_to(letter, "json", {}, whole.append)  # type: ignore[arg-type]  # (a format without write)
+    assert whole == [registry.render(letter, "json")]  # type: ignore[arg-type]
+
+
+def test_a_piece_that_cannot_be_written_is_an_output_error_not_the_formats() -> None:
+    from openletter.errors import OutputError, RenderError
+    from openletter.plugins import Registry
+
+    def full(_: bytes) -> None:
+        raise OutputError("cannot write letter.jsonld: No space left on device")
+
+    with pytest.raises(OutputError) as raised:
+        Registry(entry_points=False).render_to(_many_signatories(10), "jsonld", {}, full)  # type: ignore[arg-type]
+    assert not isinstance(raised.value, RenderError)
+
+
+def test_a_format_that_fails_while_writing_is_named(tmp_path: Path) -> None:
+    from openletter.errors import RenderError
+    from openletter.exporter import Exporter
+    from openletter.plugins import Registry
+
+    class Failing:
+        @hookimpl
+        def openletter_exporters(self) -> list[Exporter]:
+            def write(letter: object, options: object, put: object) -> None:
+                assert callable(put)
+                put("half")
+                raise ValueError("broken")
+
+            return [
+                Exporter(
+                    name="failing",
+                    title="F",
+                    suffix=".f",
+                    media_type="text/plain",
+                    render=lambda _, __: "",
+                    write=write,
+                )
+            ]
+
+    registry = Registry(entry_points=False, plugins=[("failing", Failing())])
+    with pytest.raises(RenderError, match="broken"):
+        registry.render_to(_many_signatories(1), "failing", {}, lambda _: None)  # type: ignore[arg-type]
+    from openletter.build import build
+
+    result = build(EXAMPLE, ["failing", "json"], tmp_path, registry=registry)
+    assert [type(f) for f in result.failures] == [RenderError]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.json"]  # nothing half written

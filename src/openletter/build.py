@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import attrs
@@ -237,21 +238,17 @@ def build(
                 if "alternates" in exporter.options and len(letters) > 1:
                     values["alternates"] = " ".join(f"{lang}={pages[lang]}" for lang in letters)
                 key = _key(name, language)
+
+                made = partial(reg.render_to, letter, name, values)  # (in pieces when the format writes so)
                 try:
-                    data = reg.render(letter, name, values)
-                except PluginError as error:
+                    staged[key] = stage(paths[key], made, protect=protect)
+                except (PluginError, OutputError) as error:
                     failures.append(error)
-                    continue
                 except OptionError as error:
                     part = getattr(error, "option", None)  # the html format's ThemeError: which file of the theme
                     if name == "html" and theme is not None and part in theme_options:
                         raise OptionError(f"{Path(theme) / THEME_FILES[part]}: {error}") from None
                     raise
-                try:
-                    staged[key] = stage(paths[key], data, protect=protect)
-                except OutputError as error:
-                    failures.append(error)
-                del data
     except BaseException:
         for pending in staged.values():
             pending.discard()

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
-__all__ = ["Items", "dumps"]
+__all__ = ["Items", "dumps", "write"]
 
 _JOIN_EVERY = 4096
 """Pieces joined into one string once this many have gathered (a bound on their overhead)."""
@@ -38,22 +38,18 @@ class Items:
         return self.make()
 
 
-class _Unusual(Exception):
-    """Data the fast writer leaves to the standard library (keys that are not strings)."""
-
-
 def dumps(data: object, *, default: Callable[[Any], Any] | None = None) -> str:
     """The text of ``json.dumps(data, ensure_ascii=False, indent=2, default=default)``."""
-    try:
-        return _dumps(data, default)
-    except _Unusual:
-        return json.dumps(data, ensure_ascii=False, indent=2, default=default)
-
-
-def _dumps(data: object, default: Callable[[Any], Any] | None) -> str:
     done: list[str] = []
+    write(data, done.append, default=default)
+    return "".join(done)
+
+
+def write(data: object, put: Callable[[str], object], *, default: Callable[[Any], Any] | None = None) -> None:
+    """`dumps`'s text given to `put` in pieces of a few thousand tokens as it is written: with
+    `Items`, a document is written to a file without its data or its text ever whole in memory."""
     pieces: list[str] = []
-    put = pieces.append
+    add = pieces.append
     escape: Callable[[str], str] = encode_basestring
     float_repr = float.__repr__
     int_repr = int.__repr__
@@ -71,28 +67,28 @@ def _dumps(data: object, default: Callable[[Any], Any] | None) -> str:
     def other(value: object, newline: str) -> None:
         if default is None:
             raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
-        write(default(value), newline)
+        value_text(default(value), newline)
 
-    def write(value: object, newline: str) -> None:
+    def value_text(value: object, newline: str) -> None:
         cls = value.__class__
         if cls is str:
-            put(escape(value))  # type: ignore[arg-type]
+            add(escape(value))  # type: ignore[arg-type]
         elif cls is dict:
             mapping(value, newline)  # type: ignore[arg-type]
         elif cls is list:
             sequence(value, newline)  # type: ignore[arg-type]
         elif value is None:
-            put("null")
+            add("null")
         elif value is True:
-            put("true")
+            add("true")
         elif value is False:
-            put("false")
+            add("false")
         elif isinstance(value, str):
-            put(escape(value))
+            add(escape(value))
         elif isinstance(value, int):
-            put(int_repr(value))
+            add(int_repr(value))
         elif isinstance(value, float):
-            put(floating(value))
+            add(floating(value))
         elif isinstance(value, list | tuple | Items):
             sequence(value, newline)
         elif isinstance(value, dict):
@@ -100,57 +96,65 @@ def _dumps(data: object, default: Callable[[Any], Any] | None) -> str:
         else:
             other(value, newline)
 
+    def key_text(key: object) -> str:  # as json writes keys: strings, and numbers and constants as strings
+        if isinstance(key, str):
+            return escape(key)
+        if key is True or key is False or key is None:
+            return f'"{json.dumps(key)}"'
+        if isinstance(key, int):
+            return f'"{int_repr(key)}"'
+        if isinstance(key, float):
+            return f'"{floating(key)}"'
+        raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
     def sequence(values: list[Any] | tuple[Any, ...] | Items, newline: str) -> None:
         if not values:
-            put("[]")
+            add("[]")
             return
         inner = newline + "  "
         separator = "," + inner
-        put("[" + inner)
+        add("[" + inner)
         first = True
         for value in values:
             if first:
                 first = False
             else:
-                put(separator)
+                add(separator)
             if value.__class__ is str:
-                put(escape(value))
+                add(escape(value))
             else:
-                write(value, inner)
+                value_text(value, inner)
             if len(pieces) > _JOIN_EVERY:
-                done.append("".join(pieces))
+                put("".join(pieces))
                 pieces.clear()
-        put(newline + "]")
+        add(newline + "]")
 
     def mapping(values: dict[Any, Any], newline: str) -> None:
         if not values:
-            put("{}")
+            add("{}")
             return
         inner = newline + "  "
         known = keys.get(inner)
         if known is None:
             known = keys[inner] = {}
-        put("{" + inner)
+        add("{" + inner)
         first = True
         for key, value in values.items():
             if first:
-                if key.__class__ is not str:
-                    raise _Unusual
-                put(escape(key) + ": ")
+                add(key_text(key) + ": ")
                 first = False
             else:
-                text = known.get(key)
+                text = known.get(key) if key.__class__ is str else None
                 if text is None:
-                    if key.__class__ is not str:
-                        raise _Unusual
-                    text = known[key] = "," + inner + escape(key) + ": "
-                put(text)
+                    text = "," + inner + key_text(key) + ": "
+                    if key.__class__ is str:
+                        known[key] = text
+                add(text)
             if value.__class__ is str:
-                put(escape(value))
+                add(escape(value))
             else:
-                write(value, inner)
-        put(newline + "}")
+                value_text(value, inner)
+        add(newline + "}")
 
-    write(data, "\n")
-    done.append("".join(pieces))
-    return "".join(done)
+    value_text(data, "\n")
+    put("".join(pieces))

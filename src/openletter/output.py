@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from .errors import OutputError
@@ -101,9 +101,13 @@ class Staged:
         Path(self.temporary).unlink(missing_ok=True)
 
 
-def stage(path: Path, data: bytes, *, protect: Iterable[Path] = ()) -> Staged:
+def stage(
+    path: Path, data: bytes | Callable[[Callable[[bytes], None]], None], *, protect: Iterable[Path] = ()
+) -> Staged:
     """Write `data` to a temporary file beside `path` (see `Staged`), so that a build holds one
-    output in memory at a time and still puts none in place until all are made.
+    output in memory at a time and still puts none in place until all are made. `data` is the
+    bytes, or a function that gives them in pieces to the function it is called with (which
+    raises `OutputError` when a piece cannot be written).
 
     `protect` lists files (the letter's sources) that must never be overwritten.
     """
@@ -120,7 +124,17 @@ def stage(path: Path, data: bytes, *, protect: Iterable[Path] = ()) -> Staged:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+
+                def put(piece: bytes) -> None:
+                    try:
+                        handle.write(piece)
+                    except OSError as error:
+                        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+
+                data(put)
             handle.flush()
             os.fsync(handle.fileno())
         umask = os.umask(0)

@@ -34,7 +34,7 @@ otherwise, so no relative IRI is ever written. Keys come out in a fixed order.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
 from urllib.parse import urldefrag
@@ -421,12 +421,24 @@ CONTEXT_CHOICES = ("schema.org", "none")
 
 def render(letter: Letter, options: Options) -> str:
     """The letter as JSON-LD; option ``context``: ``schema.org`` (compact, the default) or ``none``."""
+    pieces: list[str] = []
+    write(letter, options, pieces.append)
+    return "".join(pieces)
+
+
+def write(letter: Letter, options: Options, put: Callable[[str], object]) -> None:
+    """`render`'s text given to `put` in pieces as it is written (`Exporter.write`): with the
+    schema.org context, the signatories' nodes are made as they are written (see `_build`)."""
     context = options.get("context", "schema.org")
     if context not in CONTEXT_CHOICES:
         raise OptionError(f"jsonld.context must be one of {', '.join(CONTEXT_CHOICES)}, not {context!r}")
-    if context == "schema.org":  # the signatories' nodes made as they are written (see `_build`)
-        return dumps(_build(letter, options.get("alternates"), lazy=True))
-    return dumps(expand(build(letter, options.get("alternates"))))
+    if context == "schema.org":
+        from ..jsontext import write as write_json
+
+        write_json(_build(letter, options.get("alternates"), lazy=True), put)
+        put("\n")
+    else:
+        put(dumps(expand(build(letter, options.get("alternates")))))
 
 
 @hookimpl
@@ -439,6 +451,7 @@ def openletter_exporters() -> Sequence[Exporter]:
             suffix=".jsonld",
             media_type="application/ld+json",
             render=render,
+            write=write,
             options={
                 "context": 'schema.org (compact, with "@context": "https://schema.org"; the default) '
                 "or none (expanded form with absolute IRIs)",
