@@ -230,6 +230,8 @@ def build(
     outputs: list[Output] = []
     failures: list[PluginError | OutputError] = []
     staged: dict[str, Staged] = {}  # each output on disk as soon as it is made: one in memory at a time
+    folder = Path(output).absolute()
+    created = [f for f in (folder, *folder.parents) if not f.exists()]  # (innermost first) removed on a refusal
     try:
         for language, (letter, _) in letters.items():
             for name in names:
@@ -252,6 +254,11 @@ def build(
     except BaseException:
         for pending in staged.values():
             pending.discard()
+        for new_folder in created:  # nothing written: not even the folders
+            try:
+                new_folder.rmdir()
+            except OSError:
+                break
         raise
     for key, pending in staged.items():  # in place only once every output is made
         name, language = key.split("\0")
