@@ -141,7 +141,7 @@ def write(data: object, put: Callable[[str], object], *, default: Callable[[Any]
         first = True
         for key, value in values.items():
             if first:
-                add(key_text(key) + ": ")
+                add((escape(key) if key.__class__ is str else key_text(key)) + ": ")
                 first = False
             else:
                 text = known.get(key) if key.__class__ is str else None
