@@ -246,23 +246,36 @@ def test_a_file_name_is_linked_as_a_url(tmp_path: Path) -> None:
     assert LINK % b"open%20letter%20%231.jsonld" in (tmp_path / "out" / "open letter #1.html").read_bytes()
 
 
+@pytest.mark.parametrize("failing", ["stage", "commit"])
 def test_a_page_links_no_jsonld_document_that_could_not_be_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
+    """The disk fills while the JSON-LD is written to its temporary file (stage), or it cannot be
+    put in place (commit): the page is written without a link to it."""
     from openletter import output
 
-    write = output.write_atomic
+    stage, commit = output.stage, output.Staged.commit
 
-    def full_disk(path: Path, data: bytes, **kwargs: Any) -> None:
+    def full_disk(path: Path, data: Any, **kwargs: Any) -> output.Staged:
         if path.suffix == ".jsonld":
             raise OutputError(f"cannot write {path}: No space left on device")
-        write(path, data, **kwargs)
+        return stage(path, data, **kwargs)
 
-    monkeypatch.setattr(output, "write_atomic", full_disk)
+    def no_rename(self: output.Staged) -> None:
+        if self.path.suffix == ".jsonld":
+            self.discard()
+            raise OutputError(f"cannot write {self.path}: Read-only file system")
+        commit(self)
+
+    if failing == "stage":
+        monkeypatch.setattr(output, "stage", full_disk)
+    else:
+        monkeypatch.setattr(output.Staged, "commit", no_rename)
     result = openletter.build(EXAMPLE, ["html", "jsonld"], tmp_path)
     assert result.status == 4 and [o.path.name for o in result.outputs] == ["letter.html"]
     page = (tmp_path / "letter.html").read_bytes()
     assert b'type="application/ld+json" href' not in page and b"<script" in page
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.html"]  # no temporary file left
 
 
 def test_a_page_links_no_jsonld_document_that_could_not_be_made(

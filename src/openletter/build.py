@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -214,7 +215,7 @@ def build(
     if errors:
         raise LetterError(errors + warnings)
 
-    from .output import plan_outputs, write_atomic
+    from .output import Staged, plan_outputs, stage
 
     protect = [source_path, *(Path(f) for f in loaded.source.also_read), *(t.file for t in translations.values())]
     planned: dict[str, str] = {}
@@ -229,42 +230,57 @@ def build(
     page_suffix = reg.formats["html"].exporter.suffix if "html" in reg.formats else ".html"
     pages = {lang: output_name(source_path.stem, tag, page_suffix) for lang, (_, tag) in letters.items()}
     failures: list[PluginError | OutputError] = []
-    rendered: dict[str, bytes] = {}
+    staged: dict[str, Staged] = {}  # each output on disk as soon as it is made: one in memory at a time
+    folder = Path(output).absolute()
+    created = [f for f in (folder, *folder.parents) if not f.exists()]  # (innermost first) removed on a refusal
     # A page links its language's JSON-LD document (html option ``jsonld``) when that is written:
-    # the JSON-LD is rendered and written first, and a page whose link it cannot be is made again.
+    # the JSON-LD is made first, and a page whose link it cannot be is made again without it.
     linking: dict[str, tuple[Letter, dict[str, str]]] = {}
-    for language, (letter, _) in letters.items():
-        for name in sorted(names, key=lambda name: name != "jsonld"):
-            exporter = reg.format(name).exporter
-            values = dict(given.get(name, {}))
-            if "alternates" in exporter.options and len(letters) > 1:
-                values["alternates"] = " ".join(f"{lang}={pages[lang]}" for lang in letters)
-            if name == "html" and "jsonld" in exporter.options and _key("jsonld", language) in rendered:
-                values["jsonld"] = quote(paths[_key("jsonld", language)].name)  # beside the page
-                linking[language] = (letter, values)
+    try:
+        for language, (letter, _) in letters.items():
+            for name in sorted(names, key=lambda name: name != "jsonld"):
+                exporter = reg.format(name).exporter
+                values = dict(given.get(name, {}))
+                if "alternates" in exporter.options and len(letters) > 1:
+                    values["alternates"] = " ".join(f"{lang}={pages[lang]}" for lang in letters)
+                key = _key(name, language)
+                if name == "html" and "jsonld" in exporter.options and _key("jsonld", language) in staged:
+                    values["jsonld"] = quote(paths[_key("jsonld", language)].name)  # beside the page
+                    linking[language] = (letter, values)
+                made = partial(reg.render_to, letter, name, values)  # (in pieces when the format writes so)
+                try:
+                    staged[key] = stage(paths[key], made, protect=protect)
+                except (PluginError, OutputError) as error:
+                    failures.append(error)
+                except OptionError as error:
+                    part = getattr(error, "option", None)  # the html format's ThemeError: which file of the theme
+                    if name == "html" and theme is not None and part in theme_options:
+                        raise OptionError(f"{Path(theme) / THEME_FILES[part]}: {error}") from None
+                    raise
+    except BaseException:
+        for pending in staged.values():
+            pending.discard()
+        for new_folder in created:  # nothing written: not even the folders
             try:
-                rendered[_key(name, language)] = reg.render(letter, name, values)
-            except PluginError as error:
-                failures.append(error)
-            except OptionError as error:
-                part = getattr(error, "option", None)  # the html format's ThemeError: which file of the theme
-                if name == "html" and theme is not None and part in theme_options:
-                    raise OptionError(f"{Path(theme) / THEME_FILES[part]}: {error}") from None
-                raise
+                new_folder.rmdir()
+            except OSError:
+                break
+        raise
     written: dict[str, Output] = {}
-    for key in sorted(rendered, key=lambda key: not key.startswith("jsonld\0")):
+    for key, made_first in staged.items():  # in place only once every output is made (each JSON-LD before its page)
         name, language = key.split("\0")
-        data = rendered.pop(key)
+        pending = made_first
         if name == "html" and language in linking and _key("jsonld", language) not in written:
-            letter, values = linking[language]  # the JSON-LD could not be written: no link to it
+            pending.discard()  # the JSON-LD could not be written: no link to it
+            letter, values = linking[language]
             values.pop("jsonld")
             try:
-                data = reg.render(letter, name, values)
-            except PluginError as error:
+                pending = stage(paths[key], partial(reg.render_to, letter, name, values), protect=protect)
+            except (PluginError, OutputError) as error:
                 failures.append(error)
                 continue
         try:
-            write_atomic(paths[key], data, protect=protect)
+            pending.commit()
         except OutputError as error:
             failures.append(error)
             continue

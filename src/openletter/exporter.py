@@ -11,13 +11,17 @@ import attrs
 
 from .model import Letter
 
-__all__ = ["Exporter", "Options", "RenderFunction"]
+__all__ = ["Exporter", "Options", "RenderFunction", "WriteFunction"]
 
 Options = Mapping[str, str]
 """Options given to an exporter (from ``openletter build -O FORMAT.NAME=VALUE``), as text."""
 
 RenderFunction = Callable[[Letter, Options], "str | bytes"]
 """``render(letter, options) -> str | bytes``: a pure function; str is written as UTF-8."""
+
+WriteFunction = Callable[[Letter, Options, Callable[[str], object]], None]
+"""``write(letter, options, put)``: what `render` returns, given to `put` in pieces as it is made
+(so that ``openletter build`` writes a very large output to its file without holding it whole)."""
 
 _NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")
 _SUFFIX = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9._-]*\Z")
@@ -54,6 +58,9 @@ class Exporter:
         same output for the same input.
     :param options: the options `render` understands, name -> one-line description. Options not
         listed here are refused before `render` is called.
+    :param write: optionally, ``write(letter, options, put)``: the text `render` returns, given to
+        `put` in pieces as it is made; ``openletter build`` then writes the pieces to the file
+        (an output of hundreds of megabytes is never whole in memory).
     """
 
     name: str = attrs.field(validator=_matches(_NAME, "a lower-case format name such as 'json'"))
@@ -62,3 +69,4 @@ class Exporter:
     media_type: str = attrs.field(validator=_matches(_MEDIA_TYPE, "a media type such as 'application/json'"))
     render: RenderFunction = attrs.field(validator=_callable)
     options: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_options)
+    write: WriteFunction | None = attrs.field(default=None, validator=attrs.validators.optional(_callable))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from .errors import OutputError
@@ -77,6 +77,40 @@ def write_atomic(path: Path, data: bytes, *, protect: Iterable[Path] = ()) -> No
 
     `protect` lists files (the letter's sources) that must never be overwritten.
     """
+    stage(path, data, protect=protect).commit()
+
+
+class Staged:
+    """An output written to a temporary file beside its path, not yet in place: `commit` puts it
+    there (a rename), `discard` removes it."""
+
+    def __init__(self, path: Path, temporary: str) -> None:
+        self.path = path
+        self.temporary = temporary
+
+    def commit(self) -> None:
+        """Put the output in place, atomically."""
+        try:
+            os.replace(self.temporary, self.path)
+        except OSError as error:
+            self.discard()
+            raise OutputError(f"cannot write {self.path}: {error.strerror or error}") from None
+
+    def discard(self) -> None:
+        """Remove the temporary file."""
+        Path(self.temporary).unlink(missing_ok=True)
+
+
+def stage(
+    path: Path, data: bytes | Callable[[Callable[[bytes], None]], None], *, protect: Iterable[Path] = ()
+) -> Staged:
+    """Write `data` to a temporary file beside `path` (see `Staged`), so that a build holds one
+    output in memory at a time and still puts none in place until all are made. `data` is the
+    bytes, or a function that gives them in pieces to the function it is called with (which
+    raises `OutputError` when a piece cannot be written).
+
+    `protect` lists files (the letter's sources) that must never be overwritten.
+    """
     resolved = path.resolve()
     for source in protect:
         if resolved == source.resolve():
@@ -90,16 +124,26 @@ def write_atomic(path: Path, data: bytes, *, protect: Iterable[Path] = ()) -> No
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+
+                def put(piece: bytes) -> None:
+                    try:
+                        handle.write(piece)
+                    except OSError as error:
+                        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+
+                data(put)
             handle.flush()
             os.fsync(handle.fileno())
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Staged(path, temporary)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
@@ -20,7 +20,16 @@ import pluggy
 
 from . import hookspecs
 from ._version import __version__
-from .errors import LetterError, OptionError, PluginError, PluginLoadError, Problem, RenderError, UnknownFormatError
+from .errors import (
+    LetterError,
+    OptionError,
+    OutputError,
+    PluginError,
+    PluginLoadError,
+    Problem,
+    RenderError,
+    UnknownFormatError,
+)
 from .exporter import Exporter
 from .model import Letter
 
@@ -174,14 +183,40 @@ class Registry:
         except KeyError:
             raise UnknownFormatError(name, list(self.formats)) from None
 
-    def render(self, letter: Letter, name: str, options: Mapping[str, str] | None = None) -> bytes:
-        """Render `letter` in format `name`; failures raise `RenderError` naming plugin and format."""
-        info = self.format(name)
-        options = dict(options or {})
-        unknown = sorted(set(options) - set(info.exporter.options))
+    def _options(self, info: FormatInfo, name: str, options: Mapping[str, str] | None) -> dict[str, str]:
+        given = dict(options or {})
+        unknown = sorted(set(given) - set(info.exporter.options))
         if unknown:
             accepted = ", ".join(info.exporter.options) or "none"
             raise OptionError(f"format {name!r} has no option {unknown[0]!r} (its options: {accepted})")
+        return given
+
+    def render_to(
+        self, letter: Letter, name: str, options: Mapping[str, str] | None, put: Callable[[bytes], object]
+    ) -> None:
+        """`render`'s bytes given to `put`: in pieces as they are made when the format has a
+        `Exporter.write` function, else whole. `put` may raise `OutputError` (a write failed),
+        which is raised as it is; other failures are as `render`'s."""
+        info = self.format(name)
+        if info.exporter.write is None:
+            put(self.render(letter, name, options))
+            return
+        given = self._options(info, name, options)
+        try:
+            info.exporter.write(letter, MappingProxyType(given), lambda text: put(text.encode("utf-8")))
+        except (OptionError, LetterError, OutputError):
+            raise
+        except UnicodeEncodeError as error:
+            raise RenderError(info.plugin.name, f"returned text that is not UTF-8: {error}", format=name) from None
+        except Exception as error:
+            raise RenderError(
+                info.plugin.name, f"rendering failed: {type(error).__name__}: {error}", format=name
+            ) from error
+
+    def render(self, letter: Letter, name: str, options: Mapping[str, str] | None = None) -> bytes:
+        """Render `letter` in format `name`; failures raise `RenderError` naming plugin and format."""
+        info = self.format(name)
+        options = self._options(info, name, options)
         try:
             output = info.exporter.render(letter, MappingProxyType(options))
         except (OptionError, LetterError):

@@ -78,6 +78,7 @@ __all__ = [
     "addressee_pieces",
     "demand_element_ids",
     "layout",
+    "role_values",
 ]
 
 
@@ -482,62 +483,69 @@ def addressee_pieces(addressee: Addressee, comma: str) -> tuple[Pieces, ...]:
     return (("", *_between([x for x in (name, addressee.role, addressee.organisation) if x], comma), ""),)
 
 
-class _Line:
-    """A line being written in pieces (see `Pieces`)."""
-
-    def __init__(self) -> None:
-        self.pieces = [""]
-
-    def words(self, text: str) -> None:
-        self.pieces[-1] += text
-
-    def value(self, text: str) -> None:
-        self.pieces += [text, ""]
-
-    def bracketed(self, text: str) -> None:
-        self.words(" (")
-        self.value(text)
-        self.words(")")
-
-
 def _organisation_entry(member: Organisation, number: int | None) -> SignatoryEntry:
-    rest = _Line()
-    if member.short_name and member.short_name not in member.name:
-        rest.bracketed(member.short_name)
-    if member.country:
-        rest.bracketed(member.country)
+    short = member.short_name if member.short_name and member.short_name not in member.name else None
+    pieces = _rest((), member.country, "", "", short)
     return SignatoryEntry(
         number=number,
         name=member.name,
-        rest="".join(rest.pieces),
+        rest=pieces[0] if len(pieces) == 1 else "".join(pieces),
         url=member.url,
         description=member.description,
         closing=None,
         lang=member.lang,
-        pieces=tuple(rest.pieces),
+        pieces=pieces,
     )
 
 
+def role_values(member: Person) -> Sequence[tuple[str | None, str | None]]:
+    """Each role of `member` as its title and affiliation (`Person.all_roles`, without making
+    a `Role` of a title and an affiliation written on their own)."""
+    if member.roles:
+        return [(role.title, role.affiliation) for role in member.roles]
+    if member.title is None and member.affiliation is None:
+        return ()
+    return ((member.title, member.affiliation),)
+
+
+def _rest(
+    roles: Sequence[tuple[str | None, str | None]], country: str | None, comma: str, semicolon: str, short: str | None
+) -> Pieces:
+    """What follows a signatory's name, in pieces (see `Pieces`): each role's title and
+    affiliation after a comma (a semicolon between roles), then the short name and the country in
+    brackets. Written in one pass: a list of 100,000 names makes 100,000 of these."""
+    pieces: list[str] = []
+    words = ""
+    for index, role in enumerate(roles):
+        words += semicolon if index else comma
+        first = True
+        for value in role:
+            if value:
+                if not first:
+                    words += comma
+                pieces += (words, value)
+                words, first = "", False
+    for value in (short, country):
+        if value:
+            pieces += (words + " (", value)
+            words = ")"
+    pieces.append(words)
+    return tuple(pieces)
+
+
 def _person_entry(member: Person, number: int | None, comma: str, semicolon: str) -> SignatoryEntry:
-    name = " ".join(x for x in (member.honorific, member.name, member.honorific_suffix) if x)
-    rest = _Line()
-    for index, role in enumerate(member.all_roles):
-        rest.words(semicolon if index else comma)
-        for position, value in enumerate(x for x in (role.title, role.affiliation) if x):
-            if position:
-                rest.words(comma)
-            rest.value(value)
-    if member.country:
-        rest.bracketed(member.country)
+    honorific, suffix = member.honorific, member.honorific_suffix
+    name = member.name if not honorific and not suffix else " ".join(x for x in (honorific, member.name, suffix) if x)
+    pieces = _rest(role_values(member), member.country, comma, semicolon, None)
     return SignatoryEntry(
         number=number,
         name=name,
-        rest="".join(rest.pieces),
+        rest=pieces[0] if len(pieces) == 1 else "".join(pieces),
         url=None,
         description=None,
         closing=None,
         lang=member.lang,
-        pieces=tuple(rest.pieces),
+        pieces=pieces,
     )
 
 

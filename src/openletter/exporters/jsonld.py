@@ -38,7 +38,8 @@ output always lists every one.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -46,7 +47,9 @@ from ..anchors import sections_of
 from ..errors import OptionError
 from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
+from ..jsontext import Items
 from ..model import Addressee, Letter, Organisation, OrganisationGroup, Person, PersonGroup
+from ..printed import role_values
 
 EMBEDDED_SIGNATORIES = 1_000
 """The most signatories the JSON-LD embedded in a page lists: a letter with more embeds a summary
@@ -85,10 +88,6 @@ def _put(node: Node, key: str, value: object) -> None:
         node[key] = value
 
 
-def _place(country: str | None) -> Node | None:
-    return None if country is None else {"@type": "PostalAddress", "addressCountry": country}
-
-
 def _text(value: str | None, lang: str | None, letter: Letter) -> object:
     """A string, language-tagged (``{"@value", "@language"}``) when not in the letter's language.
 
@@ -119,32 +118,53 @@ def _addressee(addressee: Addressee, node_id: str, letter: Letter) -> Node:
 
 
 def _organisation(org: Organisation, node_id: str, letter: Letter) -> Node:
-    node: Node = {"@id": node_id, "@type": "Organization", "name": _text(org.name, org.lang, letter)}
-    _put(node, "alternateName", org.short_name)
-    _put(node, "address", _place(org.country))
-    _put(node, "url", org.url)
-    _put(node, "email", org.email)
-    _put(node, "description", _text(org.description, org.lang, letter))
+    lang = _own_lang(org.lang, letter)
+    node: Node = {"@id": node_id, "@type": "Organization", "name": _tagged(org.name, lang)}
+    if org.short_name is not None:
+        node["alternateName"] = org.short_name
+    if org.country is not None:
+        node["address"] = {"@type": "PostalAddress", "addressCountry": org.country}
+    if org.url is not None:
+        node["url"] = org.url
+    if org.email is not None:
+        node["email"] = org.email
+    if org.description is not None:
+        node["description"] = _tagged(org.description, lang)
     return node
 
 
 def _person(person: Person, node_id: str, letter: Letter) -> Node:
-    name = _text(person.name, person.lang, letter)
+    lang = _own_lang(person.lang, letter)
     node: Node = {"@id": node_id, "@type": "Person"}
-    node["alternateName" if person.pseudonym else "name"] = name  # a pseudonym is not presented as a name
-    _put(node, "honorificPrefix", person.honorific)
-    _put(node, "honorificSuffix", person.honorific_suffix)
-    roles = person.all_roles
-    titles = [_text(r.title, person.lang, letter) for r in roles if r.title is not None]
-    _put(node, "jobTitle", titles[0] if len(titles) == 1 else titles)
+    node["alternateName" if person.pseudonym else "name"] = _tagged(person.name, lang)  # a pseudonym is not a name
+    if person.honorific is not None:
+        node["honorificPrefix"] = person.honorific
+    if person.honorific_suffix is not None:
+        node["honorificSuffix"] = person.honorific_suffix
+    roles = role_values(person)
+    titles = [_tagged(title, lang) for title, _ in roles if title is not None]
+    if titles:
+        node["jobTitle"] = titles[0] if len(titles) == 1 else titles
     affiliations = [
-        {"@type": "Organization", "name": _text(r.affiliation, person.lang, letter)}
-        for r in roles
-        if r.affiliation is not None
+        {"@type": "Organization", "name": _tagged(affiliation, lang)}
+        for _, affiliation in roles
+        if affiliation is not None
     ]
-    _put(node, "affiliation", affiliations[0] if len(affiliations) == 1 else affiliations)
-    _put(node, "address", _place(person.country))
+    if affiliations:
+        node["affiliation"] = affiliations[0] if len(affiliations) == 1 else affiliations
+    if person.country is not None:
+        node["address"] = {"@type": "PostalAddress", "addressCountry": person.country}
     return node
+
+
+def _own_lang(lang: str | None, letter: Letter) -> str | None:
+    """The language tag (lower case) `_text` gives values in `lang`, or None for the letter's."""
+    return None if lang is None or lang.lower() == letter.language.lower() else lang.lower()
+
+
+def _tagged(value: str, lang: str | None) -> object:
+    """`value` as `_text` writes it, `lang` from `_own_lang`."""
+    return value if lang is None else {"@value": value, "@language": lang}
 
 
 def full_text(letter: Letter) -> str:
@@ -159,16 +179,25 @@ def full_text(letter: Letter) -> str:
     return "\n\n".join(parts)
 
 
-def _members(group: OrganisationGroup | PersonGroup, prefix: str, letter: Letter, count: int) -> list[Node]:
-    """The nodes of the group's first `count` members."""
+def _members(group: OrganisationGroup | PersonGroup, prefix: str, letter: Letter, count: int) -> Iterator[Node]:
+    """The nodes of the group's first `count` signatories, one at a time."""
     if isinstance(group, OrganisationGroup):
-        orgs = group.organisations[:count]
-        return [_organisation(org, f"{prefix}-{n}", letter) for n, org in enumerate(orgs, start=1)]
-    return [_person(person, f"{prefix}-{n}", letter) for n, person in enumerate(group.people[:count], start=1)]
+        for n, org in enumerate(group.organisations[:count], start=1):
+            yield _organisation(org, f"{prefix}-{n}", letter)
+    else:
+        for n, person in enumerate(group.people[:count], start=1):
+            yield _person(person, f"{prefix}-{n}", letter)
 
 
-def _size(group: OrganisationGroup | PersonGroup) -> int:
-    return len(group.organisations) if isinstance(group, OrganisationGroup) else len(group.people)
+def _list_items(group: OrganisationGroup | PersonGroup, prefix: str, letter: Letter, count: int) -> Iterator[Node]:
+    for n, member in enumerate(_members(group, prefix, letter, count), start=1):
+        yield {"@type": "ListItem", "position": n, "item": member}
+
+
+def _author_ids(groups: Sequence[tuple[str, int]]) -> Iterator[Node]:
+    for prefix, count in groups:
+        for n in range(1, count + 1):
+            yield {"@id": f"{prefix}-{n}"}
 
 
 def _versions(letter: Letter, alternates: str | None) -> tuple[list[Node], Node | None]:
@@ -203,6 +232,12 @@ def build(letter: Letter, alternates: str | None = None, *, signatories: int | N
     group's ``ItemList`` still states the group's whole size as ``numberOfItems`` (for schema.org,
     the number of the entire list, however few of its items are described); the nodes listed are
     the same as in the full document, with the same ids."""
+    return _build(letter, alternates, lazy=False, signatories=signatories)
+
+
+def _build(letter: Letter, alternates: str | None, *, lazy: bool, signatories: int | None = None) -> Node:
+    """`build`; with `lazy`, the signatories' nodes (the list items and the authors) are
+    `jsontext.Items`, made as `jsontext.dumps` writes them."""
     ids = _Ids(letter.url)
     doc: Node = {"@context": SCHEMA_CONTEXT, "@type": "Message"}
     if ids.base:
@@ -251,15 +286,20 @@ def build(letter: Letter, alternates: str | None = None, *, signatories: int | N
         ]
         doc["sender"] = sender_nodes
 
-    authors: list[Node] = []
+    signed: list[tuple[str, int]] = []  # each group's node id prefix and size
     groups: list[Node] = []
     signatory_groups: Sequence[OrganisationGroup | PersonGroup] = letter.signatories
-    room = sum(_size(group) for group in signatory_groups) if signatories is None else max(signatories, 0)
+    room = (
+        sum(len(g.organisations if isinstance(g, OrganisationGroup) else g.people) for g in signatory_groups)
+        if signatories is None
+        else max(signatories, 0)
+    )
     for group_number, group in enumerate(signatory_groups, start=1):
-        size = _size(group)
-        members = _members(group, ids(f"signatory-{group_number}"), letter, min(size, room))
-        room -= len(members)
-        authors.extend({"@id": m["@id"]} for m in members)
+        prefix = ids(f"signatory-{group_number}")
+        size = len(group.organisations if isinstance(group, OrganisationGroup) else group.people)
+        listed = min(size, room)
+        room -= listed
+        signed.append((prefix, listed))
         part: Node = {"@id": ids(f"signatories-{group_number}"), "@type": "CreativeWork", "genre": "signatories"}
         _put(part, "headline", _text(group.heading, group.lang, letter))
         _put(part, "abstract", _text(group.note_before, group.lang, letter))
@@ -268,13 +308,16 @@ def build(letter: Letter, alternates: str | None = None, *, signatories: int | N
         part["mainEntity"] = {
             "@type": "ItemList",
             "numberOfItems": size,
-            "itemListElement": [
-                {"@type": "ListItem", "position": n, "item": member} for n, member in enumerate(members, start=1)
-            ],
+            "itemListElement": Items(listed, partial(_list_items, group, prefix, letter, listed))
+            if lazy
+            else list(_list_items(group, prefix, letter, listed)),
         }
-        if not members:  # a group past the bound: its size, no items
+        if not listed:  # a group past the bound: its size, no items
             del part["mainEntity"]["itemListElement"]
         groups.append(part)
+    authors: list[Node] | Items = (
+        Items(sum(n for _, n in signed), partial(_author_ids, signed)) if lazy else list(_author_ids(signed))
+    )
     if not signatory_groups and sender_nodes:  # the sender signs alone
         authors = [{"@id": node["@id"]} for node in sender_nodes]
     doc["author"] = authors
@@ -392,7 +435,9 @@ def dumps(data: object, *, compact: bool = False) -> str:
     or on one line when `compact` (as embedded in HTML pages: much faster for long lists)."""
     if compact:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    from ..jsontext import dumps as indented
+
+    return indented(data) + "\n"
 
 
 CONTEXT_CHOICES = ("schema.org", "none")
@@ -400,11 +445,24 @@ CONTEXT_CHOICES = ("schema.org", "none")
 
 def render(letter: Letter, options: Options) -> str:
     """The letter as JSON-LD; option ``context``: ``schema.org`` (compact, the default) or ``none``."""
+    pieces: list[str] = []
+    write(letter, options, pieces.append)
+    return "".join(pieces)
+
+
+def write(letter: Letter, options: Options, put: Callable[[str], object]) -> None:
+    """`render`'s text given to `put` in pieces as it is written (`Exporter.write`): with the
+    schema.org context, the signatories' nodes are made as they are written (see `_build`)."""
     context = options.get("context", "schema.org")
     if context not in CONTEXT_CHOICES:
         raise OptionError(f"jsonld.context must be one of {', '.join(CONTEXT_CHOICES)}, not {context!r}")
-    compact = build(letter, options.get("alternates"))
-    return dumps(compact if context == "schema.org" else expand(compact))
+    if context == "schema.org":
+        from ..jsontext import write as write_json
+
+        write_json(_build(letter, options.get("alternates"), lazy=True), put)
+        put("\n")
+    else:
+        put(dumps(expand(build(letter, options.get("alternates")))))
 
 
 @hookimpl
@@ -417,6 +475,7 @@ def openletter_exporters() -> Sequence[Exporter]:
             suffix=".jsonld",
             media_type="application/ld+json",
             render=render,
+            write=write,
             options={
                 "context": 'schema.org (compact, with "@context": "https://schema.org"; the default) '
                 "or none (expanded form with absolute IRIs)",

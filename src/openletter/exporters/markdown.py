@@ -17,7 +17,9 @@ from ..model import Letter
 def render(letter: Letter, options: Options) -> str:
     """The letter as ``letter.md`` text."""
     from ..convert import unstructure
+    from ..sources import yaml_source
     from ..sources.markdown_source import dump
+    from ..yamltext import front_matter
 
     front = unstructure(letter)
     del front["sections"]
@@ -28,11 +30,9 @@ def render(letter: Letter, options: Options) -> str:
         ]
     if any(reference.lang is not None for reference in letter.references):
         front["references"] = [{"id": r.id, "lang": r.lang} for r in letter.references if r.lang is not None]
-    return dump(
-        front,
-        [(section.heading, section.text) for section in letter.sections],
-        [(reference.id, reference.text) for reference in letter.references],
-    )
+    sections = [(section.heading, section.text) for section in letter.sections]
+    references = [(reference.id, reference.text) for reference in letter.references]
+    return front_matter(front, lambda data: dump(data, sections, references), yaml_source.dump)
 
 
 @hookimpl
