@@ -132,3 +132,28 @@ def test_a_group_list_with_one_wrong_entry_names_it(bad: object) -> None:
     with pytest.raises(FieldError) as raised:
         PersonGroup(people=(*people[:60], bad, *people[60:]))  # type: ignore[arg-type]
     assert raised.value.path == ("people", 60)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(letters(with_logo=False))
+def test_the_signatories_names_are_a_floor_under_every_mailto_link(letter: Letter) -> None:
+    from openletter.exporters.mailto import links, names_length
+
+    assert all(len(url) >= names_length(letter) for _, url in links(letter, {}))
+
+
+def test_a_letter_far_over_the_mailto_limit_is_not_written_out_to_be_measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openletter.exporters import mailto
+
+    letter = _long_letter([Person(name=f"Person {n:05d}") for n in range(300)], [Organisation(name="O")])
+    exact = [p.message for p in mailto.openletter_lint(letter, ["mailto"])]
+    assert exact and "link is " in exact[0] and "more than" not in exact[0]
+    monkeypatch.setattr(mailto, "FLOOR_LENGTH", 1_000)
+
+    def unwritten(_letter: Letter) -> str:
+        raise AssertionError("the letter was written out")
+
+    monkeypatch.setattr(plaintext, "letter_to_text", unwritten)
+    (problem,) = mailto.openletter_lint(letter, ["mailto"])
+    assert problem.severity == "warning" and problem.path == ()
+    assert problem.message.startswith(f"the mailto: link is more than {mailto.names_length(letter):,} characters long")

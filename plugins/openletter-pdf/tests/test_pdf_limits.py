@@ -53,10 +53,12 @@ def test_a_letter_past_the_limit_is_refused_at_the_field_that_goes_past_it(small
     assert problem is not None
     assert problem.path == ("sections", 1, "text")
     assert problem.severity == "warning"
-    assert problem.message.startswith("the letter's text goes past 500 characters here (")
+    assert problem.message.startswith("the letter's text goes past 500 characters here, ")
     assert problem.message.endswith("more than the pdf format typesets: no PDF will be made")
     assert "at most 500 characters of text for a PDF" in (problem.expected or "")
-    with pytest.raises(openletter_pdf.TextLimitError, match="characters of text, more than the 500 the pdf"):
+    with pytest.raises(
+        openletter_pdf.TextLimitError, match="more than the 500 characters of text the pdf format typesets"
+    ):
         openletter_pdf.render(letter, {})
 
 

@@ -39,29 +39,29 @@ class TextLimitError(ValueError):
     """The letter has more text than the pdf format typesets (`TEXT_LIMIT`)."""
 
 
-def _text_length(letter: Letter) -> tuple[int, tuple[str | int, ...] | None]:
-    """The letter's characters of text, and the field where they go past `TEXT_LIMIT` (or None)."""
+def _past_limit(letter: Letter) -> tuple[str | int, ...] | None:
+    """The field where the letter's text goes past `TEXT_LIMIT`, or None. (The walk stops there:
+    a letter of a million signatories is not read to its end to be refused.)"""
     from openletter.model import text_fields
 
     total = 0
-    where = None
     for path, value, _markdown in text_fields(letter):
         total += len(value)
-        if where is None and total > TEXT_LIMIT:
-            where = path
-    return total, where
+        if total > TEXT_LIMIT:
+            return path
+    return None
 
 
 def text_limit_problem(letter: Letter) -> Problem | None:
     """The warning for a letter with more text than `TEXT_LIMIT`, at the field where its text
     goes past the limit; None for a letter within it."""
-    total, where = _text_length(letter)
+    where = _past_limit(letter)
     if where is None:
         return None
     return Problem(
         path=where,
         severity="warning",
-        message=f"the letter's text goes past {TEXT_LIMIT:,} characters here ({total:,} in all), "
+        message=f"the letter's text goes past {TEXT_LIMIT:,} characters here, "
         "more than the pdf format typesets: no PDF will be made",
         expected=f"at most {TEXT_LIMIT:,} characters of text for a PDF, which Typst lays out whole in memory; "
         "-t FORMAT builds or checks only the formats you use, and the others take longer letters",
@@ -72,11 +72,8 @@ def render(letter: Letter, options: Options) -> bytes:
     """The letter as a PDF (options: ``paper``); `TextLimitError` for more text than `TEXT_LIMIT`."""
     from ._render import render_pdf
 
-    total, where = _text_length(letter)
-    if where is not None:
-        raise TextLimitError(
-            f"the letter has {total:,} characters of text, more than the {TEXT_LIMIT:,} the pdf format typesets"
-        )
+    if _past_limit(letter) is not None:
+        raise TextLimitError(f"the letter has more than the {TEXT_LIMIT:,} characters of text the pdf format typesets")
     return render_pdf(letter, options)
 
 
