@@ -157,3 +157,47 @@ def test_a_letter_far_over_the_mailto_limit_is_not_written_out_to_be_measured(mo
     (problem,) = mailto.openletter_lint(letter, ["mailto"])
     assert problem.severity == "warning" and problem.path == ()
     assert problem.message.startswith(f"the mailto: link is more than {mailto.names_length(letter):,} characters long")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(letters(with_logo=False), st.integers(min_value=0, max_value=3_000))
+def test_a_plain_text_said_longer_than_a_limit_is_longer_and_so_is_every_mailto_link(
+    letter: Letter, limit: int
+) -> None:
+    from openletter.exporters.mailto import links
+
+    full = plaintext.letter_to_text(letter)
+    floor = plaintext.longer_than(letter, limit)  # (None: not known to be longer, then measured whole)
+    if len(full) <= limit:
+        assert floor is None
+    if floor is not None:
+        assert limit < floor <= len(full)
+        assert all(len(url) >= floor for _, url in links(letter, {}))
+
+
+def test_a_letter_of_many_endnotes_is_not_written_out_to_measure_its_mailto_links(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openletter.exporters import mailto
+    from openletter.model import Reference
+
+    text = "".join(f"Fact {n}.[^n{n}]\n\n" for n in range(400)).strip()
+    references = tuple(Reference(id=f"n{n}", text=f"Source number {n}.") for n in range(400))
+    letter = attrs.evolve(
+        _long_letter([Person(name="A")], [Organisation(name="O")]),
+        sections=(Section(text=text),),
+        references=references,
+    )
+    assert "more than" not in mailto.openletter_lint(letter, ["mailto"])[0].message
+    monkeypatch.setattr(mailto, "FLOOR_LENGTH", 3_000)
+    written: list[int] = []
+    block = plaintext._Writer.block
+
+    def counted(self: plaintext._Writer, *args: object, **kwargs: object) -> str:
+        written.append(1)
+        return block(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plaintext._Writer, "block", counted)
+    (problem,) = mailto.openletter_lint(letter, ["mailto"])
+    assert problem.message.startswith("the mailto: link is more than ")
+    assert len(written) < 200  # stopped well before the 400 endnotes

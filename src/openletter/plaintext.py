@@ -195,12 +195,40 @@ def _indent(text: str, first: str, rest: str) -> str:
 
 def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
     """The whole letter as plain text, part by part as `openletter.printed.layout` gives them."""
+    return _letter_to_text(letter, salutation, None)
+
+
+class _Enough(Exception):
+    """Raised when the text written so far passes a length (see `longer_than`)."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+
+def longer_than(letter: Letter, limit: int) -> int | None:
+    """None when the plain-text letter is at most `limit` characters long; else a length it
+    certainly passes (the characters written when the writing stopped, past `limit`), found
+    without writing the rest: a letter of 20,000 endnotes stops at the first few hundred."""
+    try:
+        _letter_to_text(letter, None, limit)
+    except _Enough as enough:
+        return enough.length
+    return None
+
+
+def _letter_to_text(letter: Letter, salutation: str | None, limit: int | None) -> str:
     printed = layout(letter)
     writer = _Writer(printed)
     direction = printed.direction  # values in another direction are isolated (`openletter.bidi`)
     out: list[str] = []
     last_notes: list[str] | None = None  # the lines of endnotes printed last, for the links
+    written, counted = 0, 0  # characters in `out`, and its entries counted (only with a `limit`)
     for part in printed:
+        if limit is not None:
+            written += sum(map(len, out[counted:]))  # what the parts before added
+            counted = len(out)
+            if written > limit:
+                raise _Enough(written)
         last_notes = None
         if isinstance(part, Letterhead):
             if part.lines:
@@ -252,8 +280,12 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
             out.append(_indent(writer.block(part.markdown), f"{part.label} " if part.label else "", ""))
         elif isinstance(part, Endnotes):
             lines = []
+            noted = written
             for note in part.items:
                 lines.append(writer.block(note.markdown, f"[{printed.number(note.number)}] ").replace("\n\n", "\n"))
+                noted += len(lines[-1])
+                if limit is not None and noted > limit:
+                    raise _Enough(noted)
             if part.heading:
                 out.append(_heading(part.heading))
             out.append("\n".join(lines))

@@ -140,6 +140,10 @@ def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]
         return []
     problems = subject_problems(letter)
     floor = names_length(letter)
+    if floor <= FLOOR_LENGTH:
+        from ..plaintext import longer_than
+
+        floor = longer_than(letter, FLOOR_LENGTH) or 0  # (the body's characters: a floor too)
     if floor > FLOOR_LENGTH:  # far over: not worth writing the whole letter out to say by how much
         links_ = 1 + sum(a.email is not None for a in letter.addressees)  # (as `links` makes them)
         which = (
@@ -162,8 +166,9 @@ def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]
 
 
 FLOOR_LENGTH = 100_000
-"""Past this many characters of signatories' names alone, the mailto lint says the links are
-longer than that (`names_length`) rather than writing the letter out to measure them."""
+"""Past this many characters of signatories' names (`names_length`), or of the plain-text letter
+as far as it is written (`openletter.plaintext.longer_than`), the mailto lint says the links are
+longer than that rather than writing the whole letter out to measure them."""
 
 
 def names_length(letter: Letter) -> int:
