@@ -199,21 +199,20 @@ def letter_to_text(letter: Letter, *, salutation: str | None = None) -> str:
 
 
 class _Enough(Exception):
-    """Raised when the text written so far passes a length (see `longer_than`)."""
+    """Raised when the text written so far passes a length (see `text_within`)."""
 
     def __init__(self, length: int) -> None:
         self.length = length
 
 
-def longer_than(letter: Letter, limit: int) -> int | None:
-    """None when the plain-text letter is at most `limit` characters long; else a length it
-    certainly passes (the characters written when the writing stopped, past `limit`), found
-    without writing the rest: a letter of 20,000 endnotes stops at the first few hundred."""
+def text_within(letter: Letter, limit: int) -> str | int:
+    """The plain-text letter (as `letter_to_text`), or, when the writing passes `limit`
+    characters, a length the text certainly passes (the characters written then), found without
+    writing the rest: a letter of 20,000 endnotes stops at the first few hundred."""
     try:
-        _letter_to_text(letter, None, limit)
+        return _letter_to_text(letter, None, limit)
     except _Enough as enough:
         return enough.length
-    return None
 
 
 def _letter_to_text(letter: Letter, salutation: str | None, limit: int | None) -> str:

@@ -38,6 +38,7 @@ output always lists every one.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
@@ -289,11 +290,7 @@ def _build(letter: Letter, alternates: str | None, *, lazy: bool, signatories: i
     signed: list[tuple[str, int]] = []  # each group's node id prefix and size
     groups: list[Node] = []
     signatory_groups: Sequence[OrganisationGroup | PersonGroup] = letter.signatories
-    room = (
-        sum(len(g.organisations if isinstance(g, OrganisationGroup) else g.people) for g in signatory_groups)
-        if signatories is None
-        else max(signatories, 0)
-    )
+    room = sys.maxsize if signatories is None else max(signatories, 0)  # signatories still to list
     for group_number, group in enumerate(signatory_groups, start=1):
         prefix = ids(f"signatory-{group_number}")
         size = len(group.organisations if isinstance(group, OrganisationGroup) else group.people)

@@ -78,10 +78,12 @@ def link_length(to: Sequence[str], *, cc: Sequence[str] = (), subject: str = "",
     return len(_link(to, cc, subject, "")) + (len("&body=") + _encoded_length(body) if body else 0)
 
 
-def _recipients(letter: Letter, options: Options) -> tuple[str, str, list[tuple[str, list[str], list[str]]]]:
-    """The subject, the body (the plain-text letter), and (label, to, cc) for each link: everyone
-    first, then each addressee with an email address. The body, most of every link, is written
-    once, and encoded once for the links (and not at all to measure them)."""
+def _recipients(
+    letter: Letter, options: Options, body: str | None = None
+) -> tuple[str, str, list[tuple[str, list[str], list[str]]]]:
+    """The subject, the body (the plain-text letter, unless given), and (label, to, cc) for each
+    link: everyone first, then each addressee with an email address. The body, most of every
+    link, is written once, and encoded once for the links (and not at all to measure them)."""
     from ..plaintext import letter_to_text
     from ..words import letter_labels
 
@@ -89,7 +91,7 @@ def _recipients(letter: Letter, options: Options) -> tuple[str, str, list[tuple[
     everyone = letter_labels(letter)["all_recipients"] or "mailto"
     out = [(everyone, fields["to"], fields["cc"])]
     out += [(a.name, [a.email], []) for a in letter.addressees if a.email is not None]
-    return subject_of(letter, options), letter_to_text(letter), out
+    return subject_of(letter, options), letter_to_text(letter) if body is None else body, out
 
 
 def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
@@ -99,10 +101,11 @@ def links(letter: Letter, options: Options) -> list[tuple[str, str]]:
     return [(label, _link(to, cc, subject, encoded)) for label, to, cc in recipients]
 
 
-def _link_lengths(letter: Letter, options: Options) -> list[tuple[str, int]]:
+def _link_lengths(letter: Letter, options: Options, body: str | None = None) -> list[tuple[str, int]]:
     """(label, length) of each of `links`, without writing them: a letter with many addressees
-    would otherwise hold a copy of its whole text for each."""
-    subject, body, recipients = _recipients(letter, options)
+    would otherwise hold a copy of its whole text for each. `body`: the plain-text letter, when
+    already written."""
+    subject, body, recipients = _recipients(letter, options, body)
     tail = len("&body=") + _encoded_length(body) if body else 0
     return [(label, len(_link(to, cc, subject, "")) + tail) for label, to, cc in recipients]
 
@@ -139,11 +142,12 @@ def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]
     if "mailto" not in formats:
         return []
     problems = subject_problems(letter)
-    floor = names_length(letter)
+    floor, body = names_length(letter), None
     if floor <= FLOOR_LENGTH:
-        from ..plaintext import longer_than
+        from ..plaintext import text_within
 
-        floor = longer_than(letter, FLOOR_LENGTH) or 0  # (the body's characters: a floor too)
+        written = text_within(letter, FLOOR_LENGTH)  # (the body's characters are a floor too)
+        floor, body = (written, None) if isinstance(written, int) else (floor, written)
     if floor > FLOOR_LENGTH:  # far over: not worth writing the whole letter out to say by how much
         links_ = 1 + sum(a.email is not None for a in letter.addressees)  # (as `links` makes them)
         which = (
@@ -152,7 +156,7 @@ def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]
             else f"all {links_} mailto: links are longer than {SAFE_LENGTH:,} characters (each more than {floor:,})"
         )
         return [*problems, _too_long(letter, which)]
-    found = _link_lengths(letter, {})
+    found = _link_lengths(letter, {}, body)  # (the body written once, for the floor and here)
     long = [(label, length) for label, length in found if length > SAFE_LENGTH]
     if not long:
         return problems
@@ -167,7 +171,7 @@ def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]
 
 FLOOR_LENGTH = 100_000
 """Past this many characters of signatories' names (`names_length`), or of the plain-text letter
-as far as it is written (`openletter.plaintext.longer_than`), the mailto lint says the links are
+as far as it is written (`openletter.plaintext.text_within`), the mailto lint says the links are
 longer than that rather than writing the whole letter out to measure them."""
 
 
