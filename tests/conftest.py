@@ -59,3 +59,13 @@ def listed(letter: openletter.Letter) -> openletter.Letter:
     import attrs
 
     return attrs.evolve(letter, demands=tuple(attrs.evolve(d, quote=None) for d in letter.demands))
+
+
+def require_tools(missing: str | None) -> None:
+    """For a test module whose checks need outside tools (vnu, Chromium, axe-core): when one is
+    `missing`, fail in CI, where ``scripts/test`` installs every one, and skip the module elsewhere."""
+    if missing is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{missing}: required in CI (scripts/test installs it)", pytrace=False)
+    pytest.skip(f"{missing} (bash scripts/test installs it)", allow_module_level=True)

@@ -14,7 +14,6 @@ test-artifacts/ (not committed).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,18 +30,14 @@ from openletter.cli import EXIT_OK, main
 from . import vnu
 from .browser import Paper, Site, Violation, axe, print_overflow, save_pdf, visit
 from .browser import missing as browser_missing
-from .conftest import DATA, EXAMPLE, ROOT
+from .conftest import DATA, EXAMPLE, ROOT, require_tools
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.slow
 
-MISSING = vnu.missing() or browser_missing()
-if MISSING is not None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{MISSING}: required in CI (scripts/test installs it)", pytrace=False)
-    pytest.skip(f"{MISSING} (bash scripts/test installs it)", allow_module_level=True)
+require_tools(vnu.missing() or browser_missing())
 
 ARTIFACTS = ROOT / "test-artifacts"
 SOURCES = {

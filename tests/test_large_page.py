@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,18 +35,14 @@ from openletter.exporters.jsonld import EMBEDDED_SIGNATORIES
 from . import vnu
 from .browser import Site, axe, visit
 from .browser import missing as browser_missing
-from .conftest import ROOT
+from .conftest import ROOT, require_tools
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.slow
 
-MISSING = vnu.missing() or browser_missing()
-if MISSING is not None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{MISSING}: required in CI (scripts/test installs it)", pytrace=False)
-    pytest.skip(f"{MISSING} (bash scripts/test installs it)", allow_module_level=True)
+require_tools(vnu.missing() or browser_missing())
 
 SIGNATORIES = 100_000
 PAGE_LIMIT = 12_000_000

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,18 +24,14 @@ from openletter.testing import SAMPLE_NAMES, sample_letter
 from . import vnu
 from .browser import Site, axe, visit
 from .browser import missing as browser_missing
-from .conftest import DATA
+from .conftest import DATA, require_tools
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.slow
 
-MISSING = vnu.missing() or browser_missing()
-if MISSING is not None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{MISSING}: required in CI (scripts/test installs it)", pytrace=False)
-    pytest.skip(f"{MISSING} (bash scripts/test installs it)", allow_module_level=True)
+require_tools(vnu.missing() or browser_missing())
 
 NAMES = [name for name in SAMPLE_NAMES if name != "coalition"]  # 2,150 names: tests/test_html_page.py
 VIEWS = ("page", "email")
