@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import openletter
 from openletter import Demand, FieldError, Letter, Organisation, OrganisationGroup, Reference, Section
 from openletter.markdown import MAX_NESTING, NESTING_LIMIT, parse
+from openletter.testing import nested_markdown
 
 KINDS = ("quote", "bullet", "ordered")
 
@@ -26,21 +27,8 @@ KINDS = ("quote", "bullet", "ordered")
 def nested(kinds: list[str]) -> tuple[str, list[str]]:
     """Markdown text putting one container of each kind inside the one before, a word in each, and
     a closing paragraph; with the words it holds."""
-    lines, words, indent = [], [], ""
-    for level, kind in enumerate(kinds):
-        word = f"w{level}{kind[0]}"
-        words.append(word)
-        if kind == "quote":
-            indent += "> "
-            lines.append(f"{indent}{word}")
-        elif kind == "bullet":
-            lines.append(f"{indent}- {word}")
-            indent += "  "
-        else:
-            lines.append(f"{indent}1. {word}")
-            indent += "   "
-    lines += ["", "Closing."]
-    return "\n".join(lines), [*words, "Closing."]
+    letters = "".join(kind[0] for kind in kinds)  # q, b, o: as `openletter.testing.nested_markdown` takes them
+    return nested_markdown(letters), [*(f"Word{level}{k}" for level, k in enumerate(letters)), "Closing."]
 
 
 def _letter(field: str, text: str) -> Letter:
