@@ -146,17 +146,18 @@ def _policy(addresses: Sequence[str]) -> EmailPolicy[EmailMessage]:
 
 
 def html_part(letter: Letter, logo_cid: str | None = None) -> str:
-    """The HTML page for email, CSS inlined by css-inline; the logo referred to by `logo_cid`."""
+    """The HTML page for email, CSS inlined by css-inline (in bounded memory: see
+    `openletter.mail.inline`); the logo referred to by `logo_cid`."""
     from urllib.parse import quote
 
-    import css_inline
-
-    from .html import render_page
+    from ..mail.inline import inline
+    from .html import RUN_MARKER, render_page
 
     # RFC 2392: a cid: URL is the Content-ID with URL-unsafe characters %-encoded.
     src = None if logo_cid is None else "cid:" + quote(logo_cid, safe="@.-_~!$&'()*+,;=:")
-    inlined: str = css_inline.inline(render_page(letter, {}, email=True, logo_src=src))
-    return inlined
+    held: list[str] = []  # long signatory lists, inlined run by run (see openletter.mail.inline)
+    page = render_page(letter, {}, email=True, logo_src=src, held=held)
+    return inline(page, held, RUN_MARKER)
 
 
 def logo_cid(letter: Letter, domain: str) -> str | None:

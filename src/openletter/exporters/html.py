@@ -610,10 +610,26 @@ def render(letter: Letter, options: Options) -> str:
     return render_page(letter, options)
 
 
-def render_page(letter: Letter, options: Options, *, email: bool = False, logo_src: str | None = None) -> str:
+RUN_MARKER = "<!--openletter:run:{}-->"
+"""What stands in a page rendered with `held` runs for the run of that index (see `render_page`).
+
+A comment: no letter text can write one, since every text of the letter reaches the page escaped."""
+
+
+def render_page(
+    letter: Letter,
+    options: Options,
+    *,
+    email: bool = False,
+    logo_src: str | None = None,
+    held: list[str] | None = None,
+) -> str:
     """Render the page (or, with `email`, the HTML part of an email) with the theme in `options`.
 
     `logo_src` is where the page finds the logo, when not in a ``data:`` URI (see `page_context`).
+    With `held`, a list, every run of a signatory list of more than one run (`LIST_RUN` entries
+    each) is appended to it and written in the page as `RUN_MARKER` with its index, so that a
+    caller can work on the page without its long lists (the email's CSS inlining does).
     """
     import sys
 
@@ -629,6 +645,8 @@ def render_page(letter: Letter, options: Options, *, email: bool = False, logo_s
     if "</style" in css.lower():
         raise ThemeError("stylesheet", "the stylesheet must not contain '</style'")
     context["css"] = Markup(css)
+    if held is not None:
+        _hold_runs(context, held)
     source = options.get("template", default_template())
     trusted = source == default_template()  # openletter's own: not bounded
     budget = Budget(sys.maxsize if trusted else THEME_BUDGET + PAGE_FACTOR * size_of(context, sys.maxsize))
@@ -641,6 +659,20 @@ def render_page(letter: Letter, options: Options, *, email: bool = False, logo_s
             raise  # a fault of openletter's, not of a theme
         message = f"the theme's template cannot be used: {type(error).__name__}: {error}"
         raise ThemeError("template", message) from None
+
+
+def _hold_runs(context: dict[str, Any], held: list[str]) -> None:
+    """Move the runs of every signatory list of more than one run into `held` (see `render_page`)."""
+    from markupsafe import Markup
+
+    for item in (*context["head"], *context["body"], *context["foot"], *context["tail"]):
+        runs = item.get("runs")
+        if runs is None or len(runs) < 2:
+            continue
+        for run in runs:
+            held.append(run["html"])
+            run["html"] = Markup(RUN_MARKER.format(len(held) - 1))
+        item["list_html"] = Markup("\n").join(run["html"] for run in runs)
 
 
 @hookimpl
