@@ -92,13 +92,11 @@ def open_built(folder: Path, name: str) -> tuple[BinaryIO, int] | None:
         descriptor = os.open(path, flags)
     except OSError:
         return None
-    file = os.fdopen(descriptor, "rb")
     try:
         info = os.fstat(descriptor)
     except OSError:
-        file.close()
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
         return None
-    if not stat.S_ISREG(info.st_mode):
-        file.close()
-        return None
-    return file, info.st_size
+    return os.fdopen(descriptor, "rb"), info.st_size
