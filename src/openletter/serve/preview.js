@@ -51,7 +51,7 @@
     .panel ul { display: block; margin: 0.25rem 0; }
     .panel li { margin: 0.35rem 0; }
     code { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap;
-      overflow-wrap: anywhere; }
+      overflow-wrap: break-word; }
     .errors code { color: #7f1d1d; }
     .panel h3 { margin: 0.75rem 0 0.25rem; font-size: 0.95rem; color: #4b5563; font-weight: 600; }
     .panel .warning-list code { color: #4b5563; }
