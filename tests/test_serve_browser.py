@@ -92,6 +92,7 @@ def test_an_edit_shows_in_the_page_within_two_seconds(browser: Browser, tmp_path
     source = write_letter(tmp_path)
     with opened(browser, source) as seen:
         expect(seen.page.locator("main")).to_contain_text("protect the river")
+        seen.page.set_viewport_size({"width": 800, "height": 300})
         seen.page.evaluate("window.scrollTo(0, 200)")
         started = time.monotonic()
         source.write_text(MINI.replace("protect the river", "clean the river"), encoding="utf-8")
@@ -99,6 +100,7 @@ def test_an_edit_shows_in_the_page_within_two_seconds(browser: Browser, tmp_path
         assert time.monotonic() - started < 2
         seen.ready()
         assert seen.page.locator(OVERLAY).count() == 0
+        assert seen.page.evaluate("window.scrollY") == 200  # the reader's place is kept
 
 
 def test_a_broken_date_shows_its_line_in_the_overlay_until_it_is_fixed(browser: Browser, tmp_path: Path) -> None:

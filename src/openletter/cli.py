@@ -12,7 +12,7 @@ Exit status:
 * 70: an internal error in openletter itself (please report it).
 
 (Like other command-line programs, openletter exits 130 after Ctrl-C and 141 when its output
-pipe is closed early.)
+pipe is closed early; ``openletter serve``, which Ctrl-C stops normally, exits 0.)
 """
 
 from __future__ import annotations

@@ -10,12 +10,6 @@
   const page = script ? script.dataset.page || "" : "";
   const SCROLL = "openletter-preview-scroll";
 
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(SCROLL) || "null");
-    sessionStorage.removeItem(SCROLL);
-    if (saved && saved.path === location.pathname) window.scrollTo(saved.x, saved.y);
-  } catch (_) { /* no session storage: start at the top */ }
-
   const STYLE = `
     :host { all: initial; display: block; position: sticky; top: 0; z-index: 2147483647;
       font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #f8fafc; }
@@ -164,6 +158,11 @@
 
   const start = () => {
     document.body.prepend(host);
+    try {  // after the toolbar is in place, so that it does not push the page down afterwards
+      const saved = JSON.parse(sessionStorage.getItem(SCROLL) || "null");
+      sessionStorage.removeItem(SCROLL);
+      if (saved && saved.path === location.pathname) window.scrollTo(saved.x, saved.y);
+    } catch (_) { /* no session storage: the browser's own place */ }
     const events = new EventSource("/__openletter__/events");
     events.addEventListener("status", (event) => {
       const status = JSON.parse(event.data);

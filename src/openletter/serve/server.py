@@ -24,7 +24,6 @@ import json
 import shutil
 import socket
 import socketserver
-import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import OpenLetterError
-from .builds import Builder, Snapshot
+from .builds import Builder
 from .paths import PREFIX, Target, open_built, parse_target
 
 __all__ = ["KEEP_ALIVE", "PreviewServer", "ServeError", "inject", "is_loopback"]
@@ -270,15 +269,3 @@ def _attachment(name: str) -> str:
     """A ``Content-Disposition`` that downloads `name`, with its UTF-8 name for any character."""
     plain = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-def snapshot_of(server: PreviewServer) -> Snapshot | None:
-    """The snapshot `server` serves now (for tests and tools)."""
-    return server.builder.status.snapshot
-
-
-def serve_in_thread(server: PreviewServer) -> threading.Thread:
-    """Serve on a daemon thread (tests); `server.shutdown()` stops it."""
-    thread = threading.Thread(target=server.serve_forever, name="openletter-serve-http", daemon=True)
-    thread.start()
-    return thread
