@@ -196,6 +196,7 @@ def _tiny_site(folder: Path, *, index: str = GOOD_INDEX, nav: str = TINY_NAV) ->
     config = CONFIG.read_text(encoding="utf-8")
     start = config.index("\nnav:\n")
     (folder / "scripts").mkdir()
+    (folder / "src" / "openletter").mkdir(parents=True)  # watched by mkdocs serve
     shutil.copy(ROOT / "scripts" / "mkdocs_hooks.py", folder / "scripts")
     (folder / "docs").mkdir()
     (folder / "docs" / "index.md").write_text(index, encoding="utf-8")
