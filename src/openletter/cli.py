@@ -11,8 +11,9 @@ Exit status:
 * 6: another ``openletter mail --send`` run is using the same journal; this run sent nothing;
 * 70: an internal error in openletter itself (please report it).
 
-(Like other command-line programs, openletter exits 130 after Ctrl-C and 141 when its output
-pipe is closed early.)
+``openletter diff`` follows diff(1): 0 when the texts are the same, 1 when they differ, 2 when
+a letter cannot be read. (Like other command-line programs, openletter exits 130 after Ctrl-C and
+141 when its output pipe is closed early.)
 """
 
 from __future__ import annotations
