@@ -32,8 +32,14 @@ def _pages(letter: openletter.Letter, folder: Path) -> list[Path]:
     right_to_left = sample_letter("arabic_rtl")
     first = right_to_left.sections[0]
     words = first.text.split(" ")
+    second = right_to_left.sections[1]
     edited = attrs.evolve(
-        right_to_left, sections=(attrs.evolve(first, text=" ".join(words[1:])), *right_to_left.sections[1:])
+        right_to_left,
+        sections=(
+            attrs.evolve(first, text=" ".join(words[1:])),
+            attrs.evolve(second, text=second.text + " " + words[0]),
+            *right_to_left.sections[2:],
+        ),
     )
     pages = {
         "changed.html": diff_letters(letter, hostile).html("old <b>.md", "new.md"),
@@ -54,4 +60,5 @@ def test_diff_pages_are_valid_html(example_letter: openletter.Letter, tmp_path: 
     found = vnu.check(paths)
     problems = {path.name: [str(m) for m in found[path.resolve()] if m.kind != "info"] for path in paths}
     assert problems == {path.name: [] for path in paths}
-    assert 'dir="rtl"' in paths[2].read_text(encoding="utf-8")
+    rtl = paths[2].read_text(encoding="utf-8")
+    assert 'dir="rtl"' in rtl and '“<bdi lang="ar">' in rtl  # the section's heading, isolated in the English line

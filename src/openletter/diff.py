@@ -19,6 +19,7 @@ paragraphs ...]"); unchanged parts are summarised at the end.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from html import escape
@@ -429,7 +430,10 @@ def _html(diff: LetterDiff, old_name: str, new_name: str) -> str:
         body[-1] += " Removed words are <del>struck through</del>; added words are <ins>underlined</ins>.</p>"
     for number, part in enumerate(diff.changed(), start=1):
         body.append(f'<section aria-labelledby="part-{number}">')
-        body.append(f'<h2 id="part-{number}">{escape(_heading_text(part))}</h2>')
+        heading = re.sub(
+            "“(.*)”", lambda m: f'“<bdi lang="{lang}">{m.group(1)}</bdi>”', escape(_heading_text(part)), count=1
+        )
+        body.append(f'<h2 id="part-{number}">{heading}</h2>')
         body.append(f'<div lang="{lang}" dir="{direction}">')
         for shown in _shown(_lines(part)):
             if isinstance(shown, int):
