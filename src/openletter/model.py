@@ -747,6 +747,9 @@ class Labels:
     colon: str | None = attrs.field(default=None, validator=_opt_label)
     comma: str | None = attrs.field(default=None, validator=_opt_label)
     semicolon: str | None = attrs.field(default=None, validator=_opt_label)
+    tally_signatures: str | None = attrs.field(default=None, validator=_opt_label)
+    tally_unnamed: str | None = attrs.field(default=None, validator=_opt_label)
+    tally_withdrawn: str | None = attrs.field(default=None, validator=_opt_label)
 
     def given(self) -> dict[str, str]:
         """The labels the letter sets (empty ones included)."""
@@ -1187,8 +1190,9 @@ class Letter:
 
     @property
     def signatory_count(self) -> int:
-        """How many organisations and people sign (the sender, when it signs alone: 1 or more)."""
-        if not self.signatories and self.sender is not None:
+        """How many organisations and people sign and are named (the sender, when it signs alone:
+        1 or more; a public letter whose signatures are all counted only names none)."""
+        if not self.signatories and self.sender is not None and self.tally is None:
             return len(self.sender.organisations) + len(self.sender.people)
         return sum(
             len(g.organisations) if isinstance(g, OrganisationGroup) else len(g.people) for g in self.signatories
