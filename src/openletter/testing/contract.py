@@ -503,6 +503,19 @@ class ExporterContract:
             for marker in PUBLIC_MARKERS:
                 assert marker.casefold() in found, f"{marker!r} consented to be named: not in the {self.format} output"
 
+    def test_a_letter_with_private_records_is_printed_faithfully(self) -> None:
+        """A printing format prints `private_sample` as its public view: the named signatories,
+        then the count of those not named and withdrawn ("Signatures: 4 (not named: 2);
+        withdrawn: 1"), as every format states it (`openletter.printed.TallyNote`)."""
+        if not self.prints:
+            pytest.skip(f"{self.format} does not print the letter for reading (prints = False)")
+        from .faithful import faithfulness_problems
+
+        letter = private_sample()
+        text = self.extract_text(self.render(letter))
+        problems = faithfulness_problems(letter, text, kinds=self.carries, navigation=self.navigation)
+        assert problems == [], f"the {self.format} output of the private sample is not its public view"
+
 
 _SIGNATURES = {
     "application/rtf": b"{\\rtf",
