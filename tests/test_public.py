@@ -202,3 +202,46 @@ def test_the_count_is_in_the_letters_words_and_digits(
 
     words = openletter.letter_labels(public_letter(letter))
     assert tally_text(public_letter(letter), words, tally.signatures, tally.unnamed, tally.withdrawn) == expected
+
+
+def test_a_mail_merge_message_holds_no_private_data() -> None:
+    import email
+    import email.policy
+
+    from openletter.mail.merge import Factory
+    from openletter.mail.recipients import Recipient
+    from openletter.model import EmailSettings
+    from openletter.testing.contract import PRIVATE_MARKERS, PUBLIC_MARKERS
+
+    letter = attrs.evolve(private_sample(), email=EmailSettings(sender="Campaign <campaign@example.org>"))
+    message = Factory.for_letter(letter, {}).make(Recipient(2, "r@example.org", {}))
+    parsed = email.message_from_bytes(message, policy=email.policy.default)
+    text = message.decode("utf-8", "replace") + "\n".join(
+        part.get_content() for part in parsed.walk() if part.get_content_maintype() == "text"
+    )  # type: ignore[attr-defined]
+    for marker in PRIVATE_MARKERS:
+        assert marker.casefold() not in text.casefold()
+    assert all(marker in text for marker in PUBLIC_MARKERS)
+    assert SENTENCE in text.replace("\r\n", "\n")
+
+
+def test_an_exporter_never_receives_a_signature_record() -> None:
+    """A plugin's render function is given the public view: it cannot leak what it never sees."""
+    seen: list[Letter] = []
+
+    class Recorder:
+        @openletter.hookimpl
+        def openletter_exporters(self) -> list[openletter.Exporter]:
+            def render(letter: Letter, options: object) -> str:
+                seen.append(letter)
+                return "ok"
+
+            return [
+                openletter.Exporter(name="recorder", title="R", suffix=".txt", media_type="text/plain", render=render)
+            ]
+
+    registry = openletter.Registry(entry_points=False, plugins=[("recorder", Recorder())])
+    registry.render(private_sample(), "recorder")
+    registry.render_to(private_sample(), "recorder", None, lambda data: None)
+    assert seen == [public_letter(private_sample())] * 2
+    assert all(not openletter.public.has_signature_records(letter) for letter in seen)
