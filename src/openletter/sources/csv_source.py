@@ -19,9 +19,9 @@ from typing import Any
 
 import attrs
 
-from ..convert import Prestructured, RecordBuilder, converter
+from ..convert import Prestructured, RecordBuilder
 from ..errors import FieldPath, LetterError, Problem
-from ..model import Organisation, Person, Signature
+from ..model import Contact, Organisation, Person, Signature, Verification, Withdrawal
 from .folder import read_inside, size_text
 from .locate import SourceMap
 from .text import decode
@@ -249,11 +249,18 @@ def read(
 class _SignatureColumns:
     """Reads the `SIGNATURE_COLUMNS` of a file's rows into each entry's `Signature`.
 
-    The entry's own columns are built as in a file without them (`RecordBuilder`); the signature
-    columns make the nested ``signature`` mapping, structured as in any other source. A row that
-    does not build is left as its mapping (the signature nested), for `structure` to report on
-    with its path (``signatories[0].people[3].signature.consent``).
+    The entry's own columns are built as in a file without them, and so are the record and each
+    of its parts (`RecordBuilder`: a date or a method repeated over many rows is judged once). A
+    row that does not build is left as its mapping (the signature nested), for `structure` to
+    report on with its path (``signatories[0].people[3].signature.consent``).
     """
+
+    _PARTS: tuple[tuple[str, type, tuple[str, ...]], ...] = (
+        ("verification", Verification, ("method", "at")),
+        ("withdrawal", Withdrawal, ("at", "shown")),
+        ("contact", Contact, ("email", "phone", "address")),
+    )
+    _TOP = ("signed", "consent", "version", "source")
 
     def __init__(self, header: list[str], path: FieldPath) -> None:
         self.path = path
@@ -262,6 +269,22 @@ class _SignatureColumns:
         self.signature_columns = [(i, SIGNATURE_COLUMNS[c]) for i, c in enumerate(header) if c in SIGNATURE_COLUMNS]
         self.shown_index = header.index("withdrawal_shown") if "withdrawal_shown" in header else None
         self.withdrawn_index = header.index("withdrawn") if "withdrawn" in header else None
+        self.top = RecordBuilder(Signature, self._TOP)
+        self.parts = [(group, RecordBuilder(cls, fields), fields) for group, cls, fields in self._PARTS]
+
+    def _signature(self, record: dict[str, Any]) -> Signature | None:
+        """The record built from its mapping, or None when it does not build."""
+        signature: Signature | None = self.top.build([record.get(key, "") for key in self._TOP])
+        if signature is None:
+            return None
+        for group, builder, fields in self.parts:
+            values = record.get(group)
+            if values is not None:
+                part = builder.build([values.get(key, "") for key in fields])
+                if part is None:
+                    return None
+                object.__setattr__(signature, group, part)  # (made just now, by the builder: not shared)
+        return signature
 
     def entry(
         self, cells: list[Any], builder: RecordBuilder, number: int, line: int, file: str, problems: list[Problem]
@@ -303,11 +326,10 @@ class _SignatureColumns:
         entry_cells = [cells[i] if i < width else "" for i in self.entry_columns]
         built = None if problems else builder.build(entry_cells)
         if built is not None and record:
-            try:
-                signature = converter.structure(record, Signature)
-            except Exception:  # noqa: BLE001 -- `structure` reports it
+            signature = self._signature(record)
+            if signature is None:
                 return self._cells(entry_cells, record)
-            built = attrs.evolve(built, signature=signature)
+            object.__setattr__(built, "signature", signature)  # (made just now, by the builder)
         return built if built is not None else self._cells(entry_cells, record)
 
     def _cells(self, entry_cells: list[Any], record: dict[str, Any]) -> dict[str, Any]:
