@@ -452,3 +452,13 @@ def test_a_summary_of_any_letter_is_valid_schema_org_and_lists_its_first_signato
     assert [g["mainEntity"]["numberOfItems"] for g in _signatory_parts(summary)] == [
         len(g.organisations if isinstance(g, OrganisationGroup) else g.people) for g in letter.signatories
     ]
+
+
+def test_the_count_of_hidden_signatures_is_valid_schema_org() -> None:
+    from openletter.testing.contract import private_sample
+
+    document = export(private_sample())
+    assert_valid(document)
+    parts = document["hasPart"]
+    assert isinstance(parts, list)
+    assert parts[-1]["genre"] == "signature tally"

@@ -206,6 +206,9 @@ class Registry:
         """`render`'s bytes given to `put`: in pieces as they are made when the format has a
         `Exporter.write` function, else whole. `put` may raise `OutputError` (a write failed),
         which is raised as it is; other failures are as `render`'s."""
+        from .public import public_letter
+
+        letter = public_letter(letter)  # no exporter ever receives a signature record
         info = self.format(name)
         if info.exporter.write is None:
             put(self.render(letter, name, options))
@@ -223,7 +226,14 @@ class Registry:
             ) from error
 
     def render(self, letter: Letter, name: str, options: Mapping[str, str] | None = None) -> bytes:
-        """Render `letter` in format `name`; failures raise `RenderError` naming plugin and format."""
+        """Render `letter` in format `name`; failures raise `RenderError` naming plugin and format.
+
+        The exporter receives the letter's public view (`openletter.public_letter`): withdrawn and
+        count-only signatories left out and counted, no signature record, no contact data.
+        """
+        from .public import public_letter
+
+        letter = public_letter(letter)
         info = self.format(name)
         options = self._options(info, name, options)
         try:

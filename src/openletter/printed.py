@@ -72,6 +72,7 @@ __all__ = [
     "SignatoryGroup",
     "SignatoryHeading",
     "Subject",
+    "TallyNote",
     "Text",
     "Title",
     "addressee_lines",
@@ -79,6 +80,8 @@ __all__ = [
     "demand_element_ids",
     "layout",
     "role_values",
+    "tally_note",
+    "tally_text",
 ]
 
 
@@ -358,6 +361,55 @@ class CountNote(Part):
 
 
 @attrs.frozen
+class TallyNote(CountNote):
+    """How many signed, when some signatures are not named: "Signatures: 1,104 (not named: 37);
+    withdrawn: 12", in the letter's words (the ``tally_`` labels) and digits.
+
+    Printed after the signatory list (after the letter's own `CountNote`, which stays as
+    written) whenever the public view left an entry out (`openletter.public_letter`). A
+    `CountNote` with the counts as data: a format that prints count notes prints it unchanged.
+    """
+
+    signatures: int
+    """The signatures that stand: named and counted only (withdrawn ones are not)."""
+    unnamed: int
+    withdrawn: int
+
+
+_MARKDOWN_PUNCTUATION = {ord(c): "\\" + c for c in "\\`*_{}[]()<>#+-.!|~&=:;,'\"^$%@?/"}
+
+
+def _escaped(text: str) -> str:
+    """`text` as Markdown that reads as the text itself (every ASCII punctuation escaped)."""
+    return text.translate(_MARKDOWN_PUNCTUATION)
+
+
+def tally_text(letter: Letter, words: Mapping[str, str], signatures: int, unnamed: int, withdrawn: int) -> str:
+    """The tally sentence (see `TallyNote`): the labels with the letter's colon and semicolon,
+    each count grouped and in the letter's digits (`openletter.format_count`), a zero count left
+    out (but the signatures, which are always stated)."""
+    from .words import english_labels, format_count, labels
+
+    colon, semicolon = words["colon"], words["semicolon"]
+    keys = ("tally_signatures", "tally_unnamed", "tally_withdrawn")
+    own = letter.labels.given()
+    if not any(key in own for key in keys) and english_labels(letter.language) >= set(keys):
+        english = labels("en")  # English words stand in: with English punctuation
+        colon, semicolon = english["colon"], english["semicolon"]
+
+    def stated(key: str, value: int) -> str:
+        label = words[key]
+        return (label + colon if label else "") + format_count(value, letter)
+
+    text = stated("tally_signatures", signatures)
+    if unnamed:
+        text += f" ({stated('tally_unnamed', unnamed)})"
+    if withdrawn:
+        text += semicolon + stated("tally_withdrawn", withdrawn)
+    return text
+
+
+@attrs.frozen
 class Notes(Part):
     """Notes after the signatures that are not a postscript (a disclaimer, a partial list)."""
 
@@ -568,8 +620,12 @@ def _text(value: str | None, lang: str | None) -> Text | None:
 
 
 def layout(letter: Letter) -> Printed:
-    """The letter's printed parts, in order (see the module's docstring for the rules)."""
+    """The letter's printed parts, in order (see the module's docstring for the rules), of its
+    public view (`openletter.public_letter`): no format prints a signature record."""
+    from .public import public_letter
     from .words import display_date, letter_date, letter_labels, letter_numbering, text_direction
+
+    letter = public_letter(letter)
 
     words = letter_labels(letter)
     comma, colon = words["comma"], words["colon"]
@@ -698,7 +754,7 @@ def _endnotes(letter: Letter, words: Mapping[str, str]) -> Endnotes:
 def _signatures(letter: Letter, words: Mapping[str, str], after_signer: bool) -> list[Part]:
     comma, semicolon = words["comma"], words["semicolon"]
     groups: Sequence[OrganisationGroup | PersonGroup] = letter.signatories
-    if not groups and letter.sender is not None:
+    if not groups and letter.sender is not None and letter.tally is None:
         groups = _sender_groups(letter.sender)
     parts: list[Part] = []
     heading = letter.labels.signatories
@@ -742,7 +798,25 @@ def _signatures(letter: Letter, words: Mapping[str, str], after_signer: bool) ->
     note = letter.signatory_count_note
     if note is not None:
         parts.append(CountNote(note.text, note.lang))
+    tally = tally_note(letter, words)
+    if tally is not None:
+        parts.append(tally)
     return parts
+
+
+def tally_note(letter: Letter, words: Mapping[str, str] | None = None) -> TallyNote | None:
+    """The `TallyNote` of a public letter (`openletter.public_letter`) that leaves signatures
+    out, else None; `words` are the letter's labels (`openletter.letter_labels`)."""
+    tally = letter.tally
+    if tally is None or not (tally.unnamed or tally.withdrawn):
+        return None
+    if words is None:
+        from .words import letter_labels
+
+        words = letter_labels(letter)
+    signatures = letter.signatory_count + tally.unnamed
+    text = tally_text(letter, words, signatures, tally.unnamed, tally.withdrawn)
+    return TallyNote(_escaped(text), None, signatures, tally.unnamed, tally.withdrawn)
 
 
 def markdown_env(printed: Printed) -> dict[str, object]:

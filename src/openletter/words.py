@@ -20,6 +20,8 @@ __all__ = [
     "counter_style",
     "counter_style_rule",
     "display_date",
+    "english_labels",
+    "format_count",
     "format_date",
     "label_language",
     "labels",
@@ -56,12 +58,20 @@ LABEL_KEYS: tuple[str, ...] = (
     "colon",
     "comma",
     "semicolon",
+    "tally_signatures",
+    "tally_unnamed",
+    "tally_withdrawn",
 )
 """Every label a format may print. ``colon`` follows a label such as "To" or "Subject", with the
 spacing the language puts after it ("Objet : ", "事由：", "កម្មវត្ថុ៖ "); ``comma`` and ``semicolon``
 separate the parts of a name line and items of a list; ``back``, ``all_recipients`` and
 ``languages`` are navigation words (the page's "back to the text" links, the mailto file's first
-link, the name of the page's list of its translations)."""
+link, the name of the page's list of its translations). The ``tally_`` labels word the count of
+signatures printed after the list when some are not named (`openletter.printed.TallyNote`)."""
+
+ENGLISH_FALLBACK: frozenset[str] = frozenset({"tally_signatures", "tally_unnamed", "tally_withdrawn"})
+"""Labels a language's table may not have yet: the English words stand in for them (a letter
+sets its own through `openletter.Labels`)."""
 
 LABEL_LANGUAGES: tuple[str, ...] = (
     "am",
@@ -125,7 +135,21 @@ def _table(name: str) -> Mapping[str, str]:
     import json
 
     data = json.loads(files("openletter").joinpath(f"data/labels/{name}.json").read_text(encoding="utf-8"))
+    if name != "en":
+        english = _table("en")
+        data = {**{key: english[key] for key in ENGLISH_FALLBACK if key not in data}, **data}
     return MappingProxyType(data)
+
+
+def english_labels(language: str) -> frozenset[str]:
+    """The labels of `language`'s table that are English stand-ins (`ENGLISH_FALLBACK`)."""
+    name = label_language(language)
+    if name == "en":
+        return frozenset()
+    import json
+
+    data = json.loads(files("openletter").joinpath(f"data/labels/{name}.json").read_text(encoding="utf-8"))
+    return frozenset(key for key in ENGLISH_FALLBACK if key not in data)
 
 
 def text_direction(language: str) -> str:
@@ -187,6 +211,17 @@ def format_date(date: dt.date, language: str, *, numerals: str = "latn", calenda
         pattern = _buddhist_pattern(locale.date_formats["long"].pattern, date.year + _BUDDHIST_ERA)
     text = str(format_date(date, format=pattern, locale=locale))
     return native_digits(text, language) if numerals == "native" else text
+
+
+def format_count(value: int, letter: Letter) -> str:
+    """A count the letter prints ("1,104", "1 104", "1.104"), grouped as its language groups
+    digits (CLDR, through Babel) and in its digits (`letter_numbering`); plain digits when Babel
+    has no locale for the language."""
+    from babel.numbers import format_decimal
+
+    locale = _locale(letter.language)
+    text = str(value) if locale is None else str(format_decimal(value, locale=locale, numbering_system="latn"))
+    return write_digits(text, letter_numbering(letter))
 
 
 def native_digits(text: str, language: str) -> str:

@@ -1,4 +1,9 @@
-"""The ``json`` format: the letter's canonical data, which ``openletter`` loads back unchanged."""
+"""The ``json`` format: the letter's canonical data, which ``openletter`` loads back unchanged.
+
+Like every format, it is given the letter's public view (`openletter.public_letter`, through the
+registry): no signature record, hidden signatories counted in ``tally``. The source, records and
+all, is `openletter.dumps`.
+"""
 
 from __future__ import annotations
 

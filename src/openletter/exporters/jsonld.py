@@ -50,7 +50,7 @@ from ..exporter import Exporter, Options
 from ..hookspecs import hookimpl
 from ..jsontext import Items
 from ..model import Addressee, Letter, Organisation, OrganisationGroup, Person, PersonGroup
-from ..printed import role_values
+from ..printed import role_values, tally_note, tally_text
 
 EMBEDDED_SIGNATORIES = 1_000
 """The most signatories the JSON-LD embedded in a page lists: a letter with more embeds a summary
@@ -239,6 +239,9 @@ def build(letter: Letter, alternates: str | None = None, *, signatories: int | N
 def _build(letter: Letter, alternates: str | None, *, lazy: bool, signatories: int | None = None) -> Node:
     """`build`; with `lazy`, the signatories' nodes (the list items and the authors) are
     `jsontext.Items`, made as `jsontext.dumps` writes them."""
+    from ..public import public_letter
+
+    letter = public_letter(letter)  # (as every format's: the registry gives it already)
     ids = _Ids(letter.url)
     doc: Node = {"@context": SCHEMA_CONTEXT, "@type": "Message"}
     if ids.base:
@@ -351,6 +354,15 @@ def _build(letter: Letter, alternates: str | None, *, lazy: bool, signatories: i
         _put(node, "temporalCoverage", count.as_of.isoformat() if count.as_of else None)
         if count.count is not None:
             node["mainEntity"] = {"@type": "ItemList", "numberOfItems": count.count}
+        parts.append(node)
+    tally = tally_note(letter)
+    if tally is not None:  # the counts as the formats print them, and the signatures as data
+        from ..words import letter_labels
+
+        node = {"@id": ids("signature-tally"), "@type": "CreativeWork", "genre": "signature tally"}
+        words = letter_labels(letter)
+        node["text"] = _text(tally_text(letter, words, tally.signatures, tally.unnamed, tally.withdrawn), None, letter)
+        node["mainEntity"] = {"@type": "ItemList", "numberOfItems": tally.signatures}
         parts.append(node)
     if letter.notes is not None:
         parts.append(

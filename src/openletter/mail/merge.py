@@ -209,7 +209,9 @@ class Factory:
             subject_of,
         )
         from ..plaintext import letter_to_text
+        from ..public import public_letter
 
+        letter = public_letter(letter)  # as every format: no signature record, no contact data
         refuse_unsafe_fields(letter, options)
         fields = mailboxes(letter, options)
         if not fields["sender"]:

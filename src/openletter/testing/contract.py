@@ -12,6 +12,7 @@ pytest then runs each test below on each sample letter (`openletter.testing.SAMP
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from functools import cache
 from io import BytesIO
 from typing import Any, ClassVar
 
+import attrs
 import pytest
 
 from ..exporter import Exporter
@@ -31,7 +33,15 @@ from ..model import Letter
 from ..plugins import Registry, default_registry
 from .samples import SAMPLE_NAMES, sample_letter, sample_phrases
 
-__all__ = ["ExporterContract", "ImpureRender", "guard_purity", "textual_media_type"]
+__all__ = [
+    "PRIVATE_MARKERS",
+    "PUBLIC_MARKERS",
+    "ExporterContract",
+    "ImpureRender",
+    "guard_purity",
+    "private_sample",
+    "textual_media_type",
+]
 
 _TEXTUAL = re.compile(r"text/|application/(json|ld\+json|xml|javascript)|application/[\w.+-]+\+(json|xml)|message/")
 
@@ -182,6 +192,98 @@ def _rendered_in_another_process(name: str, options: str, samples: tuple[str, ..
     if done.returncode != 0:
         raise AssertionError(f"rendering in another process failed:\n{done.stderr[-2000:]}")
     return {key: base64.b64decode(value) for key, value in json.loads(done.stdout).items()}
+
+
+PRIVATE_MARKERS: tuple[str, ...] = (
+    "privatecontactmail",
+    "PRIVATECONTACTPHONE",
+    "PRIVATEADDRESSROAD",
+    "PRIVATEADDRESSTOWN",
+    "Countonlyhiddenname",
+    "Countonlyaffiliation",
+    "Withdrawnhiddenname",
+    "Withdrawnaffiliation",
+    "Nameonlyhiddentitle",
+    "Nameonlyhiddenaffiliation",
+    "Nameonlyhiddencountry",
+    "PRIVATESIGNATURESOURCE",
+    "PRIVATETEXTVERSION",
+    "Hiddenorganisationname",
+    "hiddenorganisationsite",
+)
+"""Words of `private_sample` that no public format may write: contact data, the names and
+affiliations of count-only and withdrawn signatories, what a name-only signer did not consent to
+publish, the source and version of signature records."""
+
+PUBLIC_MARKERS: tuple[str, ...] = ("Nameonlyshownname", "Fullconsentshownname")
+"""Names of `private_sample` that every format carrying the signatory list shows."""
+
+
+def private_sample() -> Letter:
+    """A letter whose signatories carry signature records full of `PRIVATE_MARKERS`."""
+    from ..model import (
+        Contact,
+        Organisation,
+        OrganisationGroup,
+        Person,
+        PersonGroup,
+        Section,
+        Signature,
+        Verification,
+        Withdrawal,
+    )
+
+    contact = Contact(
+        email="privatecontactmail@example.org",
+        phone="+99 PRIVATECONTACTPHONE 42",
+        address="1 PRIVATEADDRESSROAD\nPRIVATEADDRESSTOWN",
+    )
+    record = Signature(
+        signed=dt.date(2024, 5, 3),
+        verification=Verification(method="email", at=dt.date(2024, 5, 4)),
+        version="PRIVATETEXTVERSION",
+        source="PRIVATESIGNATURESOURCE",
+        contact=contact,
+    )
+    return Letter(
+        title="A letter with private signature records",
+        language="en",
+        sections=(Section(text="We ask for what is right."),),
+        closing="Sincerely,",
+        signatories=(
+            PersonGroup(
+                people=(
+                    Person(name="Fullconsentshownname", title="Professor", signature=record),
+                    Person(
+                        name="Nameonlyshownname",
+                        title="Nameonlyhiddentitle",
+                        affiliation="Nameonlyhiddenaffiliation",
+                        country="Nameonlyhiddencountry",
+                        signature=attrs.evolve(record, consent="name"),
+                    ),
+                    Person(
+                        name="Countonlyhiddenname",
+                        affiliation="Countonlyaffiliation",
+                        signature=attrs.evolve(record, consent="count"),
+                    ),
+                    Person(
+                        name="Withdrawnhiddenname",
+                        affiliation="Withdrawnaffiliation",
+                        signature=attrs.evolve(record, withdrawal=Withdrawal(at=dt.date(2024, 6, 1), shown=True)),
+                    ),
+                )
+            ),
+            OrganisationGroup(
+                organisations=(
+                    Organisation(
+                        name="Hiddenorganisationname",
+                        url="https://hiddenorganisationsite.example.org/",
+                        signature=attrs.evolve(record, consent="count"),
+                    ),
+                )
+            ),
+        ),
+    )
 
 
 _DAY = 86_400 + 3.7
@@ -382,6 +484,37 @@ class ExporterContract:
         text = self.extract_text(self.render(sample[1]))
         problems = faithfulness_problems(sample[1], text, kinds=self.carries, navigation=self.navigation)
         assert problems == [], f"the {self.format} output of {sample[0]!r} is not the letter as written"
+
+    def test_private_data_never_reaches_the_output(self) -> None:
+        """Contact data, signature records, count-only and withdrawn signatories, and what a
+        name-only signer did not consent to publish appear nowhere in the output: not in its text
+        (`extract_text`), not in its bytes (textual formats); name-only signers' names do."""
+        output = self.render(private_sample())
+        exporter = self.exporter()
+        found = _squeeze(self.extract_text(output)).casefold()
+        raw = ""
+        if textual_media_type(exporter.media_type):  # the bytes as they are, and every decoded text part
+            raw = output.decode(_charset(exporter.media_type), "replace")
+            raw = (raw + "\n" + _squeeze(ExporterContract.extract_text(self, output))).casefold()
+        for marker in PRIVATE_MARKERS:
+            assert marker.casefold() not in found, f"private {marker!r} is in the {self.format} output's text"
+            assert marker.casefold() not in raw, f"private {marker!r} is in the {self.format} output's bytes"
+        if self.carries is None or "signatory_group" in self.carries:
+            for marker in PUBLIC_MARKERS:
+                assert marker.casefold() in found, f"{marker!r} consented to be named: not in the {self.format} output"
+
+    def test_a_letter_with_private_records_is_printed_faithfully(self) -> None:
+        """A printing format prints `private_sample` as its public view: the named signatories,
+        then the count of those not named and withdrawn ("Signatures: 4 (not named: 2);
+        withdrawn: 1"), as every format states it (`openletter.printed.TallyNote`)."""
+        if not self.prints:
+            pytest.skip(f"{self.format} does not print the letter for reading (prints = False)")
+        from .faithful import faithfulness_problems
+
+        letter = private_sample()
+        text = self.extract_text(self.render(letter))
+        problems = faithfulness_problems(letter, text, kinds=self.carries, navigation=self.navigation)
+        assert problems == [], f"the {self.format} output of the private sample is not its public view"
 
 
 _SIGNATURES = {

@@ -1,0 +1,141 @@
+"""The public view of a letter: what every format may show of its signatories, decided once.
+
+A letter's source keeps everything about its signatures (`openletter.Signature`: consent,
+verification, withdrawal, text version, origin, contact data). No format sees that record:
+`Registry.render` and `Registry.render_to` give every exporter, built-in or plugin,
+`public_letter(letter)` instead of the letter, and `openletter.printed.layout` lays out the public
+letter too. The rules:
+
+* an entry whose signature was **withdrawn** is left out, and counted (`Tally.withdrawn`);
+* an entry with ``consent: count`` is left out, and counted (`Tally.unnamed`);
+* an entry with ``consent: name`` keeps only its name (and its language, and whether the name is
+  a pseudonym): no honorific, title, affiliation, role, country, link, address or description;
+* every ``signature`` record is dropped, the sender's included (a sender is never withdrawn or
+  counted only: the model refuses that);
+* a signatory group left with no entry is left out with its heading and notes (they speak of
+  entries that are not shown); the counts print after the list instead;
+* the letter's `Letter.tally` holds the two counts (added to those of a tally the letter already
+  had, so that the view of a public letter is that letter).
+
+`openletter.dumps` and `openletter.unstructure` write the source, not the public view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
+from typing import TypeVar
+
+import attrs
+
+from .model import Letter, Organisation, OrganisationGroup, Person, Sender, SignatoryGroup, Tally
+
+__all__ = ["Counts", "has_signature_records", "public_letter", "signature_counts"]
+
+_signature = attrgetter("signature")
+
+
+def _entries(group: SignatoryGroup) -> Sequence[Organisation | Person]:
+    return group.organisations if isinstance(group, OrganisationGroup) else group.people
+
+
+def has_signature_records(letter: Letter) -> bool:
+    """Whether any signatory or sender entry of `letter` carries a `openletter.Signature`."""
+    if any(any(map(_signature, _entries(group))) for group in letter.signatories):
+        return True
+    sender = letter.sender
+    return sender is not None and any(map(_signature, (*sender.organisations, *sender.people)))
+
+
+def _name_only(entry: Organisation | Person) -> Organisation | Person:
+    if isinstance(entry, Organisation):
+        return Organisation(name=entry.name, lang=entry.lang)
+    return Person(name=entry.name, pseudonym=entry.pseudonym, lang=entry.lang)
+
+
+E = TypeVar("E", Organisation, Person)
+
+
+def _without_records(entries: Iterable[E]) -> tuple[E, ...]:
+    return tuple(entry if entry.signature is None else attrs.evolve(entry, signature=None) for entry in entries)
+
+
+def public_letter(letter: Letter) -> Letter:
+    """The letter as every public format shows it (see the module's docstring for the rules).
+
+    A letter without signature records is returned as it is (the check is one pass over its
+    entries); the public view of a public letter is that letter.
+    """
+    if not has_signature_records(letter):
+        return letter
+    unnamed = withdrawn = 0
+    groups: list[SignatoryGroup] = []
+    for group in letter.signatories:
+        kept: list[Organisation | Person] = []
+        for entry in _entries(group):
+            signature = entry.signature
+            if signature is None:
+                kept.append(entry)
+            elif signature.withdrawal is not None:
+                withdrawn += 1
+            elif signature.consent == "count":
+                unnamed += 1
+            elif signature.consent == "name":
+                kept.append(_name_only(entry))
+            else:
+                kept.append(attrs.evolve(entry, signature=None))
+        if not kept:
+            continue
+        # (each entry is of its group's kind: `_name_only` and `evolve` keep its class)
+        if isinstance(group, OrganisationGroup):
+            groups.append(attrs.evolve(group, organisations=tuple(kept)))  # type: ignore[arg-type]
+        else:
+            groups.append(attrs.evolve(group, people=tuple(kept)))  # type: ignore[arg-type]
+    sender = letter.sender
+    if sender is not None:
+        sender = _public_sender(sender)
+    tally = letter.tally
+    if unnamed or withdrawn:
+        before = tally or Tally()
+        tally = Tally(unnamed=before.unnamed + unnamed, withdrawn=before.withdrawn + withdrawn)
+    return attrs.evolve(letter, signatories=tuple(groups), sender=sender, tally=tally)
+
+
+def _public_sender(sender: Sender) -> Sender:
+    if not any(map(_signature, (*sender.organisations, *sender.people))):
+        return sender
+    organisations = _without_records(sender.organisations)
+    people = _without_records(sender.people)
+    return attrs.evolve(sender, organisations=organisations, people=people)
+
+
+@attrs.frozen
+class Counts:
+    """A letter's signatures, counted as every format states them.
+
+    `named` entries are listed; `unnamed` ones (consent ``count``) and `withdrawn` ones are not.
+    `signatures` is what the letter holds: named and unnamed (withdrawn ones are no longer
+    signatures).
+    """
+
+    named: int
+    unnamed: int
+    withdrawn: int
+
+    @property
+    def signatures(self) -> int:
+        """The signatures that stand: named and unnamed."""
+        return self.named + self.unnamed
+
+    @property
+    def hidden(self) -> bool:
+        """Whether any signature is left out of the list (counted only, or withdrawn)."""
+        return bool(self.unnamed or self.withdrawn)
+
+
+def signature_counts(letter: Letter) -> Counts:
+    """The counts of `letter`'s public view (`public_letter`): its named signatories (the sender,
+    when it signs alone), and its `Letter.tally`."""
+    shown = public_letter(letter)
+    tally = shown.tally or Tally()
+    return Counts(named=shown.signatory_count, unnamed=tally.unnamed, withdrawn=tally.withdrawn)
