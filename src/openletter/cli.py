@@ -12,7 +12,7 @@ Exit status:
 * 70: an internal error in openletter itself (please report it).
 
 (Like other command-line programs, openletter exits 130 after Ctrl-C and 141 when its output
-pipe is closed early.)
+pipe is closed early; ``openletter serve``, which Ctrl-C stops normally, exits 0.)
 """
 
 from __future__ import annotations
@@ -192,6 +192,20 @@ def _parser() -> argparse.ArgumentParser:
     translations.add_argument(
         "-o", "--output", metavar="FILE.po", help="export: the PO file to write (default: letter.LANG.po; - for stdout)"
     )
+
+    serve = commands.add_parser("serve", help="preview a letter in the web browser, built again on every save")
+    serve.add_argument("source", metavar="SOURCE", help="the letter: letter.md, .yaml, .toml or .json")
+    serve.add_argument(
+        "-p",
+        "--port",
+        metavar="N",
+        type=int,
+        default=8000,
+        help="the port (default: 8000; 0: any free one)",
+    )
+    serve.add_argument("--host", metavar="H", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    serve.add_argument("--theme", metavar="DIR", help="a theme folder for the page, as for build (watched too)")
 
     new_plugin = commands.add_parser(
         "new-plugin", help="start a plugin package for a new format; its tests pass out of the box"
@@ -660,6 +674,17 @@ def _send_campaign(args: argparse.Namespace, factory: languages.Merge, path: Pat
     return EXIT_OK if report.complete else EXIT_INCOMPLETE
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    """``serve``: the arguments of `openletter.serve.run`."""
+    from .serve import run
+
+    if not 0 <= args.port <= 65535:
+        raise OptionError(f"--port {args.port}: a port is a number from 0 to 65535 (0: any free port)")
+    return run(
+        args.source, host=args.host, port=args.port, open_browser=args.open, theme=args.theme, registry=_registry(args)
+    )
+
+
 _COMMANDS = {
     "build": _cmd_build,
     "check": _cmd_check,
@@ -667,6 +692,7 @@ _COMMANDS = {
     "new": _cmd_new,
     "new-plugin": _cmd_new_plugin,
     "mail": _cmd_mail,
+    "serve": _cmd_serve,
     "translations": _cmd_translations,
 }
 
