@@ -157,18 +157,23 @@ class _Index:
         self.emails: dict[str, _Entry] = {}
         self.names: dict[str, _Entry] = {}
 
-    def find(self, email: str, name: str, affiliation: str) -> tuple[_Entry, str] | None:
-        if email and (entry := self.emails.get(_email_key(email))):
+    @staticmethod
+    def keys(email: str, name: str, affiliation: str) -> tuple[str, str]:
+        """The keys a signatory is found by: its email address and its name and affiliation."""
+        return (_email_key(email) if email else "", _name_key(name, affiliation) if name else "")
+
+    def find(self, keys: tuple[str, str]) -> tuple[_Entry, str] | None:
+        if keys[0] and (entry := self.emails.get(keys[0])):
             return entry, "same email address as"
-        if name and (entry := self.names.get(_name_key(name, affiliation))):
+        if keys[1] and (entry := self.names.get(keys[1])):
             return entry, "same name and affiliation as"
         return None
 
-    def add(self, entry: _Entry, email: str, name: str, affiliation: str) -> None:
-        if email:
-            self.emails.setdefault(_email_key(email), entry)
-        if name:
-            self.names.setdefault(_name_key(name, affiliation), entry)
+    def add(self, entry: _Entry, keys: tuple[str, str]) -> None:
+        if keys[0]:
+            self.emails.setdefault(keys[0], entry)
+        if keys[1]:
+            self.names.setdefault(keys[1], entry)
 
 
 def _example(formats: tuple[str, ...]) -> str:
@@ -184,6 +189,8 @@ def parse_moment(cell: str, mapping: Mapping) -> dt.date | dt.datetime:
     """
     value: dt.date | dt.datetime | None = None
     try:
+        if cell[4:5] != "-":  # not ISO 8601: no exception to raise and catch for each row
+            raise ValueError(cell)
         value = dt.date.fromisoformat(cell) if len(cell) == 10 else dt.datetime.fromisoformat(cell)
         fmt_has_time = isinstance(value, dt.datetime)
     except ValueError:
@@ -255,7 +262,7 @@ class _Importer:
             email = target.cell(record, "contact_email") or (
                 target.cell(record, "email") if self.mapping.kind == "organisations" else ""
             )
-            self.index.add(entry, email, entry.name, target.cell(record, "affiliation"))
+            self.index.add(entry, self.index.keys(email, entry.name, target.cell(record, "affiliation")))
 
     # ----------------------------------------------------------------- one export row
     def row(self, line: int, cells: tuple[str, ...]) -> None:
@@ -327,7 +334,8 @@ class _Importer:
         name = row["name"]
         affiliation = row.get("affiliation", "")
         email = row.get("contact_email", "") or (row.get("email", "") if self.mapping.kind == "organisations" else "")
-        found = self.index.find(email, name, affiliation)
+        keys = self.index.keys(email, name, affiliation)
+        found = self.index.find(keys)
         if found is not None:
             first, why = found
             if withdrawal is not None:
@@ -336,7 +344,7 @@ class _Importer:
             self.report.duplicates.append(Located(export.name, line, name, f"{why} {first.file}:{first.line}"))
             return
         entry = _Entry(export.name, line, name, row=row)
-        self.index.add(entry, email, name, affiliation)
+        self.index.add(entry, keys)
         self.target.added.append(row)
         self.report.added.append(Located(export.name, line, name))
         if withdrawal is not None:
@@ -448,7 +456,7 @@ class _Importer:
                         )
                     )
                     continue
-            found = self.index.find(email, name, cell(row.cells, affiliation_at))
+            found = self.index.find(self.index.keys(email, name, cell(row.cells, affiliation_at)))
             if found is None:
                 self.report.unmatched.append(
                     Located(
