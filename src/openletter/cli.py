@@ -224,6 +224,24 @@ def _parser() -> argparse.ArgumentParser:
         help="text ([-removed-]{+added+}) or an HTML page (default: html for -o FILE.html, else text)",
     )
 
+    imports = commands.add_parser(
+        "import-signatures",
+        help="add the signatures of a CSV export (a form, a petition platform) to a signatory CSV file",
+    )
+    imports.add_argument("export", metavar="EXPORT.csv", help="the export to read (never changed)")
+    imports.add_argument(
+        "--into", metavar="SIGNATORIES.csv", required=True, help="the letter's signatory CSV file (created if missing)"
+    )
+    how = imports.add_mutually_exclusive_group(required=True)
+    how.add_argument("--preset", metavar="NAME", help="a known export's columns: google-forms, action-network")
+    how.add_argument("--mapping", metavar="MAP.toml", help="a mapping file: which column is which, value tables, dates")
+    imports.add_argument("--withdrawals", metavar="FILE.csv", help="withdrawals to record (email or name, and a date)")
+    imports.add_argument("--source", metavar="LABEL", help="the source of every imported signature (e.g. 'form 2024')")
+    imports.add_argument("--delimiter", metavar="CHAR", help="the export's delimiter (default: sniffed: , ; or tab)")
+    imports.add_argument("--strict", action="store_true", help="write nothing when any row is rejected")
+    imports.add_argument("--dry-run", action="store_true", help="report what would be done; write nothing")
+    imports.add_argument("--report", metavar="REPORT.json", help="also write the report as JSON")
+
     new_plugin = commands.add_parser(
         "new-plugin", help="start a plugin package for a new format; its tests pass out of the box"
     )
@@ -729,6 +747,35 @@ def _send_campaign(args: argparse.Namespace, factory: languages.Merge, path: Pat
     return EXIT_OK if report.complete else EXIT_INCOMPLETE
 
 
+def _cmd_import_signatures(args: argparse.Namespace) -> int:
+    import json
+
+    from . import imports
+    from .output import write_atomic
+
+    if args.preset is not None and args.preset not in imports.presets():
+        raise OptionError(f"unknown preset {args.preset!r} (presets: {', '.join(imports.presets())})")
+    mapping = imports.preset(args.preset) if args.preset else imports.load_mapping(Path(args.mapping))
+    delimiter = args.delimiter.replace("\\t", "\t") if args.delimiter else None
+    if delimiter is not None and len(delimiter) != 1:
+        raise OptionError(f"--delimiter {args.delimiter!r} is not one character")
+    report = imports.import_signatures(
+        Path(args.export),
+        Path(args.into),
+        mapping,
+        withdrawals=Path(args.withdrawals) if args.withdrawals else None,
+        source=args.source,
+        strict=args.strict,
+        dry_run=args.dry_run,
+        delimiter=delimiter,
+    )
+    sys.stdout.write(report.text())
+    if args.report:
+        data = json.dumps(report.as_json(), ensure_ascii=False, indent=2).encode() + b"\n"
+        write_atomic(Path(args.report), data, protect=[Path(args.export), Path(args.into)])
+    return EXIT_LETTER if report.rejected else EXIT_OK
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     """``serve``: the arguments of `openletter.serve.run`."""
     from .serve import run
@@ -745,6 +792,7 @@ _COMMANDS = {
     "check": _cmd_check,
     "diff": _cmd_diff,
     "formats": _cmd_formats,
+    "import-signatures": _cmd_import_signatures,
     "new": _cmd_new,
     "new-plugin": _cmd_new_plugin,
     "mail": _cmd_mail,
