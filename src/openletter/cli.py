@@ -113,6 +113,22 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("formats", help="list the available formats and the plugins providing them")
 
+    deliver = commands.add_parser(
+        "deliver", help="make a delivery pack: the letter and its signatures in a zip file anyone can check"
+    )
+    deliver.add_argument("source", metavar="SOURCE", help="the letter: letter.md, .yaml, .toml or .json")
+    deliver.add_argument("-o", "--output", metavar="PACK.zip", required=True, help="the pack to write")
+    deliver.add_argument(
+        "--fields",
+        metavar="FIELD,...",
+        help="the columns of the signature rows (default: every public field; see docs/signatures.md)",
+    )
+    deliver.add_argument(
+        "--document", choices=("pdf", "html"), help="the letter's format in the pack (default: pdf when installed)"
+    )
+    verify = commands.add_parser("verify", help="check a delivery pack offline, and say what was changed")
+    verify.add_argument("pack", metavar="PACK.zip", help="the delivery pack")
+
     mail = commands.add_parser("mail", help="mail merge: one personalised message per recipient")
     mail.add_argument("source", metavar="SOURCE", help="the letter")
     mail.add_argument("--recipients", metavar="FILE.csv", required=True, help="one row per recipient (an email column)")
@@ -660,9 +676,51 @@ def _send_campaign(args: argparse.Namespace, factory: languages.Merge, path: Pat
     return EXIT_OK if report.complete else EXIT_INCOMPLETE
 
 
+def _cmd_deliver(args: argparse.Namespace) -> int:
+    """``deliver``: make the delivery pack of a letter (see `openletter.delivery`)."""
+    from .delivery import build_pack
+    from .delivery.records import DEFAULT_FIELDS
+    from .output import write_atomic
+
+    registry = _registry(args)
+    fields = tuple(f.strip() for f in args.fields.split(",")) if args.fields else DEFAULT_FIELDS
+    document = args.document or ("pdf" if "pdf" in registry.formats else "html")
+    loaded, warnings = _load(args.source, registry, [document, "json"])
+    _print_problems(warnings)
+    pack = build_pack(loaded.letter, fields=fields, document=document, registry=registry)
+    protect = [Path(args.source), *(Path(f) for f in loaded.source.also_read)]
+    write_atomic(Path(args.output), pack.data, protect=protect)
+    counts = pack.manifest["counts"]
+    assert isinstance(counts, dict)
+    print(f"wrote {args.output}: {counts['signatures']:,} signatures, {counts['withdrawn']:,} withdrawn")
+    print(f"fingerprint (SHA-256 of manifest.json): {pack.fingerprint}")
+    print("publish the fingerprint, or send it apart from the pack: the recipient checks the pack against it")
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    """``verify``: check a delivery pack; exit 0 only when everything holds."""
+    from .delivery import verify_pack
+
+    result = verify_pack(args.pack)
+    print(f"{args.pack}: fingerprint {result.fingerprint} (the SHA-256 of manifest.json)")
+    for sentence in result.held:
+        print(f"ok: {sentence}")
+    for finding in result.findings:
+        print(f"CHANGED: {finding.kind}: {finding.message}")
+    if result.intact:
+        print(f"{args.pack}: intact; compare the fingerprint with the one the organisation published")
+        return EXIT_OK
+    count = len(result.findings)
+    print(f"{args.pack}: {count} difference{'s' * (count != 1)} from what its manifest says: not as it was made")
+    return EXIT_LETTER
+
+
 _COMMANDS = {
     "build": _cmd_build,
     "check": _cmd_check,
+    "deliver": _cmd_deliver,
+    "verify": _cmd_verify,
     "formats": _cmd_formats,
     "new": _cmd_new,
     "new-plugin": _cmd_new_plugin,
