@@ -32,6 +32,7 @@ from .model import (
     MARKDOWN,
     Addressee,
     Archive,
+    Contact,
     Demand,
     EmailSettings,
     FieldLanguages,
@@ -49,6 +50,10 @@ from .model import (
     Sender,
     SignatoryCount,
     SignatoryGroup,
+    Signature,
+    Tally,
+    Verification,
+    Withdrawal,
     _describe,
 )
 
@@ -110,6 +115,44 @@ def _structure_date(value: object, _: type) -> dt.date:
             raise StructureProblem(f"{value!r} is not a real date ({error})", "a date like 2023-06-08") from None
     shown = repr(value) if isinstance(value, str) else _got(value)
     raise StructureProblem(f"{shown} is not an ISO date", "a date written YYYY-MM-DD, like 2023-06-08")
+
+
+_MOMENT_EXPECTED = "a date like 2024-05-03, or a date and time with its UTC offset like 2024-05-03T14:30:00+02:00"
+
+
+def _structure_moment(value: object, _: object) -> dt.date | dt.datetime | None:
+    """A day or an instant (`openletter.model.Moment`): a date, or a date and time with its UTC
+    offset (ISO 8601, ``Z`` for UTC); a time without an offset is refused, since it names no
+    instant. (The model's validator judges the result again, as for every field.)"""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _DATE_TIME.match(value):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise StructureProblem(f"{value!r} is not an ISO 8601 date and time", _MOMENT_EXPECTED) from None
+        if moment.utcoffset() is None:
+            raise StructureProblem(f"{value!r} has no UTC offset", _MOMENT_EXPECTED)
+        return moment
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return _structure_date(value, dt.date)
+    shown = repr(value) if isinstance(value, str) else _got(value)
+    raise StructureProblem(f"{shown} is not an ISO date", _MOMENT_EXPECTED)
+
+
+def _is_moment(type_: Any) -> bool:
+    """Whether `type_` is ``Moment | None`` (`openletter.model.Moment`)."""
+    return bool(type_ == dt.date | dt.datetime | None)
+
+
+def _unstructure_datetime(value: dt.datetime) -> str:
+    """An instant as ISO 8601 text with its offset (every source format carries text; a date stays
+    a `datetime.date`)."""
+    return value.isoformat()
 
 
 def _structure_signatory_group(value: object, _: type) -> SignatoryGroup:
@@ -202,6 +245,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(int, _structure_int)
     conv.register_unstructure_hook(dt.date, lambda d: d)
+    conv.register_unstructure_hook(dt.datetime, _unstructure_datetime)
+    conv.register_structure_hook_func(_is_moment, _structure_moment)
     conv.register_structure_hook_func(
         lambda t: get_origin(t) is not None and str(get_origin(t)) == "typing.Literal", _structure_str
     )
@@ -339,6 +384,11 @@ converter.register_structure_hook(Demand, _structure_demand)
 
 _MODELS = (
     Addressee,
+    Contact,
+    Verification,
+    Withdrawal,
+    Signature,
+    Tally,
     Organisation,
     Role,
     Person,

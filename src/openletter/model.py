@@ -31,6 +31,8 @@ __all__ = [
     "AddresseeKind",
     "Archive",
     "Calendar",
+    "Consent",
+    "Contact",
     "DatePosition",
     "Demand",
     "DemandStatus",
@@ -52,6 +54,11 @@ __all__ = [
     "SignatoryCount",
     "SignatoryGroup",
     "SignatoryNumbering",
+    "Signature",
+    "Tally",
+    "Verification",
+    "VerificationMethod",
+    "Withdrawal",
 ]
 
 AddresseeKind = Literal["to", "cc"]
@@ -62,6 +69,8 @@ SignatoryNumbering = Literal["none", "group", "continuous"]
 ClosingPosition = Literal["own-line", "after-signer"]
 Calendar = Literal["gregorian", "buddhist"]
 Numerals = Literal["latn", "native"]
+Consent = Literal["full", "name", "count"]
+VerificationMethod = Literal["email", "account", "in-person", "paper", "none"]
 
 ADDRESSEE_KINDS: tuple[str, ...] = ("to", "cc")
 DEMAND_STATUSES: tuple[str, ...] = ("open", "met", "partly-met", "not-met", "withdrawn")
@@ -70,6 +79,8 @@ SIGNATORY_NUMBERINGS: tuple[str, ...] = ("none", "group", "continuous")
 CLOSING_POSITIONS: tuple[str, ...] = ("own-line", "after-signer")
 CALENDARS: tuple[str, ...] = ("gregorian", "buddhist")
 NUMERALS: tuple[str, ...] = ("latn", "native")
+CONSENTS: tuple[str, ...] = ("full", "name", "count")
+VERIFICATION_METHODS: tuple[str, ...] = ("email", "account", "in-person", "paper", "none")
 
 # C0/C1 controls, line/paragraph separators and lone surrogates never belong in letter text.
 # Also Unicode noncharacters (U+FDD0..FDEF, U+xFFFE/xFFFF), which HTML forbids.
@@ -241,6 +252,12 @@ def _opt_count(_: object, attribute: attrs.Attribute[Any], value: object) -> Non
         raise FieldError((attribute.name,), f"got {_describe(value)}", "a whole number, 0 or more")
 
 
+def _count(owner: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        raise FieldError((attribute.name,), f"got {_describe(value)}", "a whole number, 0 or more")
+    _opt_count(owner, attribute, value)
+
+
 def label_problem(value: object) -> str | None:
     """Why `value` is not a label (any text on one line, possibly empty or with edge spaces)."""
     if not isinstance(value, str):
@@ -256,10 +273,12 @@ def _opt_label(_: object, attribute: attrs.Attribute[Any], value: object) -> Non
         _check((attribute.name,), label_problem(value), 'one line of text, or "" to print no label')
 
 
-def _one_of(choices: tuple[str, ...]) -> Validator:
+def _one_of(choices: tuple[str, ...], expected: str | None = None) -> Validator:
+    expected = expected or "one of: " + ", ".join(choices)
+
     def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value not in choices:
-            raise FieldError((attribute.name,), f"{value!r} is not allowed", "one of: " + ", ".join(choices))
+            raise FieldError((attribute.name,), f"{value!r} is not allowed", expected)
 
     return check
 
@@ -379,6 +398,148 @@ class Addressee:
     lang: str | None = attrs.field(default=None, validator=_opt_language)
 
 
+# --------------------------------------------------------------------------- signature records
+
+Moment = dt.date | dt.datetime
+"""When something happened: a day (``2024-05-03``), or an instant with its UTC offset
+(``2024-05-03T14:30:00+02:00``)."""
+
+
+def moment_problem(value: object) -> str | None:
+    """Why `value` is not a `Moment` (a date, or a datetime with a UTC offset), or None."""
+    if isinstance(value, dt.datetime):
+        return None if value.utcoffset() is not None else "is a date and time without a UTC offset"
+    if isinstance(value, dt.date):
+        return None
+    return f"got {_describe(value)}"
+
+
+def _opt_moment(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _check(
+            (attribute.name,),
+            moment_problem(value),
+            "a date like 2024-05-03, or a date and time with its offset like 2024-05-03T14:30:00+02:00",
+        )
+
+
+def block_problem(value: object) -> str | None:
+    """Why `value` is not a plain text block (several lines, such as a postal address), or None."""
+    if not isinstance(value, str):
+        return f"got {_describe(value)}"
+    if not value.strip():
+        return "is empty"
+    bad = _BAD_IN_BLOCK.search(value)
+    if bad:
+        return _bad_character(bad)
+    if value != value.strip():
+        return "has leading or trailing whitespace"
+    return None
+
+
+def _opt_block(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _check((attribute.name,), block_problem(value), "text, on one or more lines")
+
+
+@attrs.frozen(kw_only=True)
+class Contact:
+    """How to reach a signatory, kept for delivery and follow-up only.
+
+    **Private**: the public view (`openletter.public_letter`) drops it, so no format ever
+    writes it; only the source (`openletter.dumps`) keeps it. `address` may span several lines.
+    """
+
+    email: str | None = attrs.field(default=None, validator=_opt_email)
+    phone: str | None = attrs.field(default=None, validator=_opt_line)
+    address: str | None = attrs.field(default=None, validator=_opt_block)
+
+    def __attrs_post_init__(self) -> None:
+        """A contact says something."""
+        if self.email is None and self.phone is None and self.address is None:
+            raise FieldError(("email",), "the contact has no email, phone or address", "at least one of them")
+
+
+@attrs.frozen(kw_only=True)
+class Verification:
+    """How a signature was checked to be genuine (`method`), and when (`at`).
+
+    ``email``: the signer confirmed from their address; ``account``: signed in to an account;
+    ``in-person``: signed in front of the organisers; ``paper``: a signed paper form;
+    ``none``: not verified (said so explicitly).
+    """
+
+    method: VerificationMethod = attrs.field(
+        validator=_one_of(VERIFICATION_METHODS, "email, account, in-person, paper or none")
+    )
+    at: Moment | None = attrs.field(default=None, validator=_opt_moment)
+
+
+@attrs.frozen(kw_only=True)
+class Withdrawal:
+    """A signature taken back: when (`at`, None when not known), and whether the withdrawal itself
+    may be shown to the addressee (`shown`, in a delivery pack). Public formats never name a
+    withdrawn signatory: they only count withdrawals."""
+
+    at: Moment | None = attrs.field(default=None, validator=_opt_moment)
+    shown: bool = attrs.field(default=False, validator=_bool)
+
+
+@attrs.frozen(kw_only=True)
+class Signature:
+    """The record behind a signatory entry: when it signed, what it consented to, how it was
+    verified, whether it was withdrawn, the text version it signed, where it came from, and how
+    to reach it.
+
+    `consent` says what may be published: ``full`` (the whole entry, the default), ``name`` (the
+    name only: titles, affiliations, country, links and descriptions are left out) or ``count``
+    (counted, never named). The record itself is **private**: no public format writes any of it
+    (`openletter.public_letter`); the source (`openletter.dumps`) keeps all of it.
+
+    `version` is the text version the signer agreed to, an opaque id such as ``v1-3f2a...``;
+    `source` says where the entry came from (``form``, ``import 2024-05-03``...).
+    """
+
+    signed: Moment | None = attrs.field(default=None, validator=_opt_moment)
+    consent: Consent = attrs.field(default="full", validator=_one_of(CONSENTS, "full, name or count"))
+    verification: Verification | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_instance(Verification))
+    )
+    withdrawal: Withdrawal | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_instance(Withdrawal))
+    )
+    version: str | None = attrs.field(default=None, validator=_opt_line)
+    source: str | None = attrs.field(default=None, validator=_opt_line)
+    contact: Contact | None = attrs.field(default=None, validator=attrs.validators.optional(_instance(Contact)))
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether the signature was withdrawn."""
+        return self.withdrawal is not None
+
+    @property
+    def public(self) -> bool:
+        """Whether the entry is named in public formats (not withdrawn, consent not ``count``)."""
+        return self.withdrawal is None and self.consent != "count"
+
+
+_opt_signature = attrs.validators.optional(_instance(Signature))
+
+
+@attrs.frozen(kw_only=True)
+class Tally:
+    """Signatures a public letter counts without naming them, set by the public view
+    (`openletter.public_letter`): `unnamed` entries (consent ``count``) and `withdrawn` ones.
+
+    Every format prints them after the signatory list, the same way ("Signatures: 1,104 (not
+    named: 37); withdrawn: 12"). A source may hold one (the ``json`` format's output does): its
+    counts are those of entries already left out, and the public view adds what it leaves out.
+    """
+
+    unnamed: int = attrs.field(default=0, validator=_count)
+    withdrawn: int = attrs.field(default=0, validator=_count)
+
+
 @attrs.frozen(kw_only=True)
 class Organisation:
     """An organisation that signs (or sends): a coalition member, or the sender of the letter.
@@ -393,6 +554,8 @@ class Organisation:
     email: str | None = attrs.field(default=None, validator=_opt_email)
     description: str | None = _md(_opt_markdown, default=None)
     lang: str | None = attrs.field(default=None, validator=_opt_language)
+    signature: Signature | None = attrs.field(default=None, validator=_opt_signature)
+    """The signature record (private: see `Signature`)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -429,6 +592,8 @@ class Person:
     country: str | None = attrs.field(default=None, validator=_opt_line)
     pseudonym: bool = attrs.field(default=False, validator=_bool)
     lang: str | None = attrs.field(default=None, validator=_opt_language)
+    signature: Signature | None = attrs.field(default=None, validator=_opt_signature)
+    """The signature record (private: see `Signature`)."""
 
     def __attrs_post_init__(self) -> None:
         """`roles` replaces `title` and `affiliation`: not both."""
@@ -515,9 +680,24 @@ class Sender:
     """With ``printed: false`` the sender is metadata only (author, site name, From): no letterhead."""
 
     def __attrs_post_init__(self) -> None:
-        """A sender is somebody."""
+        """A sender is somebody, named on the letter (never withdrawn or counted only)."""
         if not self.organisations and not self.people:
             raise FieldError(("organisations",), "the sender names nobody", "at least one organisation or person")
+        lists: tuple[tuple[str, Sequence[Organisation | Person]], ...] = (
+            ("organisations", self.organisations),
+            ("people", self.people),
+        )
+        for key, entries in lists:
+            for index, entry in enumerate(entries):
+                signature = entry.signature
+                if signature is not None and not signature.public:
+                    field = "withdrawal" if signature.withdrawn else "consent"
+                    raise FieldError(
+                        (key, index, "signature", field),
+                        "the sender publishes the letter and is named on it, so it cannot be "
+                        + ("withdrawn" if signature.withdrawn else "counted without its name"),
+                        "no withdrawal and a consent of full or name for a sender",
+                    )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -873,7 +1053,8 @@ def _unique(items: Sequence[object], key: str, path: str) -> Iterator[FieldError
 class Letter:
     """An open letter.
 
-    Only `title`, `language`, `sections` and either `signatories` or a `sender` are required. A
+    Only `title`, `language`, `sections` and either `signatories` or a `sender` (or, in a public
+    letter whose signatures are all counted only, a `tally`) are required. A
     letter with no date or no salutation is still a letter. Every format prints what the letter
     says and nothing more: see `openletter.printed` for the one place that decides what that is.
     """
@@ -916,6 +1097,8 @@ class Letter:
     email: EmailSettings | None = attrs.field(
         default=None, validator=attrs.validators.optional(_instance(EmailSettings))
     )
+    tally: Tally | None = attrs.field(default=None, validator=attrs.validators.optional(_instance(Tally)))
+    """Signatures counted but not named (set by `openletter.public_letter`; see `Tally`)."""
 
     def __attrs_post_init__(self) -> None:
         """Check what involves several fields; raise every problem (a `FieldErrorGroup` if several)."""
@@ -928,7 +1111,7 @@ class Letter:
             for index, section in enumerate(self.sections[1:], start=1)
             if section.heading is None
         ]
-        if not self.signatories and self.sender is None:
+        if not self.signatories and self.sender is None and self.tally is None:
             errors.append(
                 FieldError(
                     ("signatories",),
@@ -936,7 +1119,7 @@ class Letter:
                     "at least one signatory group, or a 'sender' who signs alone",
                 )
             )
-        if self.signatory_numbering != "none" and not self.signatories:
+        if self.signatory_numbering != "none" and not self.signatories and self.tally is None:
             errors.append(
                 FieldError(
                     ("signatory_numbering",),
@@ -1041,6 +1224,8 @@ _PROSE_ONLY: dict[type, frozenset[str]] = {
     FieldLanguages: frozenset(),
     Archive: frozenset(),
     Logo: frozenset({"alt"}),
+    Signature: frozenset(),  # private records, not words of the letter
+    Tally: frozenset(),
 }
 
 TextField = tuple[tuple[str | int, ...], str, bool]

@@ -1,7 +1,9 @@
 """Signatory lists kept in CSV files that a letter names (``people: signatories.csv``).
 
 The header row names the columns after the fields of `Person` (or `Organisation`); ``name`` is
-required, the rest optional; empty cells are left out; cells are trimmed. The file must sit in the
+required, the rest optional; empty cells are left out; cells are trimmed. The signature record
+(`openletter.Signature`) has flat columns of its own (`SIGNATURE_COLUMNS`: ``consent``,
+``withdrawn``, ``contact_email``...); a file without them is read exactly as before. The file must sit in the
 letter's folder (or below it): a letter from an untrusted hand must not be able to pull
 ``/etc/passwd`` into a published page.
 """
@@ -17,9 +19,9 @@ from typing import Any
 
 import attrs
 
-from ..convert import Prestructured, RecordBuilder
+from ..convert import Prestructured, RecordBuilder, converter
 from ..errors import FieldPath, LetterError, Problem
-from ..model import Organisation, Person
+from ..model import Organisation, Person, Signature
 from .folder import read_inside, size_text
 from .locate import SourceMap
 from .text import decode
@@ -35,6 +37,23 @@ MAX_SIGNATORIES = 2_000_000
 million a letter is known to load within 2 GB of memory (`docs/performance.md`)."""
 
 _SWITCH = {"true": True, "false": False}
+
+SIGNATURE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "signed": ("signed",),
+    "consent": ("consent",),
+    "verification": ("verification", "method"),
+    "verified": ("verification", "at"),
+    "withdrawn": ("withdrawal", "at"),
+    "withdrawal_shown": ("withdrawal", "shown"),
+    "version": ("version",),
+    "source": ("source",),
+    "contact_email": ("contact", "email"),
+    "contact_phone": ("contact", "phone"),
+    "contact_address": ("contact", "address"),
+}
+"""The CSV columns of the signature record and the field of `openletter.Signature` each fills
+(``verified`` is ``signature.verification.at``). ``withdrawn`` holds the date of the withdrawal,
+or ``true`` when it is not known; ``withdrawal_shown`` is ``true`` or ``false``."""
 
 _LINES = re.compile(".*\n|.+")
 """One line of text with its newline (the last may have none), as a text file yields them."""
@@ -106,7 +125,7 @@ def read(
         text = decode(raw, shown, expected_content=f"a header row and one row per signatory ({noun})")
     except LetterError as error:
         raise LetterError([attrs.evolve(p, path=path) for p in error.problems]) from None
-    fields = [a.name for a in attrs.fields(cls)]
+    fields = [a.name for a in attrs.fields(cls) if a.name != "signature"] + list(SIGNATURE_COLUMNS)
     del raw  # a long list's bytes are not kept while its rows are read
     # The lines one by one, as a text file yields them: an io.StringIO would hold the text again,
     # at 4 bytes a character.
@@ -177,8 +196,10 @@ def read(
     rows = Prestructured()
     lines = array("I")  # each row's line, for messages (`SourceMap.rows`)
     source.rows[path] = (shown, lines)
-    builder = RecordBuilder(cls, header)
-    switches = [i for i, c in enumerate(header) if c in {a.name for a in attrs.fields(cls) if a.type in (bool, "bool")}]
+    records = _SignatureColumns(header, path) if any(c in SIGNATURE_COLUMNS for c in header) else None
+    builder = RecordBuilder(cls, header if records is None else records.entry_header)
+    booleans = {a.name for a in attrs.fields(cls) if a.type in (bool, "bool")} | {"withdrawal_shown"}
+    switches = [i for i, c in enumerate(header) if c in booleans]
     width = len(header)
     built = 0
     line = reader.line_num + 1
@@ -203,10 +224,13 @@ def read(
                     stripped[index] = _SWITCH.get(stripped[index].lower(), stripped[index])
             if len(rows) >= room.rows:
                 raise LetterError([*problems, _too_many(shown, line, path)])
-            entry = None if problems else builder.build(stripped)
+            if records is not None:
+                entry = records.entry(stripped, builder, len(rows), line, shown, problems)
+            else:
+                entry = None if problems else builder.build(stripped)
             if entry is None:  # the cells, for `structure` to report on (empty cells left out)
                 entry = {column: cell for column, cell in zip(header, stripped, strict=False) if cell != ""}
-            else:
+            elif type(entry) is not dict:
                 built += 1
             rows.append(entry)
             lines.append(line)
@@ -220,6 +244,77 @@ def read(
     rows.complete = built == len(rows)
     room.rows -= len(rows)
     return rows
+
+
+class _SignatureColumns:
+    """Reads the `SIGNATURE_COLUMNS` of a file's rows into each entry's `Signature`.
+
+    The entry's own columns are built as in a file without them (`RecordBuilder`); the signature
+    columns make the nested ``signature`` mapping, structured as in any other source. A row that
+    does not build is left as its mapping (the signature nested), for `structure` to report on
+    with its path (``signatories[0].people[3].signature.consent``).
+    """
+
+    def __init__(self, header: list[str], path: FieldPath) -> None:
+        self.path = path
+        self.entry_columns = [i for i, c in enumerate(header) if c not in SIGNATURE_COLUMNS]
+        self.entry_header = [header[i] for i in self.entry_columns]
+        self.signature_columns = [(i, SIGNATURE_COLUMNS[c]) for i, c in enumerate(header) if c in SIGNATURE_COLUMNS]
+        self.shown_index = header.index("withdrawal_shown") if "withdrawal_shown" in header else None
+        self.withdrawn_index = header.index("withdrawn") if "withdrawn" in header else None
+
+    def entry(
+        self, cells: list[Any], builder: RecordBuilder, number: int, line: int, file: str, problems: list[Problem]
+    ) -> Any:
+        """The entry of one row: the built object, or the mapping of its cells to report on."""
+        width = len(cells)
+        record: dict[str, Any] = {}
+        for index, (group, *field) in self.signature_columns:
+            value = cells[index] if index < width else ""
+            if value == "":
+                continue
+            if group == "withdrawal" and field == ["at"] and isinstance(value, str):
+                switch = _SWITCH.get(value.lower())
+                if switch is False:
+                    continue
+                if switch is True:  # withdrawn, on a day not recorded
+                    record.setdefault("withdrawal", {})
+                    continue
+            if field:
+                record.setdefault(group, {})[field[0]] = value
+            else:
+                record[group] = value
+        given = cells[self.withdrawn_index] if self.withdrawn_index is not None and self.withdrawn_index < width else ""
+        withdrawn = given != "" and _SWITCH.get(str(given).lower()) is not False
+        shown = cells[self.shown_index] if self.shown_index is not None and self.shown_index < width else ""
+        if not withdrawn and shown is False:  # "not shown" of a signature not withdrawn says nothing
+            record.pop("withdrawal", None)
+        elif not withdrawn and shown != "":
+            problems.append(
+                Problem(
+                    file=file,
+                    line=line,
+                    path=(*self.path, number, "signature", "withdrawal", "shown"),
+                    message="'withdrawal_shown' is given for a signature that is not withdrawn",
+                    expected="a 'withdrawn' date (or true) with it, or no 'withdrawal_shown'",
+                )
+            )
+            return self._cells([cells[i] if i < width else "" for i in self.entry_columns], record)
+        entry_cells = [cells[i] if i < width else "" for i in self.entry_columns]
+        built = None if problems else builder.build(entry_cells)
+        if built is not None and record:
+            try:
+                signature = converter.structure(record, Signature)
+            except Exception:  # noqa: BLE001 -- `structure` reports it
+                return self._cells(entry_cells, record)
+            built = attrs.evolve(built, signature=signature)
+        return built if built is not None else self._cells(entry_cells, record)
+
+    def _cells(self, entry_cells: list[Any], record: dict[str, Any]) -> dict[str, Any]:
+        cells = {column: cell for column, cell in zip(self.entry_header, entry_cells, strict=False) if cell != ""}
+        if record:
+            cells["signature"] = record
+        return cells
 
 
 def _too_many(file: str, line: int, path: FieldPath) -> Problem:
