@@ -209,6 +209,21 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE.po", help="export: the PO file to write (default: letter.LANG.po; - for stdout)"
     )
 
+    version = commands.add_parser("version", help="print the version of a letter's text (what signers agree to)")
+    version.add_argument("source", metavar="SOURCE", help="the letter")
+
+    diff = commands.add_parser(
+        "diff", help="what changed between two versions of a letter's text, word by word (exit 1 when they differ)"
+    )
+    diff.add_argument("old", metavar="OLD", help="the letter as it was (a copy of letter.md from before the change)")
+    diff.add_argument("new", metavar="NEW", help="the letter as it is")
+    diff.add_argument("-o", "--output", metavar="FILE", help="write the changes to FILE (default: standard output)")
+    diff.add_argument(
+        "--format",
+        choices=("text", "html"),
+        help="text ([-removed-]{+added+}) or an HTML page (default: html for -o FILE.html, else text)",
+    )
+
     new_plugin = commands.add_parser(
         "new-plugin", help="start a plugin package for a new format; its tests pass out of the box"
     )
@@ -519,6 +534,44 @@ def _translations_import(po_file: Path, source: Path) -> int:
     return EXIT_OK
 
 
+def _cmd_version(args: argparse.Namespace) -> int:
+    """``version``: the text version of a letter (`openletter.versions`)."""
+    from .sources import load_file
+    from .versions import text_version
+
+    print(text_version(load_file(args.source).letter))
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    """``diff``: the changes between two versions of a letter's text. As diff(1) does, exit 0 when
+    the texts are the same, 1 when they differ and 2 when a letter cannot be read."""
+    from .diff import diff_letters
+    from .output import write_atomic
+    from .sources import load_file
+
+    letters = []
+    problems: list[Problem] = []
+    for source in (args.old, args.new):
+        try:
+            letters.append(load_file(source).letter)
+        except LetterError as error:
+            problems += error.problems
+    if problems:
+        _print_problems(problems, sys.stderr)
+        return EXIT_USAGE
+    changes = diff_letters(*letters)
+    html = args.format == "html" or (args.format is None and Path(args.output or "").suffix in (".html", ".htm"))
+    shown = changes.html(args.old, args.new) if html else changes.text(args.old, args.new)
+    if args.output is None or args.output == "-":
+        sys.stdout.buffer.write(shown.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(Path(args.output), shown.encode("utf-8"), protect=[Path(args.old), Path(args.new)])
+        print(f"wrote {args.output}")
+    return EXIT_OK if changes.identical else EXIT_LETTER
+
+
 def _cmd_new_plugin(args: argparse.Namespace) -> int:
     import shlex
 
@@ -721,11 +774,13 @@ _COMMANDS = {
     "check": _cmd_check,
     "deliver": _cmd_deliver,
     "verify": _cmd_verify,
+    "diff": _cmd_diff,
     "formats": _cmd_formats,
     "new": _cmd_new,
     "new-plugin": _cmd_new_plugin,
     "mail": _cmd_mail,
     "translations": _cmd_translations,
+    "version": _cmd_version,
 }
 
 
