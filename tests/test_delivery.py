@@ -67,7 +67,9 @@ def coalition(letter: openletter.Letter, count: int = 3000) -> openletter.Letter
                     verification=Verification(method=methods[n % 5], at=dt.date(2024, 5, 1)),
                     withdrawal=withdrawal,
                     source="form",
-                    contact=Contact(email="secret-contact@example.org", phone="+855 12 345 678", address="7 Hidden Street"),
+                    contact=Contact(
+                        email="secret-contact@example.org", phone="+855 12 345 678", address="7 Hidden Street"
+                    ),
                 ),
             )
         )
@@ -166,11 +168,20 @@ def _count(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 TAMPERING: dict[str, tuple[Callable[[dict[str, bytes]], dict[str, bytes]], str]] = {
-    "a file changed": (lambda f: {**f, "letter.html": f["letter.html"].replace(b"Cambodia", b"Camb0dia", 1)}, "file-changed"),
+    "a file changed": (
+        lambda f: {**f, "letter.html": f["letter.html"].replace(b"Cambodia", b"Camb0dia", 1)},
+        "file-changed",
+    ),
     "a file removed": (lambda f: {k: v for k, v in f.items() if k != "signatures.html"}, "file-missing"),
     "a file added": (lambda f: {**f, "extra.exe": b"MZ"}, "file-added"),
-    "a signature removed": (lambda f: with_rows(f, [r for i, r in enumerate(signature_rows(f)) if i != 5]), "signature-removed"),
-    "a signature added": (lambda f: with_rows(f, [*signature_rows(f), signature_rows(f)[-1][:1] + ["x"] * 12]), "signature-added"),
+    "a signature removed": (
+        lambda f: with_rows(f, [r for i, r in enumerate(signature_rows(f)) if i != 5]),
+        "signature-removed",
+    ),
+    "a signature added": (
+        lambda f: with_rows(f, [*signature_rows(f), signature_rows(f)[-1][:1] + ["x"] * 12]),
+        "signature-added",
+    ),
     "a signature altered": (lambda f: with_rows(f, _alter(signature_rows(f))), "signature-altered"),
     "signatures reordered": (lambda f: with_rows(f, _swap(signature_rows(f))), "signature-moved"),
     "the letter's text changed": (_letter_text, "letter-changed"),
@@ -192,7 +203,7 @@ def test_a_removed_signature_is_named_by_its_row(tmp_path: Path, coalition_pack:
     rows = signature_rows(files)
     (tmp_path / "pack.zip").write_bytes(rezip(with_rows(files, rows[:6] + rows[7:])))
     messages = [f.message for f in verify_pack(tmp_path / "pack.zip").findings if f.kind == "signature-removed"]
-    assert messages == ["1 signature rows removed: the manifest's row 6"]
+    assert messages == ["1 signature row removed: the manifest's row 6"]
 
 
 def test_a_repacked_pack_is_intact_but_has_another_fingerprint(
@@ -231,7 +242,7 @@ def test_the_pack_keeps_consent_and_no_contact_data(coalition_pack: bytes) -> No
 def test_cells_that_look_like_formulas_stay_text(coalition_pack: bytes) -> None:
     files = members(coalition_pack)
     names = [row[signature_rows(files)[0].index("name")] for row in signature_rows(files)[1:]]
-    assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in names
+    assert '\'=HYPERLINK("http://evil.example","click")' in names
     assert not any(n.startswith(("=", "+", "-", "@")) for n in names)
     assert b"=HYPERLINK(&quot;http://evil.example&quot;" in files["signatures.html"]
 
@@ -263,7 +274,12 @@ def test_sha256sum_checks_the_unzipped_pack(tmp_path: Path, example_pack: bytes)
     ran = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert ran.returncode == 0, ran.stdout
     (tmp_path / "signatures.csv").write_bytes(b"changed")
-    assert subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, check=False).returncode == 1
+    assert (
+        subprocess.run(
+            ["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, check=False
+        ).returncode
+        == 1
+    )
 
 
 def test_the_example_signed_by_one_organisation(example_pack: bytes) -> None:
@@ -304,7 +320,7 @@ def test_the_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_a_pack_without_manifest_is_refused(tmp_path: Path) -> None:
     (tmp_path / "p.zip").write_bytes(rezip({"README.txt": b"hello"}))
-    with pytest.raises(PackError, match="no manifest.json"):
+    with pytest.raises(PackError, match=r"no manifest\.json"):
         verify_pack(tmp_path / "p.zip")
 
 

@@ -745,7 +745,8 @@ def _cmd_deliver(args: argparse.Namespace) -> int:
     write_atomic(Path(args.output), pack.data, protect=protect)
     counts = pack.manifest["counts"]
     assert isinstance(counts, dict)
-    print(f"wrote {args.output}: {counts['signatures']:,} signatures, {counts['withdrawn']:,} withdrawn")
+    signatures = counts["signatures"]
+    print(f"wrote {args.output}: {signatures:,} signature{'s' * (signatures != 1)}, {counts['withdrawn']:,} withdrawn")
     print(f"fingerprint (SHA-256 of manifest.json): {pack.fingerprint}")
     print("publish the fingerprint, or send it apart from the pack: the recipient checks the pack against it")
     return EXIT_OK

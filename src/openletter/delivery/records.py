@@ -88,9 +88,15 @@ def _moment(value: object) -> str:
 
 
 def entries(letter: Letter) -> Iterator[tuple[str, Person | Organisation]]:
-    """Every signatory of the letter, in order, with the heading of its group ("" for none)."""
+    """Every signatory of the letter, in order, with the heading of its group ("" for none): the
+    sender's organisations and people when the sender signs alone (as `Letter.signatory_count`
+    counts them)."""
     from ..model import OrganisationGroup
 
+    if not letter.signatories and letter.sender is not None:
+        yield from (("", organisation) for organisation in letter.sender.organisations)
+        yield from (("", person) for person in letter.sender.people)
+        return
     for group in letter.signatories:
         members: Sequence[Person | Organisation] = (
             group.organisations if isinstance(group, OrganisationGroup) else group.people

@@ -66,6 +66,10 @@ class Verification:
         return not self.findings
 
 
+def _rows(count: int) -> str:
+    return f"{count:,} signature row{'s' * (count != 1)}"
+
+
 def _rows_named(positions: Sequence[int]) -> str:
     shown = ", ".join(f"{p:,}" for p in positions[:_SHOWN])
     more = len(positions) - _SHOWN
@@ -166,7 +170,7 @@ class _Checker:
         elif head != chain["head"]:
             self.find("chain", "the signature rows do not give the chain head the manifest gives")
         if len(self.findings) == before:
-            self.held.append(f"the {len(rows):,} signature rows give the manifest's hash chain, in order")
+            self.held.append(f"the signature rows ({len(rows):,}) give the manifest's hash chain, in order")
 
     def _differences(self, expected: list[str], actual: list[str]) -> None:
         """Say which rows were removed, added, altered or moved: from the SHA-256 of each row's
@@ -191,21 +195,19 @@ class _Checker:
         if removed:
             self.find(
                 "signature-removed",
-                f"{len(removed):,} signature rows removed: the manifest's row {_rows_named(removed)}",
+                f"{_rows(len(removed))} removed: the manifest's row {_rows_named(removed)}",
             )
         if added:
-            self.find(
-                "signature-added", f"{len(added):,} signature rows added: row {_rows_named(added)} of signatures.csv"
-            )
+            self.find("signature-added", f"{_rows(len(added))} added: row {_rows_named(added)} of signatures.csv")
         if altered:
             self.find(
                 "signature-altered",
-                f"{len(altered):,} signature rows altered: row {_rows_named(altered)} of signatures.csv",
+                f"{_rows(len(altered))} altered: row {_rows_named(altered)} of signatures.csv",
             )
         if moved:
             self.find(
                 "signature-moved",
-                f"{len(moved):,} signature rows out of order: row {_rows_named(moved)} of signatures.csv",
+                f"{_rows(len(moved))} out of order: row {_rows_named(moved)} of signatures.csv",
             )
 
     def counts(self) -> None:
@@ -237,7 +239,7 @@ class _Checker:
                 f"counts.withdrawn: the manifest says {counts.get('withdrawn')!r}, withdrawals.csv lists {listed:,}",
             )
         if len(self.findings) == before:
-            self.held.append(f"the counts hold: {counts['signatures']:,} signatures, {counts['withdrawn']:,} withdrawn")
+            self.held.append(f"the counts hold: signatures {counts['signatures']:,}, withdrawn {counts['withdrawn']:,}")
 
     def letter(self) -> None:
         from .._api import loads
