@@ -28,10 +28,23 @@ def _run(code: str) -> object:
 
 
 HEAVY = ["cattrs", "yaml", "markdown_it", "importlib.metadata", "jinja2", "email.message", "css_inline"]
+SERVE = ["openletter.serve", "watchfiles", "http.server", "socketserver"]  # only for openletter serve
 
 
 def test_import_openletter_loads_none_of_the_heavy_dependencies() -> None:
-    code = f"import json, sys, openletter; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    code = f"import json, sys, openletter; print(json.dumps([m for m in {HEAVY + SERVE!r} if m in sys.modules]))"
+    assert _run(code) == []
+
+
+def test_the_command_line_imports_the_preview_server_only_to_serve(tmp_path: Path) -> None:
+    code = (
+        "import json, sys, contextlib, io\n"
+        "from openletter.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['formats'])\n"
+        f"    main(['build', {str(EXAMPLE)!r}, '-o', {str(tmp_path)!r}])\n"
+        f"print(json.dumps([m for m in {SERVE!r} if m in sys.modules]))"
+    )
     assert _run(code) == []
 
 

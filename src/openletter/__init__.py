@@ -8,6 +8,7 @@
 from ._api import dumps, export, load, load_translations, loads, structure, unstructure
 from ._version import __version__
 from .build import BuildResult, build
+from .diff import LetterDiff, diff_letters
 from .errors import (
     FieldError,
     FieldErrorGroup,
@@ -48,6 +49,7 @@ from .model import (
     text_fields,
 )
 from .plugins import FormatInfo, PluginInfo, Registry, default_registry
+from .versions import TextPart, canonical_text, text_version
 from .words import (
     LABEL_KEYS,
     LABEL_LANGUAGES,
@@ -78,6 +80,7 @@ __all__ = [  # noqa: RUF022 -- plain sorted() order (tests/test_docs.py checks i
     "LABEL_LANGUAGES",
     "Labels",
     "Letter",
+    "LetterDiff",
     "LetterError",
     "LetterheadLine",
     "Logo",
@@ -101,10 +104,13 @@ __all__ = [  # noqa: RUF022 -- plain sorted() order (tests/test_docs.py checks i
     "Sender",
     "SignatoryCount",
     "SignatoryGroup",
+    "TextPart",
     "UnknownFormatError",
     "__version__",
     "build",
+    "canonical_text",
     "default_registry",
+    "diff_letters",
     "display_date",
     "dumps",
     "embeddable",
@@ -124,6 +130,7 @@ __all__ = [  # noqa: RUF022 -- plain sorted() order (tests/test_docs.py checks i
     "structure",
     "text_direction",
     "text_fields",
+    "text_version",
     "unstructure",
     "write_digits",
 ]

@@ -58,8 +58,11 @@ class BuildResult:
     """
 
     outputs: tuple[Output, ...]
+    """The files written, in order."""
     warnings: tuple[Problem, ...]
+    """The warnings the checks found (a letter with errors is not built)."""
     failures: tuple[PluginError | OutputError, ...] = ()
+    """The outputs that could not be made, each as its error."""
 
     @property
     def written(self) -> tuple[Path, ...]:

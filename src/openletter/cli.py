@@ -11,8 +11,10 @@ Exit status:
 * 6: another ``openletter mail --send`` run is using the same journal; this run sent nothing;
 * 70: an internal error in openletter itself (please report it).
 
-(Like other command-line programs, openletter exits 130 after Ctrl-C and 141 when its output
-pipe is closed early.)
+``openletter diff`` follows diff(1): 0 when the texts are the same, 1 when they differ, 2 when
+a letter cannot be read. (Like other command-line programs, openletter exits 130 after Ctrl-C and
+141 when its output pipe is closed early; ``openletter serve``, which Ctrl-C stops normally,
+exits 0.)
 """
 
 from __future__ import annotations
@@ -208,6 +210,20 @@ def _parser() -> argparse.ArgumentParser:
     translations.add_argument(
         "-o", "--output", metavar="FILE.po", help="export: the PO file to write (default: letter.LANG.po; - for stdout)"
     )
+
+    serve = commands.add_parser("serve", help="preview a letter in the web browser, built again on every save")
+    serve.add_argument("source", metavar="SOURCE", help="the letter: letter.md, .yaml, .toml or .json")
+    serve.add_argument(
+        "-p",
+        "--port",
+        metavar="N",
+        type=int,
+        default=8000,
+        help="the port (default: 8000; 0: any free one)",
+    )
+    serve.add_argument("--host", metavar="H", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    serve.add_argument("--theme", metavar="DIR", help="a theme folder for the page, as for build (watched too)")
 
     version = commands.add_parser("version", help="print the version of a letter's text (what signers agree to)")
     version.add_argument("source", metavar="SOURCE", help="the letter")
@@ -770,6 +786,17 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_LETTER
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    """``serve``: the arguments of `openletter.serve.run`."""
+    from .serve import run
+
+    if not 0 <= args.port <= 65535:
+        raise OptionError(f"--port {args.port}: a port is a number from 0 to 65535 (0: any free port)")
+    return run(
+        args.source, host=args.host, port=args.port, open_browser=args.open, theme=args.theme, registry=_registry(args)
+    )
+
+
 _COMMANDS = {
     "build": _cmd_build,
     "check": _cmd_check,
@@ -780,6 +807,7 @@ _COMMANDS = {
     "new": _cmd_new,
     "new-plugin": _cmd_new_plugin,
     "mail": _cmd_mail,
+    "serve": _cmd_serve,
     "translations": _cmd_translations,
     "version": _cmd_version,
 }

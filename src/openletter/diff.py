@@ -19,6 +19,7 @@ paragraphs ...]"); unchanged parts are summarised at the end.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from html import escape
@@ -136,17 +137,31 @@ class PartDiff:
 
 
 def _word_diff(old: str, new: str) -> tuple[Piece, ...]:
+    """The pieces of two canonical texts, compared token by token. Tokens are compared without
+    the space before them, so that a word that starts a line in one text and follows a space in
+    the other is the same word (the line break shows as changed); a space added or removed
+    elsewhere (between the words of a Thai sentence, say) is a change of its own."""
     a, b = tokens(old), tokens(new)
     pieces: list[Piece] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+
+    def add(op: Op, text: str) -> None:
+        if pieces and pieces[-1].op == op:
+            pieces[-1] = Piece(op, pieces[-1].text + text)
+        elif text:
+            pieces.append(Piece(op, text))
+
+    matcher = difflib.SequenceMatcher(None, [t.lstrip(" ") for t in a], [t.lstrip(" ") for t in b], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(Piece("equal", "".join(a[i1:i2])))
+        if op != "equal":
+            add("delete", "".join(a[i1:i2]))
+            add("insert", "".join(b[j1:j2]))
             continue
-        if i2 > i1:
-            pieces.append(Piece("delete", "".join(a[i1:i2])))
-        if j2 > j1:
-            pieces.append(Piece("insert", "".join(b[j1:j2])))
+        for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+            was, now = a[i], b[j]
+            if was != now and not (i and a[i - 1] == "\n") and not (j and b[j - 1] == "\n"):
+                add("delete" if was.startswith(" ") else "insert", " ")
+                now = now.lstrip(" ")
+            add("equal", now)
     return tuple(pieces)
 
 
@@ -293,18 +308,19 @@ def _summary(parts: Sequence[PartDiff]) -> str:
 Line = list[Piece]
 
 
-def _lines(pieces: Sequence[Piece]) -> list[Line]:
-    """The pieces of a part, line by line (a block per line). A line break that was removed or
-    added shows as ``¶`` at the end of the line, in the change."""
+def _lines(part: PartDiff) -> list[Line]:
+    """The pieces of a part, line by line (a block per line). In a changed part, lines are those
+    of the new text, and a line break that was removed or added shows as ``¶`` in the change."""
     lines: list[Line] = [[]]
-    for piece in pieces:
+    changed = part.status == "changed"
+    for piece in part.pieces:
         rows = piece.text.split("\n")
         for number, row in enumerate(rows):
             last = number == len(rows) - 1
-            shown = row if last or piece.op == "equal" else row + "¶"
+            shown = row + "¶" if changed and not last and piece.op != "equal" else row
             if shown:
                 lines[-1].append(Piece(piece.op, shown))
-            if not last:
+            if not last and not (changed and piece.op == "delete"):
                 lines.append([])
     return [line for line in lines if line]
 
@@ -329,14 +345,23 @@ def _skipped(count: int) -> str:
     return f"[... {count} unchanged paragraph{'s' * (count != 1)} ...]"
 
 
+def _split(text: str, after_removed: bool) -> tuple[str, str]:
+    """A changed piece as the space to show before its marker and the words in it: the space
+    before the words goes outside (not twice in a row, after removed words), and a piece that is
+    a space alone (a space added or removed) stays inside."""
+    words = text.lstrip(" ")
+    if not words:
+        return "", text
+    return (" " if text != words and not after_removed else ""), words
+
+
 def _text_line(line: Line) -> str:
     out: list[str] = []
     for piece in line:
         if piece.op == "equal":
             out.append(piece.text)
             continue
-        lead = " " if piece.text.startswith(" ") and not (out and out[-1].endswith("-]")) else ""
-        words = piece.text.lstrip(" ")
+        lead, words = _split(piece.text, bool(out) and out[-1].endswith("-]"))
         out.append(lead + (f"[-{words}-]" if piece.op == "delete" else f"{{+{words}+}}"))
     return "".join(out)
 
@@ -353,7 +378,7 @@ def _text(diff: LetterDiff, old_name: str, new_name: str) -> str:
         return "\n".join(out) + "\n"
     for part in diff.changed():
         out.append(f"== {_heading_text(part)} ==")
-        for shown in _shown(_lines(part.pieces)):
+        for shown in _shown(_lines(part)):
             out.append(_skipped(shown) if isinstance(shown, int) else _text_line(shown))
         out.append("")
     unchanged = diff.unchanged_summary()
@@ -379,8 +404,8 @@ def _html_line(line: Line) -> str:
         if piece.op == "equal":
             out.append(escape(piece.text))
             continue
-        lead = " " if piece.text.startswith(" ") and not (out and out[-1].endswith("</del>")) else ""
-        words = escape(piece.text.lstrip(" "))
+        lead, words = _split(piece.text, bool(out) and out[-1].endswith("</del>"))
+        words = escape(words)
         if piece.op == "delete":
             out.append(f'{lead}<del><span class="change-note">removed: </span>{words}</del>')
         else:
@@ -405,9 +430,12 @@ def _html(diff: LetterDiff, old_name: str, new_name: str) -> str:
         body[-1] += " Removed words are <del>struck through</del>; added words are <ins>underlined</ins>.</p>"
     for number, part in enumerate(diff.changed(), start=1):
         body.append(f'<section aria-labelledby="part-{number}">')
-        body.append(f'<h2 id="part-{number}">{escape(_heading_text(part))}</h2>')
+        heading = re.sub(
+            "“(.*)”", lambda m: f'“<bdi lang="{lang}">{m.group(1)}</bdi>”', escape(_heading_text(part)), count=1
+        )
+        body.append(f'<h2 id="part-{number}">{heading}</h2>')
         body.append(f'<div lang="{lang}" dir="{direction}">')
-        for shown in _shown(_lines(part.pieces)):
+        for shown in _shown(_lines(part)):
             if isinstance(shown, int):
                 body.append(f'<p class="skipped" lang="en" dir="ltr">{escape(_skipped(shown))}</p>')
             else:

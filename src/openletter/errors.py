@@ -57,11 +57,18 @@ class Problem:
     """
 
     message: str
+    """What is wrong, in a few words (``is empty``, ``unknown field``)."""
     path: FieldPath = ()
+    """The field concerned, as keys and indexes: ``("demands", 0, "quote")``; ``()`` for the whole
+    letter or document."""
     expected: str | None = None
+    """What would be right (``one line of text``), printed in brackets after the message."""
     severity: Severity = "error"
+    """``"error"`` (the letter cannot be used as it is) or ``"warning"`` (it can, but look again)."""
     file: str | None = None
+    """The source file the field was read from; None for a letter built in Python."""
     line: int | None = None
+    """The line of `file` where the field is written (from 1); None when not known."""
 
     def __str__(self) -> str:
         where = f"{self.file or '<letter>'}:{self.line or 1}: "
@@ -83,6 +90,7 @@ class LetterError(OpenLetterError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
+        """Every problem found, in the order of the source."""
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -91,7 +99,9 @@ class UnknownFormatError(OpenLetterError):
 
     def __init__(self, name: str, available: Sequence[str]) -> None:
         self.name = name
+        """The format asked for."""
         self.available = tuple(available)
+        """The formats the installed, unblocked plugins provide."""
         listing = ", ".join(self.available) or "none"
         super().__init__(f"unknown format {name!r} (available: {listing})")
 
@@ -105,7 +115,9 @@ class PluginError(OpenLetterError):
 
     def __init__(self, plugin: str, message: str, *, format: str | None = None) -> None:
         self.plugin = plugin
+        """The name of the plugin that failed."""
         self.format = format
+        """The format it failed on, when known."""
         where = f"plugin {plugin!r}"
         if format is not None:
             where += f" (format {format!r})"
@@ -134,8 +146,11 @@ class FieldError(OpenLetterError, ValueError):
 
     def __init__(self, path: FieldPath, message: str, expected: str | None = None) -> None:
         self.path = path
+        """The field concerned, relative to the object being validated (``("keywords", 1)``)."""
         self.message = message
+        """What is wrong (``is empty``)."""
         self.expected = expected
+        """What would be right (``one line of text``), or None."""
         text = f"{format_path(path)}: {message}"
         super().__init__(text if expected is None else f"{text} (expected {expected})")
 

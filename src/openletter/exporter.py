@@ -47,26 +47,28 @@ def _frozen_options(value: Mapping[str, str]) -> Mapping[str, str]:
 
 @attrs.frozen(kw_only=True)
 class Exporter:
-    """One output format.
+    """One output format: what a plugin returns from ``openletter_exporters``.
 
-    :param name: the format's name on the command line (``openletter build -t NAME``): lower-case
-        letters, digits, ``-`` and ``_``.
-    :param title: a human title, shown by ``openletter formats``.
-    :param suffix: the output file's suffix, such as ``.json`` (the file is ``<letter stem><suffix>``).
-    :param media_type: the IANA media type of the output, such as ``application/json``.
-    :param render: ``render(letter, options) -> str | bytes``, a pure function: no I/O, no network,
-        same output for the same input.
-    :param options: the options `render` understands, name -> one-line description. Options not
-        listed here are refused before `render` is called.
-    :param write: optionally, ``write(letter, options, put)``: the text `render` returns, given to
-        `put` in pieces as it is made; ``openletter build`` then writes the pieces to the file
-        (an output of hundreds of megabytes is never whole in memory).
+    Every field is a keyword argument. The values are checked when the descriptor is made: a bad
+    one raises `ValueError` (`TypeError` for a `title` that is not a string).
     """
 
     name: str = attrs.field(validator=_matches(_NAME, "a lower-case format name such as 'json'"))
+    """The format's name on the command line (``openletter build -t NAME``): lower-case letters,
+    digits, ``-`` and ``_``, starting with a letter."""
     title: str = attrs.field(validator=attrs.validators.instance_of(str))
+    """A human title, shown by ``openletter formats``."""
     suffix: str = attrs.field(validator=_matches(_SUFFIX, "a file suffix such as '.json'"))
+    """The output file's suffix, such as ``.json`` (the file is ``<letter stem><suffix>``)."""
     media_type: str = attrs.field(validator=_matches(_MEDIA_TYPE, "a media type such as 'application/json'"))
+    """The IANA media type of the output, such as ``application/json``."""
     render: RenderFunction = attrs.field(validator=_callable)
+    """``render(letter, options) -> str | bytes``, a pure function: no I/O, no network, the same
+    output for the same input. A ``str`` is written as UTF-8."""
     options: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_options)
+    """The options `render` understands, name -> one-line description. Options not listed here are
+    refused before `render` is called."""
     write: WriteFunction | None = attrs.field(default=None, validator=attrs.validators.optional(_callable))
+    """Optionally, ``write(letter, options, put)``: the text `render` returns, given to `put` in
+    pieces as it is made; ``openletter build`` then writes the pieces to the file (an output of
+    hundreds of megabytes is never whole in memory)."""

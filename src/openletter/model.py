@@ -62,15 +62,26 @@ __all__ = [
 ]
 
 AddresseeKind = Literal["to", "cc"]
+"""`Addressee.kind`: written to (``"to"``) or copied to (``"cc"``)."""
 DemandStatus = Literal["open", "met", "partly-met", "not-met", "withdrawn"]
+"""`Demand.status`: where the demand stands."""
 
 DatePosition = Literal["head", "before-signatures", "after-signatures"]
+"""`Letter.date_position`: where the place and date print: at the head, just above the
+signatures, or below them."""
 SignatoryNumbering = Literal["none", "group", "continuous"]
+"""`Letter.signatory_numbering`: no numbers, numbers starting again in each group, or numbers
+counting on across groups."""
 ClosingPosition = Literal["own-line", "after-signer"]
+"""`Letter.closing_position`: the closing on its own line, or on the signer's line after the name."""
 Calendar = Literal["gregorian", "buddhist"]
+"""`Letter.calendar`: the calendar dates are written in (``"buddhist"``: the Thai solar calendar)."""
 Numerals = Literal["latn", "native"]
+"""`Letter.numerals`: the digits numbers and dates are written in: 0-9, or the language's own."""
 Consent = Literal["full", "name", "count"]
+"""`Signature.consent`: the whole entry may be published, the name only, or only counted."""
 VerificationMethod = Literal["email", "account", "in-person", "paper", "none"]
+"""`Verification.method`: how a signature was checked to be genuine."""
 
 ADDRESSEE_KINDS: tuple[str, ...] = ("to", "cc")
 DEMAND_STATUSES: tuple[str, ...] = ("open", "met", "partly-met", "not-met", "withdrawn")
@@ -654,6 +665,7 @@ class PersonGroup:
 
 
 SignatoryGroup = OrganisationGroup | PersonGroup
+"""An entry of `Letter.signatories`: organisations, or people, signing together."""
 
 
 @attrs.frozen(kw_only=True)

@@ -61,9 +61,13 @@ class PluginInfo:
     """A registered plugin: its name, the distribution that ships it, and that version."""
 
     name: str
+    """The plugin's name: its entry point's name, or the module of a built-in plugin."""
     distribution: str
+    """The distribution (package) that ships it: ``openletter`` for the built-in plugins."""
     version: str
+    """That distribution's version."""
     builtin: bool
+    """Whether it is one of openletter's own plugins."""
 
 
 @attrs.frozen
@@ -71,7 +75,9 @@ class FormatInfo:
     """An available format and the plugin providing it."""
 
     exporter: Exporter
+    """The format's descriptor, as the plugin declared it."""
     plugin: PluginInfo
+    """The plugin that provides it."""
 
 
 def blocked_from_environment(environ: Mapping[str, str] = os.environ) -> tuple[str, ...]:
@@ -92,9 +98,12 @@ class Registry:
         """Register built-ins, then entry-point plugins (unless `entry_points` is false), then
         `plugins` (name, object) pairs, skipping every name in `blocked`."""
         self.manager = pluggy.PluginManager("openletter")
+        """The pluggy plugin manager underneath."""
         self.manager.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
+        """The registered plugins, by name, in the order they were registered."""
         self.errors: list[PluginError] = []
+        """The plugins that could not be used, each a `PluginError` naming it (the others are used)."""
         for name in blocked:
             self.manager.set_blocked(name)
         for module in DEFAULT_PLUGINS:
