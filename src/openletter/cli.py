@@ -115,6 +115,22 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("formats", help="list the available formats and the plugins providing them")
 
+    deliver = commands.add_parser(
+        "deliver", help="make a delivery pack: the letter and its signatures in a zip file anyone can check"
+    )
+    deliver.add_argument("source", metavar="SOURCE", help="the letter: letter.md, .yaml, .toml or .json")
+    deliver.add_argument("-o", "--output", metavar="PACK.zip", required=True, help="the pack to write")
+    deliver.add_argument(
+        "--fields",
+        metavar="FIELD,...",
+        help="the columns of the signature rows (default: every public field; see docs/signatures.md)",
+    )
+    deliver.add_argument(
+        "--document", choices=("pdf", "html"), help="the letter's format in the pack (default: pdf when installed)"
+    )
+    verify = commands.add_parser("verify", help="check a delivery pack offline, and say what was changed")
+    verify.add_argument("pack", metavar="PACK.zip", help="the delivery pack")
+
     mail = commands.add_parser("mail", help="mail merge: one personalised message per recipient")
     mail.add_argument("source", metavar="SOURCE", help="the letter")
     mail.add_argument("--recipients", metavar="FILE.csv", required=True, help="one row per recipient (an email column)")
@@ -776,6 +792,47 @@ def _cmd_import_signatures(args: argparse.Namespace) -> int:
     return EXIT_LETTER if report.rejected else EXIT_OK
 
 
+def _cmd_deliver(args: argparse.Namespace) -> int:
+    """``deliver``: make the delivery pack of a letter (see `openletter.delivery`)."""
+    from .delivery import build_pack
+    from .delivery.records import DEFAULT_FIELDS
+    from .output import write_atomic
+
+    registry = _registry(args)
+    fields = tuple(f.strip() for f in args.fields.split(",")) if args.fields else DEFAULT_FIELDS
+    document = args.document or ("pdf" if "pdf" in registry.formats else "html")
+    loaded, warnings = _load(args.source, registry, [document, "json"])
+    _print_problems(warnings)
+    pack = build_pack(loaded.letter, fields=fields, document=document, registry=registry)
+    protect = [Path(args.source), *(Path(f) for f in loaded.source.also_read)]
+    write_atomic(Path(args.output), pack.data, protect=protect)
+    counts = pack.manifest["counts"]
+    assert isinstance(counts, dict)
+    signatures = counts["signatures"]
+    print(f"wrote {args.output}: {signatures:,} signature{'s' * (signatures != 1)}, {counts['withdrawn']:,} withdrawn")
+    print(f"fingerprint (SHA-256 of manifest.json): {pack.fingerprint}")
+    print("publish the fingerprint, or send it apart from the pack: the recipient checks the pack against it")
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    """``verify``: check a delivery pack; exit 0 only when everything holds."""
+    from .delivery import verify_pack
+
+    result = verify_pack(args.pack)
+    print(f"{args.pack}: fingerprint {result.fingerprint} (the SHA-256 of manifest.json)")
+    for sentence in result.held:
+        print(f"ok: {sentence}")
+    for finding in result.findings:
+        print(f"CHANGED: {finding.kind}: {finding.message}")
+    if result.intact:
+        print(f"{args.pack}: intact; compare the fingerprint with the one the organisation published")
+        return EXIT_OK
+    count = len(result.findings)
+    print(f"{args.pack}: {count} difference{'s' * (count != 1)} from what its manifest says: not as it was made")
+    return EXIT_LETTER
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     """``serve``: the arguments of `openletter.serve.run`."""
     from .serve import run
@@ -790,6 +847,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "build": _cmd_build,
     "check": _cmd_check,
+    "deliver": _cmd_deliver,
+    "verify": _cmd_verify,
     "diff": _cmd_diff,
     "formats": _cmd_formats,
     "import-signatures": _cmd_import_signatures,

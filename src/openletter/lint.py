@@ -12,6 +12,7 @@ from .errors import FieldPath, Problem
 from .hookspecs import hookimpl
 from .model import MARKDOWN, Letter, text_fields
 from .scan import may_match
+from .versions import version_problems
 
 _MARKER = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
@@ -32,8 +33,9 @@ def _texts(letter: Letter) -> Iterator[tuple[FieldPath, str]]:
 
 @hookimpl
 def openletter_lint(letter: Letter) -> Sequence[Problem]:
-    """Warn about endnote markers without a note, notes never cited, deadlines before the date, and
-    direction controls that can make a name or a title read differently (`bidi_problems`)."""
+    """Warn about endnote markers without a note, notes never cited, deadlines before the date,
+    direction controls that can make a name or a title read differently (`bidi_problems`), and
+    signatures given to another text than the letter's (`openletter.versions.version_problems`)."""
     problems = bidi_problems(letter)
     labels = {reference.id for reference in letter.references}
     cited: set[str] = set()
@@ -60,6 +62,7 @@ def openletter_lint(letter: Letter) -> Sequence[Problem]:
                 )
             )
     problems += subject_label_problems(letter)
+    problems += version_problems(letter)
     if letter.date is not None:
         for index, demand in enumerate(letter.demands):
             if demand.deadline is not None and demand.deadline < letter.date:

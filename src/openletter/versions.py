@@ -46,17 +46,28 @@ changes when the translation changes, and is not the version signers agreed to.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from .errors import FieldPath, Problem
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-    from .model import Letter
+    from .model import Letter, Organisation, Person
 
-__all__ = ["SCHEME", "PartKind", "TextPart", "canonical_bytes", "canonical_text", "text_version"]
+__all__ = [
+    "SCHEME",
+    "PartKind",
+    "TextPart",
+    "canonical_bytes",
+    "canonical_text",
+    "signed_versions",
+    "text_version",
+    "version_problems",
+]
 
 SCHEME = "openletter-text-v1"
 """The name of the canonicalisation scheme, hashed with the parts."""
@@ -233,3 +244,65 @@ def text_version(letter: Letter) -> str:
     """The version of `letter`'s text: ``v1-`` and 16 hexadecimal digits of the SHA-256 of its
     canonical text (see the module docstring for what it covers)."""
     return version_of(canonical_text(letter))
+
+
+def signed_versions(letter: Letter) -> dict[str, int]:
+    """How many signatures (withdrawn ones left out) were given to each text version, by version
+    (``""`` for signatures that do not say)."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for _, _, entry in _signing_entries(letter):
+        signature = entry.signature
+        if signature is None:
+            counts[""] += 1
+        elif signature.withdrawal is None:
+            counts[signature.version or ""] += 1
+    return dict(counts)
+
+
+def _signing_entries(letter: Letter) -> Iterator[tuple[int, str, Organisation | Person]]:
+    """Every signatory entry, with its group's index and its list's field name."""
+    from .model import OrganisationGroup
+
+    for index, group in enumerate(letter.signatories):
+        if isinstance(group, OrganisationGroup):
+            yield from ((index, "organisations", entry) for entry in group.organisations)
+        else:
+            yield from ((index, "people", entry) for entry in group.people)
+
+
+def version_problems(letter: Letter) -> list[Problem]:
+    """A warning when signatures were given to another text version than the letter's current
+    one (`Signature.version`), with the counts by version, located at the first such signature."""
+    if not any(
+        entry.signature is not None and entry.signature.version is not None for _, _, entry in _signing_entries(letter)
+    ):
+        return []
+    current = text_version(letter)
+    counts = signed_versions(letter)
+    earlier = {version: n for version, n in counts.items() if version and version != current}
+    if not earlier:
+        return []
+    first: FieldPath = ("signatories",)
+    positions: dict[tuple[int, str], int] = {}
+    for group, field, entry in _signing_entries(letter):
+        position = positions[group, field] = positions.get((group, field), -1) + 1
+        signature = entry.signature
+        if signature is not None and signature.withdrawal is None and signature.version in earlier:
+            first = ("signatories", group, field, position, "signature", "version")
+            break
+    total = sum(earlier.values())
+    listed = ", ".join(f"{n:,} to {version}" for version, n in sorted(earlier.items(), key=lambda item: -item[1]))
+    this = counts.get(current, 0)
+    unknown = counts.get("", 0)
+    tail = f"; {this:,} to this one ({current})" + (f"; {unknown:,} do not say" if unknown else "")
+    return [
+        Problem(
+            path=first,
+            severity="warning",
+            message=f"{total:,} signature{'s' * (total != 1)} were given to another text: {listed}{tail}",
+            expected="their signers asked to sign this text again (openletter diff shows what changed), "
+            "or the earlier text kept",
+        )
+    ]

@@ -1,0 +1,98 @@
+"""The ``README.txt`` of a delivery pack: what it is and how to check it, for its recipient."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..model import Letter
+
+SCRIPT_START = "----- check_pack.py -----"
+SCRIPT_END = "----- end of check_pack.py -----"
+
+SCRIPT = """\
+import csv, hashlib, io, json, sys, zipfile
+
+pack = zipfile.ZipFile(sys.argv[1])
+manifest_bytes = pack.read("manifest.json")
+manifest = json.loads(manifest_bytes)
+print("fingerprint:", hashlib.sha256(manifest_bytes).hexdigest())
+ok = True
+for name, digest in manifest["files"].items():
+    if name not in pack.namelist() or hashlib.sha256(pack.read(name)).hexdigest() != digest:
+        print("CHANGED OR MISSING:", name)
+        ok = False
+for name in pack.namelist():
+    if name not in manifest["files"] and name not in ("manifest.json", "SHA256SUMS"):
+        print("NOT IN THE MANIFEST:", name)
+        ok = False
+text = pack.read("signatures.csv").decode("utf-8-sig")
+rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+link = manifest["chain"]["start"]
+for row in rows:
+    record = "\\x1f".join(row).encode("utf-8")
+    link = hashlib.sha256(link.encode("ascii") + b"\\n" + record).hexdigest()
+if link != manifest["chain"]["head"]:
+    print("THE SIGNATURES DO NOT MATCH THE MANIFEST'S HASH CHAIN")
+    ok = False
+if len(rows) != manifest["counts"]["signatures"]:
+    print("THE NUMBER OF SIGNATURES DOES NOT MATCH THE MANIFEST")
+    ok = False
+print("OK: the pack is as its manifest describes it" if ok else "FAILED")
+sys.exit(0 if ok else 1)
+"""
+"""A check of the pack with nothing but Python's standard library (tests run it on packs)."""
+
+
+def readme(letter: Letter) -> str:
+    """The README of the pack of `letter`."""
+    return f"""\
+Delivery pack: {letter.title}
+
+This pack holds an open letter and its signatures, made by openletter so that anyone can check,
+offline, that nothing in it was changed after it was made.
+
+  letter.pdf or letter.html   the letter
+  letter.json                 the letter as data; its text version is in the manifest
+  signatures.csv              one row per signature, in the letter's order
+  signatures.html             the same rows as a printable table
+  withdrawals.csv             withdrawals that may be shown (only when there are some)
+  manifest.json               the SHA-256 of each file, the letter's text version, the counts
+                              and the hash chain over the signature rows
+  SHA256SUMS                  the SHA-256 of every other file
+
+Signers who agreed to be counted but not named are rows with no name; signers who agreed to
+their name only are rows with their name alone. Withdrawn signatures are not rows: the manifest
+counts them. Contact details are never in the pack.
+
+1. The fingerprint. The SHA-256 of manifest.json is the pack's fingerprint. Compare it with the
+   one the organisation published or sent you apart from the pack:
+
+       sha256sum manifest.json          (on Windows: certutil -hashfile manifest.json SHA256)
+
+   The manifest vouches for everything else, so a matching fingerprint and the checks below
+   mean the pack is as the organisation made it.
+
+2. With openletter (pip install openletter):
+
+       openletter verify PACK.zip
+
+   It recomputes every hash, the chain, the counts and the letter's text version, and says what
+   was changed: a file, a signature removed, added, altered or moved, the letter's text, a count.
+
+3. Without openletter, with the sha256sum tool, after unzipping the pack:
+
+       sha256sum -c SHA256SUMS
+
+   and, for the signatures, with Python 3 alone: save the lines between the two marks below as
+   check_pack.py, then run "python3 check_pack.py PACK.zip".
+
+How the chain is made: each row's record is its cells as written in signatures.csv, joined by
+the character U+001F and encoded in UTF-8. The chain starts from 64 zeros ("start" in the
+manifest); each link is the SHA-256, in hex, of the previous link, a line feed, and the record.
+The last link is "head" in the manifest. Cells that a spreadsheet would read as a formula start
+with an apostrophe, so that opening the file runs nothing.
+
+{SCRIPT_START}
+{SCRIPT}{SCRIPT_END}
+"""

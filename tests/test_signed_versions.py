@@ -1,0 +1,62 @@
+"""Signatures given to another text version than the letter's current one: `openletter check`
+reports them with their counts, located at the first such signature (in its CSV file)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import openletter
+from openletter.cli import EXIT_OK, main
+from openletter.versions import signed_versions, version_problems
+
+from .conftest import EXAMPLE
+
+OLD = "v1-0123456789abcdef"
+
+
+def coalition_folder(tmp_path: Path, versions: list[str], withdrawn: int | None = None) -> Path:
+    """The example letter signed by people from a CSV file whose rows give these `versions`
+    ("current" stands for the letter's own)."""
+    folder = tmp_path / "letter"
+    shutil.copytree(EXAMPLE.parent, folder)
+    current = openletter.text_version(openletter.load(EXAMPLE))
+    rows = ["name,version,withdrawn"]
+    for n, version in enumerate(versions):
+        rows.append(
+            f"Person {n},{current if version == 'current' else version},{'2024-01-02' if n == withdrawn else ''}"
+        )
+    (folder / "people.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    text = (folder / "letter.md").read_text(encoding="utf-8")
+    head, _, body = text.partition("\n---\n")
+    (folder / "letter.md").write_text(
+        head + "\nsignatories:\n- heading: Individuals\n  people: people.csv\n---\n" + body, encoding="utf-8"
+    )
+    return folder / "letter.md"
+
+
+def test_signatures_on_an_earlier_text_are_reported_with_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = coalition_folder(tmp_path, ["current", "current", OLD, "", OLD, "v1-ffffffffffffffff"])
+    letter = openletter.load(source)
+    current = openletter.text_version(letter)
+    assert signed_versions(letter) == {current: 2, OLD: 2, "": 1, "v1-ffffffffffffffff": 1}
+    assert main(["check", str(source)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert (
+        f"people.csv:4: signatories[0].people[2].signature.version: warning: 3 signatures were given to "
+        f"another text: 2 to {OLD}, 1 to v1-ffffffffffffffff; 2 to this one ({current}); 1 do not say"
+    ) in out
+
+
+def test_withdrawn_signatures_and_current_ones_are_not_reported(tmp_path: Path) -> None:
+    letter = openletter.load(coalition_folder(tmp_path, ["current", OLD, "current"], withdrawn=1))
+    assert version_problems(letter) == []
+
+
+def test_a_letter_whose_signatures_say_no_version_is_not_reported(tmp_path: Path) -> None:
+    letter = openletter.load(coalition_folder(tmp_path, ["", ""]))
+    assert version_problems(letter) == []
