@@ -60,3 +60,35 @@ def test_withdrawn_signatures_and_current_ones_are_not_reported(tmp_path: Path) 
 def test_a_letter_whose_signatures_say_no_version_is_not_reported(tmp_path: Path) -> None:
     letter = openletter.load(coalition_folder(tmp_path, ["", ""]))
     assert version_problems(letter) == []
+
+
+def test_the_signers_of_another_version_become_the_recipients_of_a_mail_merge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "letter"
+    shutil.copytree(EXAMPLE.parent, folder)
+    current = openletter.text_version(openletter.load(EXAMPLE))
+    (folder / "people.csv").write_text(
+        "name,version,contact_email,withdrawn,signed\n"
+        f"Ada Current,{current},ada@example.org,,2024-05-01\n"
+        f"Bo Earlier,{OLD},bo@example.org,,2024-04-01\n"
+        f"Cy Withdrawn,{OLD},cy@example.org,2024-05-02,2024-04-01\n"
+        f"Di Unreachable,{OLD},,,2024-04-02\n"
+        f"Bo Again,{OLD},BO@example.org,,2024-04-03\n"
+        "Ed Unknown,,ed@example.org,,\n",
+        encoding="utf-8",
+    )
+    text = (folder / "letter.md").read_text(encoding="utf-8")
+    head, _, body = text.partition("\n---\n")
+    source = folder / "letter.md"
+    source.write_text(head + "\nsignatories:\n- people: people.csv\n---\n" + body, encoding="utf-8")
+    recipients = tmp_path / "reaffirm.csv"
+    assert main(["version", str(source), "--reaffirm", str(recipients)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert f"wrote {recipients}: 1 signer of another version of the text; 1 more without a contact email" in out
+    assert recipients.read_text(encoding="utf-8").splitlines() == [
+        "email,name,version,signed",
+        f"bo@example.org,Bo Earlier,{OLD},2024-04-01",
+    ]
+    assert main(["mail", str(EXAMPLE), "--recipients", str(recipients), "--dry-run"]) == EXIT_OK
+    assert "bo@example.org" in capsys.readouterr().out

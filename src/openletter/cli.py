@@ -227,6 +227,11 @@ def _parser() -> argparse.ArgumentParser:
 
     version = commands.add_parser("version", help="print the version of a letter's text (what signers agree to)")
     version.add_argument("source", metavar="SOURCE", help="the letter")
+    version.add_argument(
+        "--reaffirm",
+        metavar="RECIPIENTS.csv",
+        help="write the signers of another version of the text, as recipients for openletter mail",
+    )
 
     diff = commands.add_parser(
         "diff", help="what changed between two versions of a letter's text, word by word (exit 1 when they differ)"
@@ -573,7 +578,17 @@ def _cmd_version(args: argparse.Namespace) -> int:
     from .sources import load_file
     from .versions import text_version
 
-    print(text_version(load_file(args.source).letter))
+    loaded = load_file(args.source)
+    print(text_version(loaded.letter))
+    if args.reaffirm:
+        from .output import write_atomic
+        from .versions import reaffirm_recipients
+
+        data, count, unreachable = reaffirm_recipients(loaded.letter)
+        protect = [Path(args.source), *(Path(f) for f in loaded.source.also_read)]
+        write_atomic(Path(args.reaffirm), data, protect=protect)
+        print(f"wrote {args.reaffirm}: {count:,} signer{'s' * (count != 1)} of another version of the text", end="")
+        print(f"; {unreachable:,} more without a contact email" if unreachable else "")
     return EXIT_OK
 
 

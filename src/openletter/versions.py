@@ -64,6 +64,7 @@ __all__ = [
     "TextPart",
     "canonical_bytes",
     "canonical_text",
+    "reaffirm_recipients",
     "signed_versions",
     "text_version",
     "version_problems",
@@ -306,3 +307,38 @@ def version_problems(letter: Letter) -> list[Problem]:
             "or the earlier text kept",
         )
     ]
+
+
+REAFFIRM_COLUMNS = ("email", "name", "version", "signed")
+"""The columns of the recipients file `reaffirm_recipients` writes (``openletter mail`` reads it:
+``[[name]]``, ``[[version]]`` and ``[[signed]]`` may stand in the message)."""
+
+
+def reaffirm_recipients(letter: Letter) -> tuple[bytes, int, int]:
+    """The recipients CSV (UTF-8, `REAFFIRM_COLUMNS`) of every signer whose signature was given to
+    another text version than the letter's current one and not withdrawn, in the letter's order,
+    each once (by contact email); with the number of rows and the number of such signers who have
+    no contact email (``Signature.contact.email``) and so cannot be asked."""
+    import csv
+    import io
+
+    current = text_version(letter)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(REAFFIRM_COLUMNS)
+    seen: set[str] = set()
+    unreachable = 0
+    for _, _, entry in _signing_entries(letter):
+        signature = entry.signature
+        if signature is None or signature.withdrawal is not None or signature.version in (None, current):
+            continue
+        email = signature.contact.email if signature.contact is not None else None
+        if not email:
+            unreachable += 1
+            continue
+        if email.casefold() in seen:
+            continue
+        seen.add(email.casefold())
+        signed = signature.signed.isoformat() if signature.signed is not None else ""
+        writer.writerow([email, entry.name, signature.version or "", signed])
+    return buffer.getvalue().encode("utf-8"), len(seen), unreachable
