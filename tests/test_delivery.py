@@ -329,3 +329,49 @@ def test_a_pack_of_100000_signatures_builds_and_verifies(tmp_path: Path, example
     pack = build_pack(coalition(example, 100_000), document="html")
     (tmp_path / "pack.zip").write_bytes(pack.data)
     assert verify_pack(tmp_path / "pack.zip").intact
+
+
+def test_a_coalition_letter_of_imported_signatures_makes_a_pack_that_verifies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's "done when": a few thousand signatures imported from a form's export (some
+    duplicated, one formula-looking), then delivered and verified, from the command line."""
+    folder = tmp_path / "letter"
+    shutil.copytree(EXAMPLE.parent, folder)
+    export = tmp_path / "responses.csv"
+    rows = ['"Timestamp","Email Address","Name","Organisation"']
+    for n in range(3000):
+        rows.append(f'"5/3/2024 14:{n % 60:02d}:00","signer{n % 2990}@example.org","Signer {n}","Group {n % 40}"')
+    rows.append('"5/3/2024 15:00:00","formula@example.org","=HYPERLINK(""http://evil.example"")","x"')
+    export.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    people = folder / "people.csv"
+    assert main(["import-signatures", str(export), "--into", str(people), "--preset", "google-forms"]) == EXIT_OK
+    capsys.readouterr()
+    text = (folder / "letter.md").read_text(encoding="utf-8")
+    head, _, body = text.partition("\n---\n")
+    (folder / "letter.md").write_text(head + "\nsignatories:\n- people: people.csv\n---\n" + body, encoding="utf-8")
+    pack = tmp_path / "pack.zip"
+    assert main(["deliver", str(folder / "letter.md"), "-o", str(pack), "--document", "html"]) == EXIT_OK
+    assert "wrote" in capsys.readouterr().out
+    assert main(["verify", str(pack)]) == EXIT_OK
+    files = members(pack.read_bytes())
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["counts"]["signatures"] == 2991  # 3,000 rows, 10 of them duplicates, and the formula
+    assert b"signer1@example.org" not in b"".join(files.values())  # contact data stays out
+    names = [row[3] for row in signature_rows(files)[1:]]
+    assert '\'=HYPERLINK("http://evil.example")' in names
+
+
+def test_the_pack_holds_the_pdf_when_the_pdf_plugin_is_installed(tmp_path: Path, example: openletter.Letter) -> None:
+    from openletter.plugins import Registry
+
+    registry = Registry(entry_points=True)  # the installed plugins (the tests' default loads none)
+    if "pdf" not in registry.formats:
+        pytest.skip("the pdf plugin (plugins/openletter-pdf) is not installed")
+    pack = build_pack(example, registry=registry)
+    files = members(pack.data)
+    assert files["letter.pdf"].startswith(b"%PDF-")
+    assert json.loads(files["manifest.json"])["letter"]["document"] == "letter.pdf"
+    (tmp_path / "pack.zip").write_bytes(pack.data)
+    assert verify_pack(tmp_path / "pack.zip").intact
+    assert build_pack(example, registry=registry).data == pack.data
