@@ -92,3 +92,47 @@ def test_the_signers_of_another_version_become_the_recipients_of_a_mail_merge(
     ]
     assert main(["mail", str(EXAMPLE), "--recipients", str(recipients), "--dry-run"]) == EXIT_OK
     assert "bo@example.org" in capsys.readouterr().out
+
+
+def test_every_format_says_how_many_signed_an_earlier_version(tmp_path: Path) -> None:
+    from openletter.plaintext import letter_to_text
+
+    letter = openletter.load(coalition_folder(tmp_path, ["current", OLD, "current", OLD, ""], withdrawn=3))
+    public = openletter.public_letter(letter)
+    assert public.tally == openletter.Tally(withdrawn=1, earlier=1)
+    sentence = "Signatures: 4 (on an earlier version of the text: 1); withdrawn: 1"
+    assert sentence in letter_to_text(public)
+    assert sentence in openletter.export(letter, "html").decode()
+    assert sentence in openletter.export(letter, "jsonld").decode()
+    again = openletter.loads(openletter.export(letter, "json").decode(), "json")
+    assert again.tally == public.tally
+    assert sentence in letter_to_text(again)
+
+
+def test_no_count_is_printed_when_every_signature_is_on_the_current_version(tmp_path: Path) -> None:
+    letter = openletter.load(coalition_folder(tmp_path, ["current", "current", ""]))
+    assert openletter.public_letter(letter).tally is None
+    assert "Signatures:" not in openletter.export(letter, "html").decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Signatures: 3 (not named: 1; on an earlier version of the text: 2)"),
+        ("fr", "sur une version antérieure du texte : 2"),
+        ("de", "für eine frühere Fassung des Textes: 2"),
+    ],
+)
+def test_the_earlier_version_count_in_the_letters_words(language: str, expected: str) -> None:
+    import attrs
+
+    from openletter.model import Person, PersonGroup, Signature
+
+    letter = openletter.load(EXAMPLE)
+    people = (
+        Person(name="A", signature=Signature(version=OLD)),
+        Person(name="B", signature=Signature(version=OLD, consent="count")),
+        Person(name="C", signature=Signature(version=openletter.text_version(letter))),
+    )
+    letter = attrs.evolve(letter, language=language, signatories=(PersonGroup(people=people),))
+    assert expected in openletter.export(letter, "html").decode()

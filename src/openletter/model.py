@@ -540,7 +540,9 @@ _opt_signature = attrs.validators.optional(_instance(Signature))
 @attrs.frozen(kw_only=True)
 class Tally:
     """Signatures a public letter counts without naming them, set by the public view
-    (`openletter.public_letter`): `unnamed` entries (consent ``count``) and `withdrawn` ones.
+    (`openletter.public_letter`): `unnamed` entries (consent ``count``) and `withdrawn` ones; and
+    `earlier`, the signatures that stand (named or not) given to another version of the letter's
+    text than its current one (`Signature.version`, see `openletter.text_version`).
 
     Every format prints them after the signatory list, the same way ("Signatures: 1,104 (not
     named: 37); withdrawn: 12"). A source may hold one (the ``json`` format's output does): its
@@ -549,6 +551,7 @@ class Tally:
 
     unnamed: int = attrs.field(default=0, validator=_count)
     withdrawn: int = attrs.field(default=0, validator=_count)
+    earlier: int = attrs.field(default=0, validator=_count)
 
 
 @attrs.frozen(kw_only=True)
@@ -761,6 +764,7 @@ class Labels:
     semicolon: str | None = attrs.field(default=None, validator=_opt_label)
     tally_signatures: str | None = attrs.field(default=None, validator=_opt_label)
     tally_unnamed: str | None = attrs.field(default=None, validator=_opt_label)
+    tally_earlier: str | None = attrs.field(default=None, validator=_opt_label)
     tally_withdrawn: str | None = attrs.field(default=None, validator=_opt_label)
 
     def given(self) -> dict[str, str]:

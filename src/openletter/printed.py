@@ -374,6 +374,8 @@ class TallyNote(CountNote):
     """The signatures that stand: named and counted only (withdrawn ones are not)."""
     unnamed: int
     withdrawn: int
+    earlier: int = 0
+    """Of the `signatures`, those given to another version of the letter's text (`Tally.earlier`)."""
 
 
 _MARKDOWN_PUNCTUATION = {ord(c): "\\" + c for c in "\\`*_{}[]()<>#+-.!|~&=:;,'\"^$%@?/"}
@@ -384,14 +386,18 @@ def _escaped(text: str) -> str:
     return text.translate(_MARKDOWN_PUNCTUATION)
 
 
-def tally_text(letter: Letter, words: Mapping[str, str], signatures: int, unnamed: int, withdrawn: int) -> str:
+def tally_text(
+    letter: Letter, words: Mapping[str, str], signatures: int, unnamed: int, withdrawn: int, earlier: int = 0
+) -> str:
     """The tally sentence (see `TallyNote`): the labels with the letter's colon and semicolon,
     each count grouped and in the letter's digits (`openletter.format_count`), a zero count left
-    out (but the signatures, which are always stated)."""
+    out (but the signatures, which are always stated). The signatures not named and those given
+    to an earlier version of the text are parts of the signatures, in parentheses: "Signatures:
+    1,104 (not named: 37; on an earlier version of the text: 30); withdrawn: 12"."""
     from .words import english_labels, format_count, labels
 
     colon, semicolon = words["colon"], words["semicolon"]
-    keys = ("tally_signatures", "tally_unnamed", "tally_withdrawn")
+    keys = ("tally_signatures", "tally_unnamed", "tally_earlier", "tally_withdrawn")
     own = letter.labels.given()
     if not any(key in own for key in keys) and english_labels(letter.language) >= set(keys):
         english = labels("en")  # English words stand in: with English punctuation
@@ -402,8 +408,9 @@ def tally_text(letter: Letter, words: Mapping[str, str], signatures: int, unname
         return (label + colon if label else "") + format_count(value, letter)
 
     text = stated("tally_signatures", signatures)
-    if unnamed:
-        text += f" ({stated('tally_unnamed', unnamed)})"
+    within = [stated(key, value) for key, value in (("tally_unnamed", unnamed), ("tally_earlier", earlier)) if value]
+    if within:
+        text += f" ({semicolon.join(within)})"
     if withdrawn:
         text += semicolon + stated("tally_withdrawn", withdrawn)
     return text
@@ -808,15 +815,15 @@ def tally_note(letter: Letter, words: Mapping[str, str] | None = None) -> TallyN
     """The `TallyNote` of a public letter (`openletter.public_letter`) that leaves signatures
     out, else None; `words` are the letter's labels (`openletter.letter_labels`)."""
     tally = letter.tally
-    if tally is None or not (tally.unnamed or tally.withdrawn):
+    if tally is None or not (tally.unnamed or tally.withdrawn or tally.earlier):
         return None
     if words is None:
         from .words import letter_labels
 
         words = letter_labels(letter)
     signatures = letter.signatory_count + tally.unnamed
-    text = tally_text(letter, words, signatures, tally.unnamed, tally.withdrawn)
-    return TallyNote(_escaped(text), None, signatures, tally.unnamed, tally.withdrawn)
+    text = tally_text(letter, words, signatures, tally.unnamed, tally.withdrawn, tally.earlier)
+    return TallyNote(_escaped(text), None, signatures, tally.unnamed, tally.withdrawn, tally.earlier)
 
 
 def markdown_env(printed: Printed) -> dict[str, object]:

@@ -14,8 +14,11 @@ letter too. The rules:
   counted only: the model refuses that);
 * a signatory group left with no entry is left out with its heading and notes (they speak of
   entries that are not shown); the counts print after the list instead;
-* the letter's `Letter.tally` holds the two counts (added to those of a tally the letter already
-  had, so that the view of a public letter is that letter).
+* a standing signature given to another version of the text than the current one
+  (`Signature.version`, against `openletter.text_version`) is counted (`Tally.earlier`), whether
+  it is named or not;
+* the letter's `Letter.tally` holds the counts (added to those of a tally the letter already had,
+  so that the view of a public letter is that letter).
 
 `openletter.dumps` and `openletter.unstructure` write the source, not the public view.
 """
@@ -68,7 +71,8 @@ def public_letter(letter: Letter) -> Letter:
     """
     if not has_signature_records(letter):
         return letter
-    unnamed = withdrawn = 0
+    unnamed = withdrawn = earlier = 0
+    current = _current_version(letter)
     groups: list[SignatoryGroup] = []
     for group in letter.signatories:
         kept: list[Organisation | Person] = []
@@ -76,9 +80,13 @@ def public_letter(letter: Letter) -> Letter:
             signature = entry.signature
             if signature is None:
                 kept.append(entry)
-            elif signature.withdrawal is not None:
+                continue
+            if signature.withdrawal is not None:
                 withdrawn += 1
-            elif signature.consent == "count":
+                continue
+            if signature.version is not None and signature.version != current:
+                earlier += 1
+            if signature.consent == "count":
                 unnamed += 1
             elif signature.consent == "name":
                 kept.append(_name_only(entry))
@@ -95,10 +103,27 @@ def public_letter(letter: Letter) -> Letter:
     if sender is not None:
         sender = _public_sender(sender)
     tally = letter.tally
-    if unnamed or withdrawn:
+    if unnamed or withdrawn or earlier:
         before = tally or Tally()
-        tally = Tally(unnamed=before.unnamed + unnamed, withdrawn=before.withdrawn + withdrawn)
+        tally = Tally(
+            unnamed=before.unnamed + unnamed, withdrawn=before.withdrawn + withdrawn, earlier=before.earlier + earlier
+        )
     return attrs.evolve(letter, signatories=tuple(groups), sender=sender, tally=tally)
+
+
+def _current_version(letter: Letter) -> str | None:
+    """The version of the letter's text when a signature says which version it was given to
+    (computing it reads the text's Markdown: only then), else None."""
+    if not any(entry.signature is not None and entry.signature.version is not None for entry in _all_entries(letter)):
+        return None
+    from .versions import text_version
+
+    return text_version(letter)
+
+
+def _all_entries(letter: Letter) -> Iterable[Organisation | Person]:
+    for group in letter.signatories:
+        yield from _entries(group)
 
 
 def _public_sender(sender: Sender) -> Sender:

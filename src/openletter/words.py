@@ -60,6 +60,7 @@ LABEL_KEYS: tuple[str, ...] = (
     "semicolon",
     "tally_signatures",
     "tally_unnamed",
+    "tally_earlier",
     "tally_withdrawn",
 )
 """Every label a format may print. ``colon`` follows a label such as "To" or "Subject", with the
@@ -69,7 +70,7 @@ separate the parts of a name line and items of a list; ``back``, ``all_recipient
 link, the name of the page's list of its translations). The ``tally_`` labels word the count of
 signatures printed after the list when some are not named (`openletter.printed.TallyNote`)."""
 
-ENGLISH_FALLBACK: frozenset[str] = frozenset({"tally_signatures", "tally_unnamed", "tally_withdrawn"})
+ENGLISH_FALLBACK: frozenset[str] = frozenset({"tally_signatures", "tally_unnamed", "tally_earlier", "tally_withdrawn"})
 """Labels a language's table may not have yet: the English words stand in for them (a letter
 sets its own through `openletter.Labels`)."""
 

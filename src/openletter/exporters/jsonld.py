@@ -361,7 +361,8 @@ def _build(letter: Letter, alternates: str | None, *, lazy: bool, signatories: i
 
         node = {"@id": ids("signature-tally"), "@type": "CreativeWork", "genre": "signature tally"}
         words = letter_labels(letter)
-        node["text"] = _text(tally_text(letter, words, tally.signatures, tally.unnamed, tally.withdrawn), None, letter)
+        text = tally_text(letter, words, tally.signatures, tally.unnamed, tally.withdrawn, tally.earlier)
+        node["text"] = _text(text, None, letter)
         node["mainEntity"] = {"@type": "ItemList", "numberOfItems": tally.signatures}
         parts.append(node)
     if letter.notes is not None:
