@@ -237,6 +237,26 @@ def test_the_pack_keeps_consent_and_no_contact_data(coalition_pack: bytes) -> No
     assert counts["signatures"] == len(rows) - 1
     assert counts["signatures"] + counts["withdrawn"] == 3002
     assert counts["not_named"] == sum(r[consent] == "count" for r in rows[1:])
+    assert counts["by_version"] == {"not recorded": counts["signatures"]}
+
+
+def test_the_manifest_counts_the_signatures_of_each_text_version(tmp_path: Path, example: openletter.Letter) -> None:
+    current = openletter.text_version(example)
+    people = tuple(
+        Person(name=f"P{n}", signature=Signature(version=current if n % 3 else "v1-0123456789abcdef")) for n in range(9)
+    )
+    letter = attrs.evolve(example, signatories=(PersonGroup(people=people),))
+    pack = build_pack(letter, document="html")
+    manifest = json.loads(members(pack.data)["manifest.json"])
+    assert manifest["counts"]["by_version"] == {current: 6, "v1-0123456789abcdef": 3}
+    (tmp_path / "pack.zip").write_bytes(pack.data)
+    assert verify_pack(tmp_path / "pack.zip").intact
+    files = members(pack.data)
+    rows = signature_rows(files)
+    rows[1][rows[0].index("version")] = current  # one earlier signature passed off as on this text
+    (tmp_path / "bad.zip").write_bytes(rezip(with_rows(files, rows)))
+    kinds = {f.kind for f in verify_pack(tmp_path / "bad.zip").findings}
+    assert {"signature-altered", "count"} <= kinds
 
 
 def test_cells_that_look_like_formulas_stay_text(coalition_pack: bytes) -> None:

@@ -97,9 +97,11 @@ def _table(letter: Letter, fields: Sequence[str], rows: Sequence[Sequence[str]])
 
 def _counts(letter: Letter, rows: Sequence[Sequence[str]], fields: Sequence[str]) -> dict[str, object]:
     """The counts the manifest vouches for: signatures (not withdrawn), how many are named, how
-    many withdrawn, and the signatures by consent and by verification method."""
+    many withdrawn, and the signatures by consent, by verification method and by the text
+    version they were given to."""
     consent: Counter[str] = Counter()
     verification: Counter[str] = Counter()
+    version: Counter[str] = Counter()
     withdrawn = 0
     for _, entry in records.entries(letter):
         signature = entry.signature
@@ -109,6 +111,7 @@ def _counts(letter: Letter, rows: Sequence[Sequence[str]], fields: Sequence[str]
         consent[signature.consent if signature is not None else "full"] += 1
         method = signature.verification.method if signature is not None and signature.verification else None
         verification[method or "not recorded"] += 1
+        version[(signature.version if signature is not None else None) or "not recorded"] += 1
     return {
         "signatures": len(rows),
         "named": len(rows) - consent["count"],
@@ -116,6 +119,7 @@ def _counts(letter: Letter, rows: Sequence[Sequence[str]], fields: Sequence[str]
         "withdrawn": withdrawn,
         "by_consent": dict(sorted(consent.items())),
         "by_verification": dict(sorted(verification.items())),
+        "by_version": dict(sorted(version.items())),
     }
 
 

@@ -225,6 +225,10 @@ class _Checker:
             column = self.header.index("verification")
             methods = Counter((row[column] if column < len(row) else "") or "not recorded" for row in rows)
             found["by_verification"] = dict(sorted(methods.items()))
+        if "version" in self.header:
+            column = self.header.index("version")
+            versions = Counter((row[column] if column < len(row) else "") or "not recorded" for row in rows)
+            found["by_version"] = dict(sorted(versions.items()))
         shown = self.contents.get("withdrawals.csv")
         listed = (
             len(list(csv.reader(io.StringIO(shown.decode("utf-8-sig", "replace"), newline="")))) - 1 if shown else 0
