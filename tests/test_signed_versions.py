@@ -136,3 +136,34 @@ def test_the_earlier_version_count_in_the_letters_words(language: str, expected:
     )
     letter = attrs.evolve(letter, language=language, signatories=(PersonGroup(people=people),))
     assert expected in openletter.export(letter, "html").decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "labels", "warned"),
+    [
+        ("km", {}, ["tally_signatures", "tally_withdrawn"]),
+        ("km", {"tally_signatures": "ហត្ថលេខា"}, ["tally_withdrawn"]),
+        ("km", {"tally_signatures": "ហត្ថលេខា", "tally_withdrawn": "ដកចេញ"}, []),
+        ("fr", {}, []),
+        ("en", {}, []),
+    ],
+)
+def test_a_count_that_would_print_english_words_in_another_language_is_warned_about(
+    language: str, labels: dict[str, str], warned: list[str]
+) -> None:
+    import attrs
+
+    from openletter.lint import tally_label_problems
+    from openletter.model import Labels, Person, PersonGroup, Signature, Withdrawal
+
+    letter = openletter.load(EXAMPLE)
+    people = (Person(name="A"), Person(name="B", signature=Signature(withdrawal=Withdrawal())))
+    letter = attrs.evolve(letter, language=language, labels=Labels(**labels), signatories=(PersonGroup(people=people),))
+    problems = tally_label_problems(letter)
+    if not warned:
+        assert problems == []
+        return
+    (problem,) = problems
+    assert problem.severity == "warning"
+    assert problem.path == ("labels", warned[0])
+    assert problem.expected == "the letter's own words: " + ", ".join(f"labels.{key}" for key in warned)

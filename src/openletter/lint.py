@@ -63,6 +63,7 @@ def openletter_lint(letter: Letter) -> Sequence[Problem]:
             )
     problems += subject_label_problems(letter)
     problems += version_problems(letter)
+    problems += tally_label_problems(letter)
     if letter.date is not None:
         for index, demand in enumerate(letter.demands):
             if demand.deadline is not None and demand.deadline < letter.date:
@@ -75,6 +76,42 @@ def openletter_lint(letter: Letter) -> Sequence[Problem]:
                     )
                 )
     return problems
+
+
+def tally_label_problems(letter: Letter) -> list[Problem]:
+    """A warning when the count of signatures (`openletter.printed.TallyNote`) would print English
+    words in a letter of another language: openletter's table for the language lacks them, and the
+    letter does not set them (`Labels`)."""
+    from .public import has_signature_records, public_letter
+    from .words import english_labels
+
+    if not has_signature_records(letter) and letter.tally is None:
+        return []
+    tally = public_letter(letter).tally
+    if tally is None:
+        return []
+    needed = ["tally_signatures"] + [
+        key
+        for key, count in (
+            ("tally_unnamed", tally.unnamed),
+            ("tally_earlier", tally.earlier),
+            ("tally_withdrawn", tally.withdrawn),
+        )
+        if count
+    ]
+    own = letter.labels.given()
+    english = [key for key in needed if key in english_labels(letter.language) and key not in own]
+    if not english:
+        return []
+    return [
+        Problem(
+            path=("labels", english[0]),
+            severity="warning",
+            message=f"the count of signatures would print in English: openletter has no {letter.language!r} words "
+            f"for {', '.join(english)} yet",
+            expected="the letter's own words: " + ", ".join(f"labels.{key}" for key in english),
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- bidirectional controls
