@@ -48,7 +48,7 @@ def test_new_plugin_passes_its_own_tests_out_of_the_box(tmp_path: Path, capsys: 
         .startswith("ASEAN Parliamentarians for Human Rights\n\nOpen Letter to the US")
     )
     tests = run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=package, site=site)
-    assert f"{2 + 5 * len(SAMPLE_NAMES)} passed" in tests, tests
+    assert f"{3 + 5 * len(SAMPLE_NAMES)} passed" in tests, tests  # and the privacy check
 
 
 def test_new_plugin_writes_the_package_files(tmp_path: Path) -> None:
