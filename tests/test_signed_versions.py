@@ -85,7 +85,11 @@ def test_the_signers_of_another_version_become_the_recipients_of_a_mail_merge(
     recipients = tmp_path / "reaffirm.csv"
     assert main(["version", str(source), "--reaffirm", str(recipients)]) == EXIT_OK
     out = capsys.readouterr().out
-    assert f"wrote {recipients}: 1 signer of another version of the text; 1 more without a contact email" in out
+    assert (
+        f"wrote {recipients}: 1 signer of another version of the text; 1 more without a contact email; "
+        "1 signature does not say which version (not in the file: record it with import-signatures "
+        "--text-version, or a version column)\n"
+    ) in out
     assert recipients.read_text(encoding="utf-8").splitlines() == [
         "email,name,version,signed",
         f"bo@example.org,Bo Earlier,{OLD},2024-04-01",
@@ -167,3 +171,22 @@ def test_a_count_that_would_print_english_words_in_another_language_is_warned_ab
     assert problem.severity == "warning"
     assert problem.path == ("labels", warned[0])
     assert problem.expected == "the letter's own words: " + ", ".join(f"labels.{key}" for key in warned)
+
+
+def test_imported_signatures_record_the_text_version_they_were_given_to(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "letter"
+    shutil.copytree(EXAMPLE.parent, folder)
+    export = tmp_path / "responses.csv"
+    export.write_text('"Timestamp","Email Address","Name"\n"5/3/2024 14:30:00","a@example.org","Ann Lee"\n')
+    people = folder / "people.csv"
+    current = openletter.text_version(openletter.load(EXAMPLE))
+    base = ["import-signatures", str(export), "--into", str(people), "--preset", "google-forms"]
+    assert main([*base, "--text-version", "not-a-version"]) == 2
+    assert "--text-version 'not-a-version' is neither a text version nor a letter file" in capsys.readouterr().err
+    assert main([*base, "--text-version", str(folder / "letter.md")]) == EXIT_OK
+    assert f",{current}," in people.read_text(encoding="utf-8").splitlines()[1]
+    people.unlink()
+    assert main([*base, "--text-version", OLD]) == EXIT_OK
+    assert f",{OLD}," in people.read_text(encoding="utf-8").splitlines()[1]

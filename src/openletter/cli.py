@@ -258,6 +258,11 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--mapping", metavar="MAP.toml", help="a mapping file: which column is which, value tables, dates")
     imports.add_argument("--withdrawals", metavar="FILE.csv", help="withdrawals to record (email or name, and a date)")
     imports.add_argument("--source", metavar="LABEL", help="the source of every imported signature (e.g. 'form 2024')")
+    imports.add_argument(
+        "--text-version",
+        metavar="VERSION|LETTER",
+        help="the text version the signers agreed to, or the letter whose current version it is (letter.md)",
+    )
     imports.add_argument("--delimiter", metavar="CHAR", help="the export's delimiter (default: sniffed: , ; or tab)")
     imports.add_argument("--strict", action="store_true", help="write nothing when any row is rejected")
     imports.add_argument("--dry-run", action="store_true", help="report what would be done; write nothing")
@@ -584,11 +589,18 @@ def _cmd_version(args: argparse.Namespace) -> int:
         from .output import write_atomic
         from .versions import reaffirm_recipients
 
-        data, count, unreachable = reaffirm_recipients(loaded.letter)
+        data, count, unreachable, unknown = reaffirm_recipients(loaded.letter)
         protect = [Path(args.source), *(Path(f) for f in loaded.source.also_read)]
         write_atomic(Path(args.reaffirm), data, protect=protect)
         print(f"wrote {args.reaffirm}: {count:,} signer{'s' * (count != 1)} of another version of the text", end="")
-        print(f"; {unreachable:,} more without a contact email" if unreachable else "")
+        print(f"; {unreachable:,} more without a contact email" if unreachable else "", end="")
+        print(
+            f"; {unknown:,} signature{'s' * (unknown != 1)} {'do' if unknown != 1 else 'does'} not say which "
+            "version (not in the file: "
+            "record it with import-signatures --text-version, or a version column)"
+            if unknown
+            else ""
+        )
     return EXIT_OK
 
 
@@ -778,6 +790,25 @@ def _send_campaign(args: argparse.Namespace, factory: languages.Merge, path: Pat
     return EXIT_OK if report.complete else EXIT_INCOMPLETE
 
 
+def _text_version_option(value: str) -> str:
+    """``--text-version``: a text version as `openletter version` prints it, or a letter file
+    whose current version it is."""
+    import re
+
+    if re.fullmatch(r"v\d+-[0-9a-f]{16}", value):
+        return value
+    path = Path(value)
+    if path.is_file():
+        from .sources import load_file
+        from .versions import text_version
+
+        return text_version(load_file(path).letter)
+    raise OptionError(
+        f"--text-version {value!r} is neither a text version nor a letter file "
+        "(expected v1- and 16 hexadecimal digits, as openletter version prints it, or letter.md)"
+    )
+
+
 def _cmd_import_signatures(args: argparse.Namespace) -> int:
     import json
 
@@ -790,6 +821,7 @@ def _cmd_import_signatures(args: argparse.Namespace) -> int:
     delimiter = args.delimiter.replace("\\t", "\t") if args.delimiter else None
     if delimiter is not None and len(delimiter) != 1:
         raise OptionError(f"--delimiter {args.delimiter!r} is not one character")
+    version = _text_version_option(args.text_version) if args.text_version else None
     report = imports.import_signatures(
         Path(args.export),
         Path(args.into),
@@ -799,6 +831,7 @@ def _cmd_import_signatures(args: argparse.Namespace) -> int:
         strict=args.strict,
         dry_run=args.dry_run,
         delimiter=delimiter,
+        version=version,
     )
     sys.stdout.write(report.text())
     if args.report:
@@ -810,14 +843,18 @@ def _cmd_import_signatures(args: argparse.Namespace) -> int:
 def _cmd_deliver(args: argparse.Namespace) -> int:
     """``deliver``: make the delivery pack of a letter (see `openletter.delivery`)."""
     from .delivery import build_pack
-    from .delivery.records import DEFAULT_FIELDS
+    from .delivery.records import DEFAULT_FIELDS, FIELDS
     from .output import write_atomic
 
     registry = _registry(args)
     fields = tuple(f.strip() for f in args.fields.split(",")) if args.fields else DEFAULT_FIELDS
+    unknown = [field for field in fields if field not in FIELDS]
+    if unknown or len(set(fields)) != len(fields):
+        what = f"unknown field {unknown[0]!r}" if unknown else "a field given twice"
+        raise OptionError(f"--fields: {what} (expected some of: {', '.join(FIELDS)})")
     document = args.document or ("pdf" if "pdf" in registry.formats else "html")
     loaded, warnings = _load(args.source, registry, [document, "json"])
-    _print_problems(warnings)
+    _print_problems(warnings, sys.stderr)
     pack = build_pack(loaded.letter, fields=fields, document=document, registry=registry)
     protect = [Path(args.source), *(Path(f) for f in loaded.source.also_read)]
     write_atomic(Path(args.output), pack.data, protect=protect)

@@ -114,7 +114,7 @@ def stage(
     resolved = path.resolve()
     for source in protect:
         if resolved == source.resolve():
-            raise OutputError(f"refusing to overwrite the source file {source}; choose another output folder (-o)")
+            raise OutputError(f"refusing to overwrite the source file {source}; choose another output path")
     if path.is_dir():
         raise OutputError(f"{path} is a folder; cannot write a file there")
     try:

@@ -314,11 +314,12 @@ REAFFIRM_COLUMNS = ("email", "name", "version", "signed")
 ``[[name]]``, ``[[version]]`` and ``[[signed]]`` may stand in the message)."""
 
 
-def reaffirm_recipients(letter: Letter) -> tuple[bytes, int, int]:
+def reaffirm_recipients(letter: Letter) -> tuple[bytes, int, int, int]:
     """The recipients CSV (UTF-8, `REAFFIRM_COLUMNS`) of every signer whose signature was given to
     another text version than the letter's current one and not withdrawn, in the letter's order,
-    each once (by contact email); with the number of rows and the number of such signers who have
-    no contact email (``Signature.contact.email``) and so cannot be asked."""
+    each once (by contact email); with the number of rows, the number of such signers who have
+    no contact email (``Signature.contact.email``) and so cannot be asked, and the number of
+    standing signatures that do not say which version they were given to (not in the file)."""
     import csv
     import io
 
@@ -327,10 +328,15 @@ def reaffirm_recipients(letter: Letter) -> tuple[bytes, int, int]:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(REAFFIRM_COLUMNS)
     seen: set[str] = set()
-    unreachable = 0
+    unreachable = unknown = 0
     for _, _, entry in _signing_entries(letter):
         signature = entry.signature
-        if signature is None or signature.withdrawal is not None or signature.version in (None, current):
+        if signature is not None and signature.withdrawal is not None:
+            continue
+        if signature is None or signature.version is None:
+            unknown += 1
+            continue
+        if signature.version == current:
             continue
         email = signature.contact.email if signature.contact is not None else None
         if not email:
@@ -341,4 +347,4 @@ def reaffirm_recipients(letter: Letter) -> tuple[bytes, int, int]:
         seen.add(email.casefold())
         signed = signature.signed.isoformat() if signature.signed is not None else ""
         writer.writerow([email, entry.name, signature.version or "", signed])
-    return buffer.getvalue().encode("utf-8"), len(seen), unreachable
+    return buffer.getvalue().encode("utf-8"), len(seen), unreachable, unknown

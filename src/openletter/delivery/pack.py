@@ -67,29 +67,35 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'s' * (count != 1)}"
+
+
 def _table(letter: Letter, fields: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     """The signature rows as a printable HTML table, `ROWS_PER_PAGE` to a page, each page with
     its header row and its number."""
-    title = html.escape(letter.title)
+    language = html.escape(letter.language)
+    title = f'<span lang="{language}">{html.escape(letter.title)}</span>'
     pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
     head = "".join(f'<th scope="col">{html.escape(field)}</th>' for field in fields)
-    out = [
+    out = [  # the table's own words are English; the letter's title and the cells are as written
         "<!DOCTYPE html>\n",
-        f'<html lang="{html.escape(letter.language)}">\n<head>\n<meta charset="utf-8">\n',
-        f"<title>Signatures: {title}</title>\n<style>\n",
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n',
+        f"<title>Signatures: {html.escape(letter.title)}</title>\n<style>\n",
         "body { font-family: sans-serif; font-size: 10pt; margin: 1cm; }\n",
         "table { border-collapse: collapse; width: 100%; margin-bottom: 1em; }\n",
         "th, td { border: 1px solid #777; padding: 2px 4px; text-align: start; vertical-align: top; }\n",
         "section { break-after: page; }\nsection:last-child { break-after: auto; }\n",
         "@page { size: A4 landscape; margin: 1cm; }\n</style>\n</head>\n<body>\n<main>\n",
         f"<h1>Signatures: {title}</h1>\n",
-        f"<p>{len(rows):,} signatures, {pages:,} pages of {ROWS_PER_PAGE}.</p>\n",
+        f"<p>{_plural(len(rows), 'signature')}, {_plural(pages, 'page')} of {ROWS_PER_PAGE} rows.</p>\n",
     ]
     for page in range(pages):
         chunk = rows[page * ROWS_PER_PAGE : (page + 1) * ROWS_PER_PAGE]
         out.append(f'<section aria-label="Page {page + 1} of {pages}">\n<table>\n')
         out.append(f"<caption>Page {page + 1} of {pages}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n")
-        out.extend("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>\n" for row in chunk)
+        for row in chunk:  # dir=auto: a name in a right-to-left script keeps its order
+            out.append("<tr>" + "".join(f'<td dir="auto">{html.escape(cell)}</td>' for cell in row) + "</tr>\n")
         out.append("</tbody>\n</table>\n</section>\n")
     out.append("</main>\n</body>\n</html>\n")
     return "".join(out).encode("utf-8")
@@ -147,22 +153,21 @@ def build_pack(
 
     unknown = [field for field in fields if field not in records.FIELDS]
     if unknown or not fields or len(set(fields)) != len(fields):
-        raise OptionError(
-            f"fields: {', '.join(unknown) or 'a field given twice, or none'} "
-            f"(expected some of: {', '.join(records.FIELDS)})"
-        )
+        what = f"unknown field {unknown[0]!r}" if unknown else "a field given twice, or none"
+        raise OptionError(f"fields: {what} (expected some of: {', '.join(records.FIELDS)})")
     registry = registry or default_registry()
     if document is None:
         document = "pdf" if "pdf" in registry.formats else "html"
     if document not in ("pdf", "html"):
         raise OptionError(f"document: {document!r} (expected pdf or html)")
-    rows = list(records.rows(letter, fields))
-    withdrawals = list(records.withdrawals(letter))
+    shown = list(records.rows(letter, fields))  # as the letter has them: the printable table
+    rows = [[records.inert(cell) for cell in row] for row in shown]  # as signatures.csv writes them
+    withdrawals = [[records.inert(cell) for cell in row] for row in records.withdrawals(letter)]
     files: dict[str, bytes] = {
         f"letter.{document}": registry.render(letter, document),
         "letter.json": registry.render(letter, "json"),
         "signatures.csv": _csv(fields, rows),
-        "signatures.html": _table(letter, fields, rows),
+        "signatures.html": _table(letter, fields, shown),
     }
     if withdrawals:
         files["withdrawals.csv"] = _csv(records.WITHDRAWAL_FIELDS, withdrawals)

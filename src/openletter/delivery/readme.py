@@ -73,7 +73,7 @@ counts them. Contact details are never in the pack.
    The manifest vouches for everything else, so a matching fingerprint and the checks below
    mean the pack is as the organisation made it.
 
-2. With openletter (pip install openletter):
+2. With openletter, where it is installed:
 
        openletter verify PACK.zip
 

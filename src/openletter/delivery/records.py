@@ -138,8 +138,8 @@ def _cells(position: int, group: str, entry: Person | Organisation) -> dict[str,
 
 
 def rows(letter: Letter, fields: Sequence[str] = DEFAULT_FIELDS) -> Iterator[list[str]]:
-    """The rows of ``signatures.csv`` (without the header): every signature not withdrawn, in
-    the letter's order, its cells inert for spreadsheets (see `inert`)."""
+    """The signature rows (without the header): every signature not withdrawn, in the letter's
+    order, each cell as the letter has it; ``signatures.csv`` writes them `inert`."""
     position = 0
     for group, entry in entries(letter):
         signature = entry.signature
@@ -147,19 +147,22 @@ def rows(letter: Letter, fields: Sequence[str] = DEFAULT_FIELDS) -> Iterator[lis
             continue
         position += 1
         cells = _cells(position, group, entry)
-        yield [inert(cells[field]) for field in fields]
+        yield [cells[field] for field in fields]
 
 
 def withdrawals(letter: Letter) -> Iterator[list[str]]:
-    """The rows of ``withdrawals.csv``: each withdrawn signature whose withdrawal may be shown."""
+    """The rows of ``withdrawals.csv``: each withdrawn signature whose withdrawal may be shown, of
+    a signer who agreed to be named (a signer counted but not named is not named here either)."""
     from ..model import Person
 
     for _, entry in entries(letter):
         signature = entry.signature
         if signature is None or signature.withdrawal is None or not signature.withdrawal.shown:
             continue
+        if signature.consent == "count":
+            continue
         kind = "person" if isinstance(entry, Person) else "organisation"
-        yield [inert(entry.name), kind, _moment(signature.withdrawal.at)]
+        yield [entry.name, kind, _moment(signature.withdrawal.at)]
 
 
 def record(cells: Sequence[str]) -> bytes:

@@ -21,13 +21,16 @@ import os
 import zipfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..errors import OpenLetterError
 from . import records
 from .pack import PACK_FORMAT
+
+if TYPE_CHECKING:
+    from ..model import Letter
 
 ENTRY_LIMIT = 2 * 1024**3
 """The largest entry a pack may hold (uncompressed bytes): more is refused, not read."""
@@ -255,14 +258,50 @@ class _Checker:
             return
         meant = self.manifest["letter"]["version"]
         try:
-            version = text_version(loads(data.decode("utf-8"), "json"))
+            letter = loads(data.decode("utf-8"), "json")
         except (LetterError, UnicodeDecodeError) as error:
             self.find(
                 "letter-changed",
                 f"letter.json is no longer a letter openletter can read ({str(error).splitlines()[0]})",
             )
             return
+        version = text_version(letter)
         if version != meant:
             self.find("letter-changed", f"the letter's text changed: its version is {version}, the manifest's {meant}")
         else:
             self.held.append(f"the letter's text is version {version}, as the manifest says")
+        self._agrees_with(letter, version)
+
+    def _agrees_with(self, letter: Letter, version: str) -> None:
+        """The manifest's counts and the signature rows say what the letter in the pack says:
+        the same named signatories in the same order, and the same counts of signatures not
+        named, withdrawn and given to another version of the text."""
+        from ..model import Tally
+        from .records import entries
+
+        counts = self.manifest["counts"]
+        tally = letter.tally or Tally()
+        names = [entry.name for _, entry in entries(letter)]
+        earlier = sum(n for v, n in counts.get("by_version", {}).items() if v not in (version, "not recorded"))
+        before = len(self.findings)
+        for key, value in (
+            ("named", len(names)),
+            ("not_named", tally.unnamed),
+            ("withdrawn", tally.withdrawn),
+        ):
+            if counts.get(key) != value:
+                self.find("count", f"counts.{key}: the manifest says {counts.get(key)!r}, letter.json {value!r}")
+        if "by_version" in counts and earlier != tally.earlier:
+            self.find("count", f"counts.by_version: {earlier:,} on another text, letter.json {tally.earlier:,}")
+        rows: list[list[str]] | None = getattr(self, "rows", None)
+        if rows is not None and "name" in self.header and "consent" in self.header:
+            name, consent = self.header.index("name"), self.header.index("consent")
+            listed = [_cell(row, name) for row in rows if _cell(row, consent) != "count"]
+            if [records.inert(n) for n in names] != listed:
+                self.find("signature-altered", "the signature rows do not name the signatories letter.json names")
+        if len(self.findings) == before:
+            self.held.append("the signature rows and the counts say what letter.json says")
+
+
+def _cell(row: Sequence[str], index: int) -> str:
+    return row[index] if index < len(row) else ""

@@ -221,11 +221,14 @@ def _text(value: dt.date | dt.datetime) -> str:
 
 
 class _Importer:
-    def __init__(self, mapping: Mapping, export: ExportFile, target: TargetFile, source: str | None) -> None:
+    def __init__(
+        self, mapping: Mapping, export: ExportFile, target: TargetFile, source: str | None, version: str | None = None
+    ) -> None:
         self.mapping = mapping
         self.export = export
         self.target = target
         self.source = source if source is not None else mapping.source
+        self.version = version
         self.report = ImportReport(export=export.name, into=str(target.path))
         self.index = _Index()
         self.email_column = "contact_email"
@@ -327,6 +330,8 @@ class _Importer:
             row["verification"] = self.mapping.verification
         if "source" not in row and self.source:
             row["source"] = self.source
+        if "version" not in row and self.version:
+            row["version"] = self.version
         built = None if problems else self._build(row, withdrawal, moments, fail)
         if problems or built is None:
             self.report.rejected.extend(problems)
@@ -510,8 +515,11 @@ def import_signatures(
     strict: bool = False,
     dry_run: bool = False,
     delimiter: str | None = None,
+    version: str | None = None,
 ) -> ImportReport:
-    """Import the signatures of the CSV `export` into the signatory CSV file `into`.
+    """Import the signatures of the CSV `export` into the signatory CSV file `into`; `version`
+    is the text version (`openletter.text_version`) recorded on every imported signature whose
+    row does not give one.
 
     Returns the report; writes `into` (atomically) unless `dry_run`, or `strict` and a row was
     rejected, or nothing changed. Raises `LetterError` when the export, the withdrawals file or
@@ -523,7 +531,7 @@ def import_signatures(
         )
     file = read_export(export, encoding=mapping.encoding, delimiter=delimiter or mapping.delimiter)
     target = read_target(into)
-    importer = _Importer(mapping, file, target, source)
+    importer = _Importer(mapping, file, target, source, version)
     importer.index_target()
     for row in file.rows:
         importer.row(row.line, row.cells)
