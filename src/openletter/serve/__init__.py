@@ -7,17 +7,18 @@ when the letter, a translation, a CSV file or the logo it reads, or the theme is
 the command.
 
 Nothing here is imported by ``import openletter`` or by the command line until ``serve`` runs;
-watchfiles is an optional dependency (``pip install "openletter[serve]"``).
+watchfiles is an optional dependency (the ``serve`` extra: ``python -m pip install watchfiles``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
@@ -166,7 +167,28 @@ def run(
 
             webbrowser.open(preview.url)
         try:
-            preview.serve_forever()
+            with _terminate_as_interrupt():
+                preview.serve_forever()
         except KeyboardInterrupt:
             print("\nstopped", file=stream, flush=True)
     return 0
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager, a closed terminal's ``SIGHUP`` aside) stops the
+    preview as Ctrl-C does, so that its private folder is removed either way."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

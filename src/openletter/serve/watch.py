@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["INSTALL", "Watcher", "WatchfilesMissing", "require_watchfiles"]
 
-INSTALL = 'pip install "openletter[serve]"'
+INSTALL = 'python -m pip install watchfiles (or, in openletter\'s own folder: python -m pip install -e ".[serve]")'
 
 
 class WatchfilesMissing(OpenLetterError):
