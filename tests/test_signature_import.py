@@ -225,6 +225,17 @@ def test_withdrawals_file_records_withdrawals_and_reports_what_it_cannot_match(f
         folder / "withdrawals.csv", target, parse_mapping('[columns]\nname = "email"\n', "m"), dry_run=True
     )
     assert not again.written
+    # the same withdrawals again: already recorded, reported apart, not counted as withdrawn
+    twice = import_signatures(
+        folder / "google-forms.csv",
+        target,
+        preset("google-forms"),
+        withdrawals=folder / "withdrawals.csv",
+        dry_run=True,
+    )
+    assert twice.withdrawn == []
+    assert sorted(e.name for e in twice.already_withdrawn) == ["Bo Chan", "Existing Person"]
+    assert "already withdrawn (nothing to do): 2" in twice.text()
 
 
 def test_an_export_row_withdrawing_a_known_signatory_records_the_withdrawal(folder: Path) -> None:
@@ -371,7 +382,14 @@ def test_cli_prints_the_report_writes_json_and_exits_1_for_rejected_rows(
     out = capsys.readouterr().out
     assert "added: 3\n" in out and "rejected: 2\n" in out and f"written to {folder / 'signatories.csv'}" in out
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-    assert report["counts"] == {"added": 3, "duplicates": 2, "withdrawn": 0, "rejected": 2, "withdrawals_not_found": 0}
+    assert report["counts"] == {
+        "added": 3,
+        "duplicates": 2,
+        "withdrawn": 0,
+        "already_withdrawn": 0,
+        "rejected": 2,
+        "withdrawals_not_found": 0,
+    }
     assert report["rejected"][1]["line"] == 10 and report["rejected"][1]["column"] == "name"
     assert _people(folder)["Ann Lee"].signature.source == "form 2024"  # type: ignore[union-attr]
 

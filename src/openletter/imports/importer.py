@@ -86,6 +86,8 @@ class ImportReport:
     added: list[Located] = attrs.field(factory=list)
     duplicates: list[Located] = attrs.field(factory=list)
     withdrawn: list[Located] = attrs.field(factory=list)
+    already_withdrawn: list[Located] = attrs.field(factory=list)
+    """Withdrawals asked for again, of signatures whose withdrawal the file already records."""
     rejected: list[Problem] = attrs.field(factory=list)
     unmatched: list[Located] = attrs.field(factory=list)
     written: bool = False
@@ -102,12 +104,14 @@ class ImportReport:
                 "added": len(self.added),
                 "duplicates": len(self.duplicates),
                 "withdrawn": len(self.withdrawn),
+                "already_withdrawn": len(self.already_withdrawn),
                 "rejected": len({(p.file, p.line) for p in self.rejected}),
                 "withdrawals_not_found": len(self.unmatched),
             },
             "added": [entry.as_json() for entry in self.added],
             "duplicates": [entry.as_json() for entry in self.duplicates],
             "withdrawn": [entry.as_json() for entry in self.withdrawn],
+            "already_withdrawn": [entry.as_json() for entry in self.already_withdrawn],
             "rejected": [
                 {
                     "file": p.file,
@@ -130,6 +134,9 @@ class ImportReport:
         lines.extend(f"  {entry}" for entry in self.duplicates)
         lines.append(f"withdrawn: {len(self.withdrawn)}")
         lines.extend(f"  {entry}" for entry in self.withdrawn)
+        if self.already_withdrawn:
+            lines.append(f"already withdrawn (nothing to do): {len(self.already_withdrawn)}")
+            lines.extend(f"  {entry}" for entry in self.already_withdrawn)
         lines.append(f"rejected: {rows}")
         lines.extend(f"  {problem}" for problem in self.rejected)
         if self.unmatched:
@@ -402,14 +409,14 @@ class _Importer:
     def _withdraw(self, entry: _Entry, when: str, origin: str) -> None:
         if entry.record is not None:
             if self.target.cell(entry.record, "withdrawn") not in ("", "false", "False", "FALSE"):
-                self.report.withdrawn.append(
+                self.report.already_withdrawn.append(
                     Located(entry.file, entry.line, entry.name, f"already withdrawn ({origin})")
                 )
                 return
             self.target.set_cell(entry.record, "withdrawn", when)
         elif entry.row is not None:
             if "withdrawn" in entry.row:
-                self.report.withdrawn.append(
+                self.report.already_withdrawn.append(
                     Located(entry.file, entry.line, entry.name, f"already withdrawn ({origin})")
                 )
                 return
