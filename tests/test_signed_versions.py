@@ -190,3 +190,11 @@ def test_imported_signatures_record_the_text_version_they_were_given_to(
     people.unlink()
     assert main([*base, "--text-version", OLD]) == EXIT_OK
     assert f",{OLD}," in people.read_text(encoding="utf-8").splitlines()[1]
+
+
+def test_a_version_openletter_cannot_have_written_is_warned_about(tmp_path: Path) -> None:
+    letter = openletter.load(coalition_folder(tmp_path, ["current", "V1-A05FBB5142EF2EF1", "abc"]))
+    first, counts = version_problems(letter)
+    assert first.path == ("signatories", 0, "people", 1, "signature", "version")
+    assert first.message == "'V1-A05FBB5142EF2EF1' is not a text version"
+    assert "2 signatures were given to another text" in counts.message

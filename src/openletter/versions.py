@@ -280,13 +280,30 @@ def version_problems(letter: Letter) -> list[Problem]:
         entry.signature is not None and entry.signature.version is not None for _, _, entry in _signing_entries(letter)
     ):
         return []
+    import re
+
+    problems: list[Problem] = []
+    positions: dict[tuple[int, str], int] = {}
+    for group, field, entry in _signing_entries(letter):  # a version openletter cannot have written
+        position = positions[group, field] = positions.get((group, field), -1) + 1
+        version = entry.signature.version if entry.signature is not None else None
+        if version is not None and not re.fullmatch(r"v\d+-[0-9a-f]{16}", version):
+            problems.append(
+                Problem(
+                    path=("signatories", group, field, position, "signature", "version"),
+                    severity="warning",
+                    message=f"{version!r} is not a text version",
+                    expected="v1- and 16 hexadecimal digits, as openletter version prints it",
+                )
+            )
+            break
     current = text_version(letter)
     counts = signed_versions(letter)
     earlier = {version: n for version, n in counts.items() if version and version != current}
     if not earlier:
-        return []
+        return problems
     first: FieldPath = ("signatories",)
-    positions: dict[tuple[int, str], int] = {}
+    positions = {}
     for group, field, entry in _signing_entries(letter):
         position = positions[group, field] = positions.get((group, field), -1) + 1
         signature = entry.signature
@@ -299,13 +316,14 @@ def version_problems(letter: Letter) -> list[Problem]:
     unknown = counts.get("", 0)
     tail = f"; {this:,} to this one ({current})" + (f"; {unknown:,} do not say" if unknown else "")
     return [
+        *problems,
         Problem(
             path=first,
             severity="warning",
             message=f"{total:,} signature{'s' * (total != 1)} were given to another text: {listed}{tail}",
             expected="their signers asked to sign this text again (openletter diff shows what changed), "
             "or the earlier text kept",
-        )
+        ),
     ]
 
 
