@@ -454,3 +454,81 @@ def test_the_printable_table_shows_the_names_as_written(coalition_pack: bytes) -
     table = members(coalition_pack)["signatures.html"].decode()
     assert '<td dir="auto">=HYPERLINK(&quot;http://evil.example&quot;,&quot;click&quot;)</td>' in table
     assert '<html lang="en">' in table
+
+
+def _raw_zip(entries: list[tuple[str, bytes]]) -> bytes:
+    """A zip file of `entries` as given, names twice included (zipfile warns, and writes them)."""
+    import warnings
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, data in entries:
+                archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_name_twice_in_the_zip_is_refused(tmp_path: Path, coalition_pack: bytes) -> None:
+    files = members(coalition_pack)
+    forged = with_rows(files, _alter(signature_rows(files)))["signatures.csv"]
+    entries = [("signatures.csv", forged), *files.items()]  # the forged copy first, the original last
+    path = tmp_path / "pack.zip"
+    path.write_bytes(_raw_zip(entries))
+    with pytest.raises(PackError, match=r"signatures\.csv is in the zip file twice"):
+        verify_pack(path)
+    script = tmp_path / "check_pack.py"
+    script.write_text(_script(files))
+    ran = subprocess.run([sys.executable, "-I", str(script), str(path)], capture_output=True, text=True, check=False)
+    assert ran.returncode == 1 and "A FILE IS IN THE PACK TWICE" in ran.stdout
+
+
+def test_bytes_the_zip_index_does_not_account_for_are_refused(tmp_path: Path, example_pack: bytes) -> None:
+    hidden = _raw_zip([("signatures.csv", b"forged")])
+    end = hidden.index(b"PK\x01\x02")  # the hidden entry's data, without its index
+    path = tmp_path / "pack.zip"
+    shifted = hidden[:end] + example_pack
+    path.write_bytes(shifted)
+    with pytest.raises(PackError, match="bytes its index does not account for"):
+        verify_pack(path)
+
+
+def test_a_damaged_entry_is_reported_not_raised(tmp_path: Path, example_pack: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(example_pack)) as archive:
+        info = archive.getinfo("letter.html")
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    damaged = bytearray(example_pack)
+    damaged[start + 10] ^= 0xFF
+    path = tmp_path / "pack.zip"
+    path.write_bytes(bytes(damaged))
+    findings = verify_pack(path).findings
+    assert any(f.kind == "file-changed" and f.message.startswith("letter.html is damaged") for f in findings)
+
+
+def test_sha256sums_must_say_what_the_manifest_says(tmp_path: Path, example_pack: bytes) -> None:
+    files = members(example_pack)
+    changed = files["letter.html"].replace(b"Cambodia", b"Camb0dia", 1)
+    sums = (
+        files["SHA256SUMS"]
+        .decode()
+        .replace(hashlib.sha256(files["letter.html"]).hexdigest(), hashlib.sha256(changed).hexdigest())
+    )
+    tampered = {**files, "letter.html": changed, "SHA256SUMS": sums.encode()}
+    messages = [f.message for f in verify_pack(_write(tmp_path, rezip(tampered))).findings]
+    assert "SHA256SUMS does not say what the manifest says (for letter.html)" in messages
+
+
+def _write(tmp_path: Path, data: bytes) -> Path:
+    path = tmp_path / "pack.zip"
+    path.write_bytes(data)
+    return path
+
+
+def test_names_from_a_pack_are_printed_with_control_characters_escaped(
+    tmp_path: Path, example_pack: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {**members(example_pack), "\r\x1b[2Kok: all is well\u202e.txt": b"x"}
+    assert main(["verify", str(_write(tmp_path, rezip(files)))]) == EXIT_LETTER
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out and "\u202e" not in out
+    assert "CHANGED: file-added: \\u000d\\u001b[2Kok: all is well\\u202e.txt was added" in out

@@ -81,6 +81,18 @@ class Problem:
         return text
 
 
+def printable(text: str) -> str:
+    """`text` (a name read from a file: a pack's entry, an export's cell) safe to print on a
+    terminal: control, format (bidirectional), separator, surrogate, private-use and unassigned
+    characters written as ``\\uXXXX`` escapes, so that it cannot move the cursor, erase or
+    recolour the lines around it, or reorder them."""
+    import unicodedata
+
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") else c for c in text
+    )
+
+
 class OpenLetterError(Exception):
     """Base class of every error openletter raises on purpose."""
 

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -26,14 +27,30 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import OpenLetterError
+from ..errors import printable as shown
 from . import records
 from .pack import PACK_FORMAT
 
 if TYPE_CHECKING:
     from ..model import Letter
 
-ENTRY_LIMIT = 2 * 1024**3
-"""The largest entry a pack may hold (uncompressed bytes): more is refused, not read."""
+ENTRY_LIMIT = 512 * 1024**2
+"""The largest entry a pack may hold (uncompressed bytes): more is refused, not read. A pack of
+2,000,000 signatures (the most a letter may have) holds well under it."""
+
+TOTAL_LIMIT = 2 * 1024**3
+"""The most all the entries of a pack may hold together (uncompressed bytes)."""
+
+ROW_LIMIT = 2_000_000
+"""The most signature rows a pack may have: the most signatories a letter may have."""
+
+KEPT = ("signatures.csv", "withdrawals.csv", "letter.json")
+"""The entries read into memory; every other one is hashed as it is read."""
+
+DETAIL_LIMIT = 5_000
+"""Above this many rows between the first and the last that differ, rows removed, added,
+altered and moved are counted without comparing their order row by row (which grows faster
+than the rows)."""
 
 _SHOWN = 5
 """Rows named in one finding; the others are counted."""
@@ -79,11 +96,60 @@ def _rows_named(positions: Sequence[int]) -> str:
     return shown + (f" and {more:,} more" if more > 0 else "")
 
 
+def _structure(archive: zipfile.ZipFile, where: str) -> None:
+    """Refuse a zip file whose entries are not one after another, each once, as openletter writes
+    them: a name twice (tools disagree on which copy they read), an entry left out of the zip's
+    index or bytes between entries (what one tool shows, another hides), an encrypted entry, or
+    more than the limits."""
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise PackError(f"{where}: {shown(twice[0])} is in the zip file twice: tools disagree on which copy they read")
+    total = 0
+    offset = 0
+    handle = archive.fp
+    assert handle is not None
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        if info.flag_bits & 0x1:
+            raise PackError(f"{where}: {shown(info.filename)} is encrypted")
+        if info.file_size > ENTRY_LIMIT:
+            raise PackError(f"{where}: {shown(info.filename)} is {info.file_size:,} bytes, more than {ENTRY_LIMIT:,}")
+        total += info.file_size
+        if info.header_offset != offset:
+            raise PackError(f"{where}: the zip file has bytes its index does not account for (at byte {offset:,})")
+        handle.seek(info.header_offset)
+        local = handle.read(30)
+        if len(local) < 30 or local[:4] != b"PK\x03\x04":
+            raise PackError(f"{where}: the zip entry {shown(info.filename)} is damaged")
+        offset = (
+            info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        )
+        offset += info.compress_size
+        if info.flag_bits & 0x8:  # a data descriptor after the data (zip tools that stream write one)
+            handle.seek(offset)
+            offset += 16 if handle.read(4) == b"PK\x07\x08" else 12
+    if total > TOTAL_LIMIT:
+        raise PackError(f"{where}: the entries come to {total:,} bytes, more than {TOTAL_LIMIT:,}")
+    if offset != archive.start_dir:
+        raise PackError(f"{where}: the zip file has bytes its index does not account for (at byte {offset:,})")
+
+
+_DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError)
+"""What reading a damaged entry raises (a bad CRC, an unknown compression method...)."""
+
+
 def _read(archive: zipfile.ZipFile, name: str) -> bytes:
-    info = archive.getinfo(name)
-    if info.file_size > ENTRY_LIMIT:
-        raise PackError(f"{name} is {info.file_size:,} bytes, more than {ENTRY_LIMIT:,}: not read")
-    return archive.read(info)
+    return archive.read(name)
+
+
+def _digest(archive: zipfile.ZipFile, name: str) -> str:
+    """The SHA-256 of an entry, read in pieces."""
+    digest = hashlib.sha256()
+    with archive.open(name) as entry:
+        while piece := entry.read(1 << 20):
+            digest.update(piece)
+    return digest.hexdigest()
 
 
 def verify_pack(path: str | os.PathLike[str]) -> Verification:
@@ -93,14 +159,17 @@ def verify_pack(path: str | os.PathLike[str]) -> Verification:
     except (OSError, zipfile.BadZipFile) as error:
         raise PackError(f"{os.fspath(path)}: not a readable zip file ({error})") from None
     with archive:
+        _structure(archive, os.fspath(path))
         names = archive.namelist()
         if "manifest.json" not in names:
             raise PackError(f"{os.fspath(path)}: no manifest.json: not an openletter delivery pack")
-        manifest_bytes = _read(archive, "manifest.json")
         try:
+            manifest_bytes = _read(archive, "manifest.json")
             manifest = json.loads(manifest_bytes)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise PackError(f"{os.fspath(path)}: manifest.json is not JSON ({error})") from None
+        except _DAMAGED as error:
+            raise PackError(f"{os.fspath(path)}: manifest.json cannot be read ({error})") from None
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+            raise PackError(f"{os.fspath(path)}: manifest.json is not JSON openletter writes ({error})") from None
         if not isinstance(manifest, dict) or manifest.get("format") != PACK_FORMAT:
             found = manifest.get("format") if isinstance(manifest, dict) else None
             raise PackError(f"{os.fspath(path)}: manifest.json is of format {found!r} (expected {PACK_FORMAT})")
@@ -125,55 +194,96 @@ class _Checker:
             try:
                 step()
             except (KeyError, TypeError, ValueError, AttributeError) as error:
-                self.find("manifest", f"the manifest is not as openletter writes it ({type(error).__name__}: {error})")
+                what = f"lacks {error}" if isinstance(error, KeyError) else f"has a value of the wrong kind ({error})"
+                self.find("manifest", f"the manifest is not as openletter writes it: it {shown(what)}")
+            except csv.Error as error:
+                self.find(
+                    "signature-altered", f"a CSV file of the pack cannot be read as openletter writes it ({error})"
+                )
+            except RecursionError:
+                self.find("letter-changed", "letter.json is nested deeper than a letter can be")
         return Verification(self.fingerprint, tuple(self.findings), tuple(self.held))
 
     def files(self) -> None:
         listed: Mapping[str, str] = self.manifest["files"]
         before = len(self.findings)
+        digests: dict[str, str] = {}
         for name, digest in listed.items():
             if name not in self.names:
-                self.find("file-missing", f"{name} is missing")
+                self.find("file-missing", f"{shown(name)} is missing")
                 continue
-            data = _read(self.archive, name)
-            self.contents[name] = data
-            if hashlib.sha256(data).hexdigest() != digest:
-                self.find("file-changed", f"{name} was changed (its SHA-256 is not the manifest's)")
+            try:
+                if name in KEPT:
+                    self.contents[name] = data = _read(self.archive, name)
+                    digests[name] = hashlib.sha256(data).hexdigest()
+                else:
+                    digests[name] = _digest(self.archive, name)
+            except _DAMAGED as error:
+                self.find("file-changed", f"{shown(name)} is damaged and cannot be read ({error})")
+                continue
+            if digests[name] != digest:
+                self.find("file-changed", f"{shown(name)} was changed (its SHA-256 is not the manifest's)")
         for name in self.names:
             if name not in listed and name not in ("manifest.json", "SHA256SUMS"):
-                self.find("file-added", f"{name} was added (the manifest does not list it)")
-        if "SHA256SUMS" in self.names:
-            sums = _read(self.archive, "SHA256SUMS").decode("utf-8", "replace")
-            for line in sums.splitlines():
-                digest, _, name = line.partition("  ")
-                unlisted = name in self.names and name not in listed  # the others: against the manifest
-                if unlisted and hashlib.sha256(_read(self.archive, name)).hexdigest() != digest:
-                    self.find("file-changed", f"SHA256SUMS does not match {name}")
+                self.find("file-added", f"{shown(name)} was added (the manifest does not list it)")
+        self._sums(listed)
         if len(self.findings) == before:
             self.held.append(f"every file ({len(listed)}) has the SHA-256 the manifest gives")
+
+    def _sums(self, listed: Mapping[str, str]) -> None:
+        """SHA256SUMS says what the manifest says: each file's SHA-256 (the manifest's own: the
+        fingerprint), every file once, nothing else."""
+        if "SHA256SUMS" not in self.names:
+            self.find("file-missing", "SHA256SUMS is missing")
+            return
+        try:
+            sums = _read(self.archive, "SHA256SUMS").decode("utf-8", "replace")
+        except _DAMAGED as error:
+            self.find("file-changed", f"SHA256SUMS is damaged and cannot be read ({error})")
+            return
+        meant = {**listed, "manifest.json": self.fingerprint}
+        seen: dict[str, str] = {}
+        for line in sums.splitlines()[: len(meant) + 1]:
+            digest, _, name = line.partition("  ")
+            seen.setdefault(name, digest)
+        if seen != meant:
+            wrong = sorted(n for n in seen.keys() | meant.keys() if seen.get(n) != meant.get(n))
+            self.find("file-changed", f"SHA256SUMS does not say what the manifest says (for {shown(wrong[0])})")
 
     def signatures(self) -> None:
         chain = self.manifest["chain"]
         expected: list[str] = list(chain["records"])
         data = self.contents.get("signatures.csv")
         if data is None:
-            return  # already reported as missing
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig", "replace"), newline="")))
-        header, rows = (rows[0], rows[1:]) if rows else ([], [])
+            return  # already reported as missing or damaged
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig", "replace"), newline=""))
+        header = next(reader, [])
         if header != list(self.manifest["fields"]):
             self.find("signature-altered", "signatures.csv has other columns than the manifest's fields")
-        self.rows, self.header = rows, header
-        actual = [records.record_hash(row) for row in rows]
+        self.header = header
+        kept = [field for field in ("name", "consent", "verification", "version") if field in header]
+        self.columns: dict[str, list[str]] = {field: [] for field in kept}
+        indexes = [(self.columns[field], header.index(field)) for field in kept]
+        actual: list[str] = []
         head = chain["start"]
-        for row in rows:
+        for row in reader:
+            if len(actual) == ROW_LIMIT:
+                self.find(
+                    "signature-added", f"signatures.csv has more than {ROW_LIMIT:,} rows, more than a letter can have"
+                )
+                return
+            actual.append(records.record_hash(row))
             head = records.link(head, row)
+            for values, index in indexes:
+                values.append(row[index] if index < len(row) else "")
+        self.row_count = len(actual)
         before = len(self.findings)
         if actual != expected:
             self._differences(expected, actual)
         elif head != chain["head"]:
             self.find("chain", "the signature rows do not give the chain head the manifest gives")
         if len(self.findings) == before:
-            self.held.append(f"the signature rows ({len(rows):,}) give the manifest's hash chain, in order")
+            self.held.append(f"the signature rows ({len(actual):,}) give the manifest's hash chain, in order")
 
     def _differences(self, expected: list[str], actual: list[str]) -> None:
         """Say which rows were removed, added, altered or moved: from the SHA-256 of each row's
@@ -184,8 +294,22 @@ class _Checker:
         added: list[int] = []
         altered: list[int] = []
         moved: list[int] = []
-        matcher = difflib.SequenceMatcher(None, expected, actual, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        start = 0  # the rows before the first difference and after the last are the same
+        while start < min(len(expected), len(actual)) and expected[start] == actual[start]:
+            start += 1
+        end = 0
+        while end < min(len(expected), len(actual)) - start and expected[-1 - end] == actual[-1 - end]:
+            end += 1
+        if max(len(expected), len(actual)) - start - end > DETAIL_LIMIT:
+            opcodes = [("replace", start, len(expected) - end, start, len(actual) - end)]
+        else:
+            matcher = difflib.SequenceMatcher(
+                None, expected[start : len(expected) - end], actual[start : len(actual) - end], autojunk=False
+            )
+            opcodes = [
+                (t, i1 + start, i2 + start, j1 + start, j2 + start) for t, i1, i2, j1, j2 in matcher.get_opcodes()
+            ]
+        for tag, i1, i2, j1, j2 in opcodes:
             if tag == "equal":
                 continue
             gone = [i for i in range(i1, i2) if missing[expected[i]]]
@@ -215,27 +339,23 @@ class _Checker:
 
     def counts(self) -> None:
         counts = self.manifest["counts"]
-        rows: list[list[str]] | None = getattr(self, "rows", None)
-        if rows is None:
+        columns: dict[str, list[str]] | None = getattr(self, "columns", None)
+        if columns is None:
             return
-        found: dict[str, object] = {"signatures": len(rows)}
-        if "consent" in self.header:
-            column = self.header.index("consent")
-            consent = Counter(row[column] if column < len(row) else "" for row in rows)
-            found |= {"not_named": consent["count"], "named": len(rows) - consent["count"]}
+        rows: int = self.row_count
+        found: dict[str, object] = {"signatures": rows}
+        if "consent" in columns:
+            consent = Counter(columns["consent"])
+            found |= {"not_named": consent["count"], "named": rows - consent["count"]}
             found["by_consent"] = dict(sorted(consent.items()))
-        if "verification" in self.header:
-            column = self.header.index("verification")
-            methods = Counter((row[column] if column < len(row) else "") or "not recorded" for row in rows)
-            found["by_verification"] = dict(sorted(methods.items()))
-        if "version" in self.header:
-            column = self.header.index("version")
-            versions = Counter((row[column] if column < len(row) else "") or "not recorded" for row in rows)
-            found["by_version"] = dict(sorted(versions.items()))
-        shown = self.contents.get("withdrawals.csv")
-        listed = (
-            len(list(csv.reader(io.StringIO(shown.decode("utf-8-sig", "replace"), newline="")))) - 1 if shown else 0
-        )
+        for field, key in (("verification", "by_verification"), ("version", "by_version")):
+            if field in columns:
+                found[key] = dict(sorted(Counter(value or "not recorded" for value in columns[field]).items()))
+        shown_withdrawals = self.contents.get("withdrawals.csv")
+        listed = 0
+        if shown_withdrawals:
+            reader = csv.reader(io.StringIO(shown_withdrawals.decode("utf-8-sig", "replace"), newline=""))
+            listed = sum(1 for _ in reader) - 1
         before = len(self.findings)
         for key, value in found.items():
             if counts.get(key) != value:
@@ -293,15 +413,12 @@ class _Checker:
                 self.find("count", f"counts.{key}: the manifest says {counts.get(key)!r}, letter.json {value!r}")
         if "by_version" in counts and earlier != tally.earlier:
             self.find("count", f"counts.by_version: {earlier:,} on another text, letter.json {tally.earlier:,}")
-        rows: list[list[str]] | None = getattr(self, "rows", None)
-        if rows is not None and "name" in self.header and "consent" in self.header:
-            name, consent = self.header.index("name"), self.header.index("consent")
-            listed = [_cell(row, name) for row in rows if _cell(row, consent) != "count"]
+        columns: dict[str, list[str]] | None = getattr(self, "columns", None)
+        if columns is not None and "name" in columns and "consent" in columns:
+            listed = [
+                name for name, consent in zip(columns["name"], columns["consent"], strict=True) if consent != "count"
+            ]
             if [records.inert(n) for n in names] != listed:
                 self.find("signature-altered", "the signature rows do not name the signatories letter.json names")
         if len(self.findings) == before:
             self.held.append("the signature rows and the counts say what letter.json says")
-
-
-def _cell(row: Sequence[str], index: int) -> str:
-    return row[index] if index < len(row) else ""

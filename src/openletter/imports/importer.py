@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import FieldError, FieldErrorGroup, LetterError, Problem, format_path
+from ..errors import FieldError, FieldErrorGroup, LetterError, Problem, format_path, printable
 from ..model import CONSENTS, VERIFICATION_METHODS, Contact, Organisation, Person, Signature, Verification, Withdrawal
 from .exportfile import ExportFile, read_export
 from .mapping import DATE_COLUMNS, Mapping, header_key, value_key
@@ -66,8 +66,8 @@ class Located:
     detail: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}: {self.name}"
-        return f"{text}: {self.detail}" if self.detail else text
+        text = f"{self.file}:{self.line}: {printable(self.name)}"  # names come from the files read
+        return f"{text}: {printable(self.detail)}" if self.detail else text
 
     def as_json(self) -> dict[str, Any]:
         """The entry as JSON data."""
