@@ -225,9 +225,16 @@ def test_the_pack_keeps_consent_and_no_contact_data(coalition_pack: bytes) -> No
     rows = signature_rows(files)
     header = rows[0]
     name, title, consent = header.index("name"), header.index("title"), header.index("consent")
+    signed, position = header.index("signed"), header.index("position")
+    kinds = [row[consent] == "count" for row in rows[1:]]
+    assert kinds == sorted(kinds)  # the counted-only rows after the named ones: no neighbours to tell
+    assert [row[position] for row in rows[1:] if row[consent] != "count"] == [
+        str(n) for n in range(1, kinds.count(False) + 1)
+    ]
     for row in rows[1:]:
         if row[consent] == "count":
-            assert row[name] == "" and row[title] == ""
+            assert row[name] == "" and row[title] == "" and row[position] == ""
+            assert len(row[signed]) == 10  # the day, not the instant
         if row[consent] == "name":
             assert row[name] and row[title] == ""
     withdrawn = files["withdrawals.csv"].decode("utf-8-sig")

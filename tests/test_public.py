@@ -247,3 +247,15 @@ def test_an_exporter_never_receives_a_signature_record() -> None:
     registry.render_to(private_sample(), "recorder", None, lambda data: None)
     assert seen == [public_letter(private_sample())] * 2
     assert all(not openletter.public.has_signature_records(letter) for letter in seen)
+
+
+def test_a_sender_who_agreed_to_its_name_only_is_published_by_its_name_only() -> None:
+    sender = Sender(
+        people=(Person(name="Pub", title="SecretSenderTitle", affiliation="SecretSenderAff", signature=NAME),)
+    )
+    letter = _letter(PersonGroup(people=(Person(name="Ann"),)), sender=sender)
+    assert public_letter(letter).sender == Sender(people=(Person(name="Pub"),))
+    for format in ("json", "markdown", "html", "jsonld"):
+        output = openletter.export(letter, format).decode()
+        assert "Pub" in output
+        assert "SecretSender" not in output, format

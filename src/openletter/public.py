@@ -11,7 +11,7 @@ letter too. The rules:
 * an entry with ``consent: name`` keeps only its name (and its language, and whether the name is
   a pseudonym): no honorific, title, affiliation, role, country, link, address or description;
 * every ``signature`` record is dropped, the sender's included (a sender is never withdrawn or
-  counted only: the model refuses that);
+  counted only: the model refuses that; a sender who agreed to its name only is reduced to it);
 * a signatory group left with no entry is left out with its heading and notes (they speak of
   entries that are not shown); the counts print after the list instead;
 * a standing signature given to another version of the text than the current one
@@ -60,7 +60,16 @@ E = TypeVar("E", Organisation, Person)
 
 
 def _without_records(entries: Iterable[E]) -> tuple[E, ...]:
-    return tuple(entry if entry.signature is None else attrs.evolve(entry, signature=None) for entry in entries)
+    """Each entry without its record; one that agreed to its name only, reduced to its name."""
+
+    def public(entry: E) -> E:
+        if entry.signature is None:
+            return entry
+        if entry.signature.consent == "name":
+            return _name_only(entry)  # type: ignore[return-value]  # (the entry's own class)
+        return attrs.evolve(entry, signature=None)
+
+    return tuple(public(entry) for entry in entries)
 
 
 def public_letter(letter: Letter) -> Letter:

@@ -3,8 +3,11 @@ the hash chain over them.
 
 A row holds the public fields of a signature (or the fields the organisation chooses for the
 addressee, `FIELDS`), as the consent of each signer allows: a signer who agreed to be counted
-but not named (``consent: count``) is a row with no name and nothing that identifies them; a
-signer who agreed to their name only (``consent: name``) is a row with the name alone. Withdrawn
+but not named (``consent: count``) is a row with no name and nothing that identifies them: after
+the named rows (where a row stands in the list would tell its neighbours), with no position, and
+signed on a day rather than at an instant; a signer who agreed to their name only
+(``consent: name``) is a row with the name alone. The named rows are numbered 1, 2, 3... in the
+letter's order. Withdrawn
 signatures are not rows: they are counted in the manifest, and those whose withdrawal may be shown
 are listed in ``withdrawals.csv``. Contact data is never a field.
 
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
     from ..model import Letter, Organisation, Person
 
 FIELDS: dict[str, str] = {
-    "position": "the signature's place in the letter's order (1, 2, 3...)",
+    "position": "the named signature's place in the letter's order (1, 2, 3...; none for those counted only)",
     "kind": "person or organisation",
     "group": "the heading of the signatory group",
     "name": "the name as printed",
@@ -60,7 +63,7 @@ DEFAULT_FIELDS = (
 """The fields of a pack's ``signatures.csv`` unless the organisation chooses others (``source``,
 where a signature came from, is internal: only when chosen)."""
 
-IDENTIFYING = frozenset({"name", "honorific", "title", "affiliation", "country", "group"})
+IDENTIFYING = frozenset({"name", "honorific", "title", "affiliation", "country", "group", "position"})
 """Fields left blank for a signer counted but not named (the group too: a small group would tell)."""
 
 NAME_ONLY_BLANK = frozenset({"honorific", "title", "affiliation", "country"})
@@ -138,16 +141,24 @@ def _cells(position: int, group: str, entry: Person | Organisation) -> dict[str,
 
 
 def rows(letter: Letter, fields: Sequence[str] = DEFAULT_FIELDS) -> Iterator[list[str]]:
-    """The signature rows (without the header): every signature not withdrawn, in the letter's
-    order, each cell as the letter has it; ``signatures.csv`` writes them `inert`."""
+    """The signature rows (without the header): every named signature not withdrawn, in the
+    letter's order, then every one counted only; each cell as the letter has it
+    (``signatures.csv`` writes them `inert`)."""
+    counted: list[list[str]] = []
     position = 0
     for group, entry in entries(letter):
         signature = entry.signature
         if signature is not None and signature.withdrawal is not None:
             continue
+        if signature is not None and signature.consent == "count":
+            cells = _cells(0, group, entry)
+            cells["signed"] = cells["signed"][:10]  # the day: an instant could tell who it was
+            counted.append([cells[field] for field in fields])
+            continue
         position += 1
         cells = _cells(position, group, entry)
         yield [cells[field] for field in fields]
+    yield from counted
 
 
 def withdrawals(letter: Letter) -> Iterator[list[str]]:
