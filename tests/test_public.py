@@ -249,6 +249,23 @@ def test_an_exporter_never_receives_a_signature_record() -> None:
     assert all(not openletter.public.has_signature_records(letter) for letter in seen)
 
 
+def test_a_plugins_linter_never_receives_a_signature_record() -> None:
+    """A plugin's `openletter_lint` is given the public view too; the built-in linters, which
+    warn about signatures given to another version of the text, check the letter itself."""
+    seen: list[Letter] = []
+
+    class Linter:
+        @openletter.hookimpl
+        def openletter_lint(self, letter: Letter) -> list[openletter.Problem]:
+            seen.append(letter)
+            return []
+
+    registry = openletter.Registry(entry_points=False, plugins=[("linter", Linter())])
+    problems = registry.lint(private_sample())
+    assert seen == [public_letter(private_sample())]
+    assert any("another text" in problem.message for problem in problems)  # the built-in check saw the records
+
+
 def test_a_sender_who_agreed_to_its_name_only_is_published_by_its_name_only() -> None:
     sender = Sender(
         people=(Person(name="Pub", title="SecretSenderTitle", affiliation="SecretSenderAff", signature=NAME),)

@@ -86,6 +86,10 @@ def openletter_lint(letter: Letter, formats: Sequence[str]) -> Sequence[Problem]
     ``expected``, and ``severity="warning"`` (or ``"error"`` to make ``check`` fail). Leave
     ``file`` and ``line`` unset: openletter fills them in from where the field was written.
 
+    `letter` is the letter's public view (`openletter.public_letter`), as exporters get it: no
+    signature record, no signatory who is withdrawn or counted only (their numbers are in
+    ``letter.tally``). A path into a signatory list counts the entries the view keeps.
+
     A check that concerns one format only runs when that format is in `formats`: a warning about
     ``mailto:`` links means nothing to someone building a PDF. An implementation may leave the
     ``formats`` argument out (pluggy passes only the arguments a function names); it then runs

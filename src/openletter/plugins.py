@@ -256,13 +256,20 @@ class Registry:
     def lint(self, letter: Letter, formats: Sequence[str] | None = None) -> list[Problem]:
         """Collect every plugin's `openletter_lint` findings for `formats` (default: every format).
 
-        A failing linter becomes an error; a problem two plugins report is listed once.
+        A failing linter becomes an error; a problem two plugins report is listed once. The
+        built-in linters check the letter itself (signature records included: a signature given
+        to another version of the text); every other plugin's, like every exporter, receives the
+        letter's public view (`openletter.public_letter`), so that no plugin sees private data.
         """
+        from .public import public_letter
+
         chosen = tuple(self.formats if formats is None else formats)
+        shown = public_letter(letter)
         problems: list[Problem] = []
         for impl in self.manager.hook.openletter_lint.get_hookimpls():
+            given = letter if impl.plugin_name in DEFAULT_PLUGINS else shown
             try:
-                arguments = [{"letter": letter, "formats": chosen}[arg] for arg in impl.argnames]
+                arguments = [{"letter": given, "formats": chosen}[arg] for arg in impl.argnames]
                 found: Sequence[Problem] = impl.function(*arguments)  # type: ignore[assignment]
                 problems.extend(found)
             except Exception as error:  # noqa: BLE001 -- reported with the plugin's name
