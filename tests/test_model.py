@@ -7,7 +7,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import openletter
@@ -398,3 +398,21 @@ def test_text_fields_lists_every_word_of_a_letter_and_nothing_else() -> None:
     shouted = openletter.map_text(subject, str.upper)
     assert shouted.email is not None and shouted.email.subject == "HELLO [[NAME]]"
     assert shouted.email.sender == with_email.email.sender  # addresses are not text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None), max_size=12))
+def test_the_fast_path_of_line_problem_gives_what_the_full_check_gives(value: str) -> None:
+    """`line_problem` answers most names at once (`str.isprintable`); the answer must be the one
+    the full check (the regular expression of refused characters, then the whitespace) gives."""
+    from openletter.model import _BAD_IN_LINE, _bad_character, line_problem
+
+    if not value.strip():
+        expected: str | None = "is empty"
+    elif (bad := _BAD_IN_LINE.search(value)) is not None:
+        expected = _bad_character(bad)
+    elif value != value.strip():
+        expected = "has leading or trailing whitespace"
+    else:
+        expected = None
+    assert line_problem(value) == expected

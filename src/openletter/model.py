@@ -140,6 +140,11 @@ def _bad_character(found: re.Match[str]) -> str:
 
 def line_problem(value: object) -> str | None:
     """Why `value` is not a valid one-line text field, or None when it is."""
+    if isinstance(value, str) and value.isprintable() and value[:1] not in ("", " ") and value[-1] != " ":
+        # the common case, at once: no character str.isprintable refuses (controls, separators,
+        # surrogates, unassigned code points: every one _BAD_IN_LINE finds), and the only
+        # whitespace it allows, the space, not at either end
+        return None
     if not isinstance(value, str):
         return f"got {_describe(value)}"
     if not value.strip():
