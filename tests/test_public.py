@@ -276,3 +276,17 @@ def test_a_sender_who_agreed_to_its_name_only_is_published_by_its_name_only() ->
         output = openletter.export(letter, format).decode()
         assert "Pub" in output
         assert "SecretSender" not in output, format
+
+
+def test_the_view_of_a_letter_is_made_once_and_not_kept_past_the_letter() -> None:
+    import gc
+
+    letter = private_sample()
+    view = public_letter(letter)
+    assert public_letter(letter) is view  # a build asks once per format: one copy of the lists
+    assert public_letter(private_sample()) == view  # another letter object: made anew, the same
+    other = private_sample()
+    public_letter(other)
+    del other
+    gc.collect()
+    assert openletter.public._last is None  # the remembered view went with its letter

@@ -25,6 +25,7 @@ letter too. The rules:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import TypeVar
@@ -72,14 +73,35 @@ def _without_records(entries: Iterable[E]) -> tuple[E, ...]:
     return tuple(public(entry) for entry in entries)
 
 
+_last: tuple[weakref.ref[Letter], Letter] | None = None
+"""The last letter given to `public_letter` (by a weak reference: the cache never keeps it alive)
+and its public view: a build asks for the view once per format, its checks once more, and for a
+long list each view is a new copy of the list."""
+
+
 def public_letter(letter: Letter) -> Letter:
     """The letter as every public format shows it (see the module's docstring for the rules).
 
     A letter without signature records is returned as it is (the check is one pass over its
-    entries); the public view of a public letter is that letter.
+    entries); the public view of a public letter is that letter. The view of the letter asked
+    for last is remembered while that letter lives (a letter is immutable).
     """
+    global _last  # noqa: PLW0603 -- one remembered view per process
+    if _last is not None and _last[0]() is letter:
+        return _last[1]
     if not has_signature_records(letter):
         return letter
+    shown = _public_letter(letter)
+
+    def forget(_: weakref.ref[Letter]) -> None:
+        global _last  # noqa: PLW0603
+        _last = None
+
+    _last = (weakref.ref(letter, forget), shown)
+    return shown
+
+
+def _public_letter(letter: Letter) -> Letter:
     unnamed = withdrawn = earlier = 0
     current = _current_version(letter)
     groups: list[SignatoryGroup] = []
