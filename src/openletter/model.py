@@ -145,11 +145,16 @@ def line_problem(value: object) -> str | None:
         # surrogates, unassigned code points: every one _BAD_IN_LINE finds), and the only
         # whitespace it allows, the space, not at either end
         return None
+    return _plain_text_problem(value, _BAD_IN_LINE)
+
+
+def _plain_text_problem(value: object, refused: re.Pattern[str]) -> str | None:
+    """Why `value` is not text without `refused` characters and edge whitespace, or None."""
     if not isinstance(value, str):
         return f"got {_describe(value)}"
     if not value.strip():
         return "is empty"
-    bad = _BAD_IN_LINE.search(value)
+    bad = refused.search(value)
     if bad:
         return _bad_character(bad)
     if value != value.strip():
@@ -441,16 +446,7 @@ def _opt_moment(_: object, attribute: attrs.Attribute[Any], value: object) -> No
 
 def block_problem(value: object) -> str | None:
     """Why `value` is not a plain text block (several lines, such as a postal address), or None."""
-    if not isinstance(value, str):
-        return f"got {_describe(value)}"
-    if not value.strip():
-        return "is empty"
-    bad = _BAD_IN_BLOCK.search(value)
-    if bad:
-        return _bad_character(bad)
-    if value != value.strip():
-        return "has leading or trailing whitespace"
-    return None
+    return _plain_text_problem(value, _BAD_IN_BLOCK)
 
 
 def _opt_block(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
