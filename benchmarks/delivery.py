@@ -21,25 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
-_HEAD = """---
-title: Open Letter on Delivery at Scale
-language: en
-date: 2024-06-08
-sender:
-  organisations:
-  - name: Scale Watch
-addressees:
-- id: parliament
-  name: Members of Parliament
-salutation: Dear Members of Parliament,
-closing: Sincerely,
-signatories:
-- heading: Individuals
-  people: people.csv
----
+from scale_letters import LETTER_HEAD
 
-We write to you about delivery.
-"""
+LETTER = (
+    LETTER_HEAD + "signatories:\n- heading: Individuals\n  people: people.csv\n---\n\nWe write to you about delivery.\n"
+)
+"""The scale benchmark's letter (`scale_letters.LETTER_HEAD`), signed by the people of one CSV file."""
 
 METHODS = ("email", "account", "in-person", "paper", "none")
 
@@ -57,7 +44,7 @@ def write_letter(folder: Path, count: int) -> Path:
                 f"{consent},{METHODS[n % 5]},2024-05-01,{withdrawn},person{n}@example.org\n"
             )
     path = folder / "letter.md"
-    path.write_text(_HEAD, encoding="utf-8")
+    path.write_text(LETTER, encoding="utf-8")
     return path
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 __all__ = [
+    "LETTER_HEAD",
     "organisation_name",
     "person_name",
     "signatory_names",
@@ -26,7 +27,7 @@ __all__ = [
     "write_signatory_markdown",
 ]
 
-_HEAD = """---
+LETTER_HEAD = """---
 title: Open Letter on the Scale of Things
 language: en
 date: 2024-06-08
@@ -74,7 +75,7 @@ def write_signatory_letter(folder: Path, count: int) -> Path:
             out.write(f"{organisation_name(n)},Country {n % 50}\n")
     groups = ["- heading: Organisations\n  organisations: organisations.csv\n"] * bool(organisations)
     groups.append("- heading: Individuals\n  people: people.csv\n")
-    text = _HEAD + "signatories:\n" + "".join(groups) + "---\n\nWe write to you about scale.\n"
+    text = LETTER_HEAD + "signatories:\n" + "".join(groups) + "---\n\nWe write to you about scale.\n"
     return _write(folder, text)
 
 
@@ -103,14 +104,14 @@ def write_footnote_letter(folder: Path, count: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     body = "".join(f"Paragraph {n} states a fact.[^n{n}]\n\n" for n in range(count))
     notes = "".join(f"[^n{n}]: Source number {n}.\n" for n in range(count))
-    return _write(folder, _HEAD + _ONE_SIGNATORY + "---\n\n" + body + notes)
+    return _write(folder, LETTER_HEAD + _ONE_SIGNATORY + "---\n\n" + body + notes)
 
 
 def write_section_letter(folder: Path, count: int) -> Path:
     """A letter of `count` sections, each with a heading and a paragraph."""
     folder.mkdir(parents=True, exist_ok=True)
     body = "We write to you.\n\n" + "".join(f"## Part {n}\n\nThe text of part {n}.\n\n" for n in range(count))
-    return _write(folder, _HEAD + _ONE_SIGNATORY + "---\n\n" + body)
+    return _write(folder, LETTER_HEAD + _ONE_SIGNATORY + "---\n\n" + body)
 
 
 def write_paragraph_letter(folder: Path, megabytes: float) -> Path:
@@ -118,7 +119,7 @@ def write_paragraph_letter(folder: Path, megabytes: float) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     sentence = "The river carries the words of many people downstream. "
     paragraph = sentence * max(1, int(megabytes * 1_000_000 / len(sentence)))
-    return _write(folder, _HEAD + _ONE_SIGNATORY + "---\n\n" + paragraph.rstrip() + "\n")
+    return _write(folder, LETTER_HEAD + _ONE_SIGNATORY + "---\n\n" + paragraph.rstrip() + "\n")
 
 
 _ONE_SIGNATORY = "signatories:\n- organisations:\n  - name: Scale Watch\n"
