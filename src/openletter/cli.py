@@ -793,9 +793,9 @@ def _send_campaign(args: argparse.Namespace, factory: languages.Merge, path: Pat
 def _text_version_option(value: str) -> str:
     """``--text-version``: a text version as `openletter version` prints it, or a letter file
     whose current version it is."""
-    import re
+    from .versions import is_text_version
 
-    if re.fullmatch(r"v\d+-[0-9a-f]{16}", value):
+    if is_text_version(value):
         return value
     path = Path(value)
     if path.is_file():

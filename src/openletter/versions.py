@@ -64,6 +64,7 @@ __all__ = [
     "TextPart",
     "canonical_bytes",
     "canonical_text",
+    "is_text_version",
     "reaffirm_recipients",
     "signed_versions",
     "text_version",
@@ -273,6 +274,14 @@ def _signing_entries(letter: Letter) -> Iterator[tuple[int, str, Organisation | 
             yield from ((index, "people", entry) for entry in group.people)
 
 
+def is_text_version(text: str) -> bool:
+    """Whether `text` is written as `text_version` writes a version: ``v``, the scheme's number,
+    ``-`` and 16 hexadecimal digits."""
+    import re
+
+    return re.fullmatch(r"v\d+-[0-9a-f]{16}", text) is not None
+
+
 def version_problems(letter: Letter) -> list[Problem]:
     """A warning when signatures were given to another text version than the letter's current
     one (`Signature.version`), with the counts by version, located at the first such signature."""
@@ -280,14 +289,12 @@ def version_problems(letter: Letter) -> list[Problem]:
         entry.signature is not None and entry.signature.version is not None for _, _, entry in _signing_entries(letter)
     ):
         return []
-    import re
-
     problems: list[Problem] = []
     positions: dict[tuple[int, str], int] = {}
     for group, field, entry in _signing_entries(letter):  # a version openletter cannot have written
         position = positions[group, field] = positions.get((group, field), -1) + 1
         version = entry.signature.version if entry.signature is not None else None
-        if version is not None and not re.fullmatch(r"v\d+-[0-9a-f]{16}", version):
+        if version is not None and not is_text_version(version):
             problems.append(
                 Problem(
                     path=("signatories", group, field, position, "signature", "version"),

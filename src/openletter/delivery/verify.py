@@ -139,10 +139,6 @@ _DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, E
 """What reading a damaged entry raises (a bad CRC, an unknown compression method...)."""
 
 
-def _read(archive: zipfile.ZipFile, name: str) -> bytes:
-    return archive.read(name)
-
-
 def _digest(archive: zipfile.ZipFile, name: str) -> str:
     """The SHA-256 of an entry, read in pieces."""
     digest = hashlib.sha256()
@@ -164,7 +160,7 @@ def verify_pack(path: str | os.PathLike[str]) -> Verification:
         if "manifest.json" not in names:
             raise PackError(f"{os.fspath(path)}: no manifest.json: not an openletter delivery pack")
         try:
-            manifest_bytes = _read(archive, "manifest.json")
+            manifest_bytes = archive.read("manifest.json")
             manifest = json.loads(manifest_bytes)
         except _DAMAGED as error:
             raise PackError(f"{os.fspath(path)}: manifest.json cannot be read ({error})") from None
@@ -214,7 +210,7 @@ class _Checker:
                 continue
             try:
                 if name in KEPT:
-                    self.contents[name] = data = _read(self.archive, name)
+                    self.contents[name] = data = self.archive.read(name)
                     digests[name] = hashlib.sha256(data).hexdigest()
                 else:
                     digests[name] = _digest(self.archive, name)
@@ -237,7 +233,7 @@ class _Checker:
             self.find("file-missing", "SHA256SUMS is missing")
             return
         try:
-            sums = _read(self.archive, "SHA256SUMS").decode("utf-8", "replace")
+            sums = self.archive.read("SHA256SUMS").decode("utf-8", "replace")
         except _DAMAGED as error:
             self.find("file-changed", f"SHA256SUMS is damaged and cannot be read ({error})")
             return
