@@ -73,7 +73,7 @@ def _without_records(entries: Iterable[E]) -> tuple[E, ...]:
     return tuple(public(entry) for entry in entries)
 
 
-_last: tuple[weakref.ref[Letter], Letter] | None = None
+_last: tuple[weakref.ref[Letter], Letter | None] | None = None
 """The last letter given to `public_letter` (by a weak reference: the cache never keeps it alive)
 and its public view: a build asks for the view once per format, its checks once more, and for a
 long list each view is a new copy of the list."""
@@ -88,17 +88,15 @@ def public_letter(letter: Letter) -> Letter:
     """
     global _last  # noqa: PLW0603 -- one remembered view per process
     if _last is not None and _last[0]() is letter:
-        return _last[1]
-    if not has_signature_records(letter):
-        return letter
-    shown = _public_letter(letter)
+        return _last[1] or letter
+    shown = _public_letter(letter) if has_signature_records(letter) else None  # None: the letter itself
 
     def forget(_: weakref.ref[Letter]) -> None:
         global _last  # noqa: PLW0603
         _last = None
 
     _last = (weakref.ref(letter, forget), shown)
-    return shown
+    return shown or letter
 
 
 def _public_letter(letter: Letter) -> Letter:
